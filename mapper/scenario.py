@@ -1,0 +1,533 @@
+"""The scenario format (version 1): its declarative spec, the typed model the loader builds, and its JSON Schema.
+
+A scenario describes one planning situation (date, front line, distance bands, constraints) and one or more
+deployment options, each made of forces, hubs, lines, areas and zones. ``FORMAT`` is the single description of the
+YAML format: the loader checks files against it and ``json_schema()`` publishes it for editors. The dataclasses
+below hold *resolved* values: every location is a latitude/longitude pair and every shape a shapely geometry in
+EPSG:4326 (lon, lat order, as shapely and GeoJSON want it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mapper.fields import (
+    Bool,
+    ByShape,
+    Choice,
+    Colour,
+    Date,
+    Field,
+    ListOf,
+    Num,
+    Record,
+    Str,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from shapely.geometry.base import BaseGeometry
+
+    from mapper.frontline import FrontLine
+
+FORMAT_VERSION = 1
+
+# The theatre: where a point is plausible. Points outside are flagged (swapped lat/lon is an error).
+THEATRE = {"lon_min": 12.0, "lon_max": 45.0, "lat_min": 40.0, "lat_max": 58.0}
+
+# Limits (docs/reliability.md): far above any real scenario, low enough to keep every command fast.
+MAX_OPTIONS = 50
+MAX_FORCES_PER_OPTION = 2_000
+MAX_ITEMS = 1_000  # hubs, lines, areas, zones per option; points per polygon or route
+MAX_TEXT = 20_000
+
+# Unit kinds (APP-6 main icons) and echelons a force may name; mapper.render.symbols turns them into SIDCs.
+UNIT_KINDS = (
+    "infantry",
+    "mechanised_infantry",
+    "motorised_infantry",
+    "armour",
+    "reconnaissance",
+    "artillery",
+    "air_defence",
+    "aviation",
+    "rotary_wing",
+    "engineer",
+    "signals",
+    "logistics",
+    "medical",
+    "maintenance",
+    "headquarters",
+    "special_forces",
+    "military_police",
+    "naval",
+    "monitoring",
+    "training",
+    "isr",
+    "fighter",
+    "unit",
+)
+KIND_ALIASES = {
+    "mechanized infantry": "mechanised_infantry",
+    "mechanized": "mechanised_infantry",
+    "mechanised": "mechanised_infantry",
+    "armor": "armour",
+    "armoured": "armour",
+    "armored": "armour",
+    "tank": "armour",
+    "recce": "reconnaissance",
+    "air defense": "air_defence",
+    "sam": "air_defence",
+    "helicopter": "rotary_wing",
+    "supply": "logistics",
+    "hq": "headquarters",
+    "sof": "special_forces",
+    "observers": "monitoring",
+    "observer": "monitoring",
+    "navy": "naval",
+    "maritime": "naval",
+    "intelligence": "isr",
+    "air force": "fighter",
+    "fighter jets": "fighter",
+    "generic": "unit",
+}
+ECHELONS = (
+    "team",
+    "squad",
+    "section",
+    "platoon",
+    "company",
+    "battalion",
+    "regiment",
+    "brigade",
+    "division",
+    "corps",
+    "army",
+)
+ECHELON_ALIASES = {"battlegroup": "battalion", "battle group": "battalion", "group": "regiment"}
+ROLES = (
+    "deterrence",
+    "reassurance",
+    "logistics",
+    "air_defence",
+    "air_policing",
+    "training",
+    "monitoring",
+    "isr",
+    "maritime_security",
+    "demining",
+    "command",
+    "medical",
+    "reserve",
+)
+ROLE_ALIASES = {
+    "air defense": "air_defence",
+    "intelligence": "isr",
+    "surveillance": "isr",
+    "ceasefire monitoring": "monitoring",
+    "shipping security": "maritime_security",
+    "naval": "maritime_security",
+    "support": "logistics",
+}
+LINE_KINDS = ("defence_line", "supply_route", "patrol", "boundary", "corridor", "other")
+ZONE_KINDS = ("demilitarised", "buffer", "monitoring", "exclusion", "no_fly", "other")
+
+# ISO 3166-1 alpha-2 codes of plausible contributors and host nations; 'UK' is accepted for 'GB'.
+NATIONS = {
+    "AL": "Albania", "AT": "Austria", "AU": "Australia", "BE": "Belgium", "BG": "Bulgaria",
+    "CA": "Canada", "CH": "Switzerland", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
+    "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland", "FR": "France",
+    "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary", "IE": "Ireland",
+    "IS": "Iceland", "IT": "Italy", "JP": "Japan", "LT": "Lithuania", "LU": "Luxembourg",
+    "LV": "Latvia", "MD": "Moldova", "ME": "Montenegro", "MK": "North Macedonia", "MT": "Malta",
+    "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PL": "Poland", "PT": "Portugal",
+    "RO": "Romania", "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "TR": "Turkey",
+    "UA": "Ukraine", "US": "United States",
+}  # fmt: skip
+# Multinational formations have no single flag.
+MULTINATIONAL = {"MN": "Multinational", "EU": "European Union", "NATO": "NATO"}
+
+
+_location_place = Record(
+    title="Place",
+    fields={
+        "place": Field(Str(expected="a place name"), required=True),
+        "oblast": Field(
+            Str(expected="an oblast or region name"), description="disambiguates the place"
+        ),
+        "country": Field(Str(expected="a country name or ISO code")),
+    },
+    description="A gazetteer place, qualified by oblast/region or country when its name is ambiguous.",
+)
+_coords = Record(
+    title="Coordinates",
+    fields={
+        "lat": Field(
+            Num(expected="a latitude in degrees (-90 to 90)", minimum=-90, maximum=90), True
+        ),
+        "lon": Field(
+            Num(expected="a longitude in degrees (-180 to 180)", minimum=-180, maximum=180), True
+        ),
+        "name": Field(Str(expected="a label")),
+    },
+    description="Explicit WGS84 coordinates in decimal degrees: {lat: 48.4647, lon: 35.0462}.",
+)
+LOCATION = ByShape(
+    scalar=Str(expected="a place name"),
+    mappings={"lat": _coords, "lon": _coords, "place": _location_place},
+    sequence_message=(
+        "a bare coordinate pair {got} is ambiguous (which is latitude?); "
+        "write {{lat: ..., lon: ...}}, e.g. {{lat: 48.4647, lon: 35.0462}}"
+    ),
+    expected="a place name, {place: ..., oblast: ...} or {lat: ..., lon: ...}",
+    description="A place name from the gazetteer, a qualified place, or explicit {lat, lon} coordinates.",
+)
+
+_positive_km = Num(
+    expected="a distance in km greater than 0", minimum=0, exclusive_minimum=True, maximum=5000
+)
+_nation = Choice(
+    values=tuple(NATIONS) + tuple(MULTINATIONAL),
+    aliases={"UK": "GB"},
+    expected="an ISO 3166 two-letter country code (e.g. FR, GB, PL) or MN for multinational",
+)
+
+FORCE = Record(
+    title="Force",
+    fields={
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "nation": Field(
+            _nation, required=True, description="ISO 3166-1 alpha-2 code; MN: multinational"
+        ),
+        "troops": Field(
+            Num(expected="a positive integer", minimum=1, maximum=1_000_000, integer=True),
+            required=True,
+            description="personnel strength",
+        ),
+        "at": Field(LOCATION, required=True, description="where the force is stationed"),
+        "kind": Field(
+            Choice(values=UNIT_KINDS, aliases=KIND_ALIASES),
+            default="unit",
+            description="unit kind (APP-6 main icon)",
+        ),
+        "echelon": Field(Choice(values=ECHELONS, aliases=ECHELON_ALIASES), description="unit size"),
+        "sidc": Field(
+            Str(
+                expected="an APP-6 / MIL-STD-2525 SIDC (15 letters or 20 digits)",
+                pattern=r"[A-Za-z0-9*\-]{15}|\d{20}",
+            ),
+            description="explicit symbol code; overrides kind and echelon",
+        ),
+        "role": Field(Choice(values=ROLES, aliases=ROLE_ALIASES)),
+        "range_km": Field(
+            _positive_km, description="coverage ring radius (e.g. air defence reach)"
+        ),
+        "description": Field(Str(max_len=MAX_TEXT)),
+    },
+)
+HUB = Record(
+    title="Hub",
+    fields={
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "at": Field(LOCATION, required=True),
+        "nation": Field(_nation),
+        "role": Field(Choice(values=ROLES, aliases=ROLE_ALIASES), default="logistics"),
+        "description": Field(Str(max_len=MAX_TEXT)),
+    },
+    description="A logistics or command hub, possibly in a neighbouring country.",
+)
+_along = Record(
+    title="Along a river",
+    fields={
+        "river": Field(Str(expected="a river name (e.g. Dnipro)"), required=True),
+        "from": Field(LOCATION, required=True),
+        "to": Field(LOCATION, required=True),
+    },
+)
+LINE = Record(
+    title="Line",
+    fields={
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "along": Field(_along, description="a stretch of a named river between two places"),
+        "through": Field(
+            ListOf(LOCATION, min_items=2, max_items=MAX_ITEMS),
+            description="places joined by geodesics (e.g. a supply route)",
+        ),
+        "kind": Field(Choice(values=LINE_KINDS), default="other"),
+        "description": Field(Str(max_len=MAX_TEXT)),
+    },
+    one_of=(("along", "through"),),
+)
+AREA = Record(
+    title="Area",
+    fields={
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "regions": Field(
+            ListOf(Str(expected="a region (oblast) name"), min_items=1, single_ok=True)
+        ),
+        "country": Field(Str(expected="a country name or ISO code")),
+        "polygon": Field(ListOf(LOCATION, min_items=3, max_items=MAX_ITEMS)),
+        "description": Field(Str(max_len=MAX_TEXT)),
+    },
+    one_of=(("regions", "country", "polygon"),),
+)
+ZONE = Record(
+    title="Zone",
+    fields={
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "buffer_of": Field(
+            Str(expected="'front_line' or the name of a line of this option"),
+            required=True,
+        ),
+        "km": Field(_positive_km, required=True, description="buffer half-width in km"),
+        "kind": Field(Choice(values=ZONE_KINDS), default="buffer"),
+        "description": Field(Str(max_len=MAX_TEXT)),
+    },
+    description="A geodesic buffer, e.g. a demilitarised zone of 15 km either side of the front line.",
+)
+OPTION = Record(
+    title="Option",
+    fields={
+        "id": Field(
+            Str(
+                expected="an id of lower-case letters, digits, '-' or '_'",
+                pattern=r"[a-z0-9][a-z0-9_-]{0,63}",
+            ),
+            required=True,
+        ),
+        "name": Field(Str(expected="a name", max_len=200), required=True),
+        "colour": Field(Colour(), required=True),
+        "description": Field(Str(max_len=MAX_TEXT)),
+        "forces": Field(ListOf(FORCE, max_items=MAX_FORCES_PER_OPTION), default=[]),
+        "hubs": Field(ListOf(HUB, max_items=MAX_ITEMS), default=[]),
+        "lines": Field(ListOf(LINE, max_items=MAX_ITEMS), default=[]),
+        "areas": Field(ListOf(AREA, max_items=MAX_ITEMS), default=[]),
+        "zones": Field(ListOf(ZONE, max_items=MAX_ITEMS), default=[]),
+    },
+)
+BAND = ByShape(
+    scalar=Num(
+        expected="a distance in km greater than 0", minimum=0, exclusive_minimum=True, maximum=2000
+    ),
+    mappings={
+        "km": Record(
+            title="Band",
+            fields={
+                "km": Field(
+                    Num(
+                        expected="a distance in km greater than 0",
+                        minimum=0,
+                        exclusive_minimum=True,
+                        maximum=2000,
+                    ),
+                    required=True,
+                ),
+                "label": Field(Str(max_len=200), description="what threatens this band"),
+            },
+        )
+    },
+    expected="a distance in km or {km: ..., label: ...}",
+)
+CONSTRAINTS = Record(
+    title="Constraints",
+    fields={
+        "min_distance_from_front_km": Field(
+            Num(expected="a distance in km (0 or more)", minimum=0, maximum=5000),
+            description="every force at least this far from the front line",
+        ),
+        "max_distance_to_nato_border_km": Field(
+            Num(expected="a distance in km (0 or more)", minimum=0, maximum=5000),
+            description="every force within this distance of a NATO member's border",
+        ),
+        "allow_in_occupied": Field(
+            Bool(), default=False, description="forces inside the occupied area"
+        ),
+    },
+)
+_text_or_list = ListOf(Str(max_len=MAX_TEXT), single_ok=True, max_items=MAX_ITEMS)
+SCENARIO = Record(
+    title="Deployment scenario",
+    fields={
+        "format": Field(Choice(values=("1",), expected="1 (the format version)"), required=True),
+        "id": Field(
+            Str(
+                expected="an id of lower-case letters, digits, '-' or '_'",
+                pattern=r"[a-z0-9][a-z0-9_-]{0,63}",
+            ),
+            required=True,
+        ),
+        "title": Field(Str(expected="a title", max_len=300), required=True),
+        "date": Field(Date(), required=True, description="the situation date"),
+        "summary": Field(Str(max_len=MAX_TEXT)),
+        "sources": Field(_text_or_list, default=[]),
+        "assumptions": Field(_text_or_list, default=[]),
+        "front_line": Field(
+            Str(expected="'bundled' or a path to a front-line file"),
+            default="bundled",
+            description="'bundled' or a path relative to this file (GeoJSON, GeoPackage, KML, KMZ)",
+        ),
+        "front_line_layer": Field(
+            Str(expected="a layer name"), description="layer of a multi-layer file"
+        ),
+        "occupied": Field(
+            Str(expected="'bundled', 'none' or a path to an occupied-area file"),
+            description="occupied-area polygons; default: bundled with the bundled line, else derived",
+        ),
+        "bands_km": Field(ListOf(BAND, min_items=1, max_items=20), description="distance bands"),
+        "constraints": Field(CONSTRAINTS, default=None),
+        "options": Field(ListOf(OPTION, min_items=1, max_items=MAX_OPTIONS), required=True),
+    },
+)
+
+DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
+    (30.0, "tube artillery, FPV and loitering drones"),
+    (80.0, "MLRS and glide bombs"),
+    (150.0, "long-range MLRS, Lancet/Geran drones, KAB with wings"),
+    (300.0, "tactical ballistic missiles (Iskander-M class), cruise missiles"),
+)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the scenario format, generated from ``SCENARIO``."""
+    schema = SCENARIO.json_schema()
+    # YAML writes `format: 1` as an integer; editors should accept it.
+    schema["properties"]["format"] = {"description": "format version", "enum": [1, "1"]}
+    # A YAML date is a date, not a string, once parsed by editors that follow YAML 1.1.
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/deployment-scenario-mapper/mapper/schema/scenario.schema.json",
+        **schema,
+    }
+
+
+def schema_json(indent: int = 2) -> str:
+    """The JSON Schema as the text committed in ``schema/scenario.schema.json``."""
+    import json
+
+    return json.dumps(json_schema(), indent=indent, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The resolved model
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+    label: str  # what the user wrote, e.g. "Odesa" or "48.4647 N, 35.0462 E"
+    place: Any = None  # mapper.geodata.Place when resolved from the gazetteer
+
+
+@dataclass(frozen=True)
+class Band:
+    inner_km: float
+    outer_km: float
+    label: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.inner_km:g}–{self.outer_km:g} km"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    min_distance_from_front_km: float | None = None
+    max_distance_to_nato_border_km: float | None = None
+    allow_in_occupied: bool = False
+
+
+@dataclass(frozen=True)
+class Force:
+    name: str
+    nation: str
+    troops: int
+    location: Location
+    kind: str = "unit"
+    echelon: str | None = None
+    sidc: str | None = None
+    role: str | None = None
+    range_km: float | None = None
+    description: str | None = None
+    keypath: str = ""
+
+
+@dataclass(frozen=True)
+class Hub:
+    name: str
+    location: Location
+    nation: str | None = None
+    role: str = "logistics"
+    description: str | None = None
+    keypath: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    geometry: BaseGeometry  # LineString, lon/lat
+    kind: str = "other"
+    how: str = ""  # e.g. "Dnipro from Kyiv to Zaporizhzhia"
+    description: str | None = None
+    keypath: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    geometry: BaseGeometry  # (Multi)Polygon, lon/lat
+    how: str = ""
+    description: str | None = None
+    keypath: str = ""
+
+
+@dataclass(frozen=True)
+class Zone:
+    name: str
+    buffer_of: str
+    km: float
+    geometry: BaseGeometry
+    kind: str = "buffer"
+    description: str | None = None
+    keypath: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    name: str
+    colour: str
+    description: str | None = None
+    forces: tuple[Force, ...] = ()
+    hubs: tuple[Hub, ...] = ()
+    lines: tuple[Line, ...] = ()
+    areas: tuple[Area, ...] = ()
+    zones: tuple[Zone, ...] = ()
+
+    @property
+    def troops(self) -> int:
+        return sum(f.troops for f in self.forces)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    date: dt.date
+    front: FrontLine
+    bands: tuple[Band, ...]
+    options: tuple[Option, ...]
+    constraints: Constraints = field(default_factory=Constraints)
+    summary: str | None = None
+    sources: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    path: str = ""
+    warnings: tuple[Any, ...] = ()  # mapper.errors.Problem
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def option(self, option_id: str) -> Option:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise KeyError(option_id)
