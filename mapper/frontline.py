@@ -1,0 +1,486 @@
+"""The front line: the model, the bundled (approximate, dated) line, and loaders for a user's own file.
+
+The bundled line (``geodata/front_line_2025-03.geojson`` and ``geodata/occupied_2025-03.geojson``, compiled by
+``scripts/build_front_line.py``) is an approximation for late March 2025. Anyone with a better or newer line
+replaces it with their own file, which :func:`load_front_line` reads:
+
+* formats: GeoJSON (``.geojson``/``.json``), GeoPackage (``.gpkg``), KML (``.kml``) and KMZ (``.kmz``);
+* a LineString/MultiLineString layer is the line of contact; a Polygon/MultiPolygon layer is taken as the
+  *occupied area*, and the line of contact is derived from its boundary inside Ukraine (international borders and
+  the coast, within ~2 km of Ukraine's outline, are left out);
+* any declared CRS is reprojected to EPSG:4326 (lon/lat);
+* metadata (date, source, accuracy, name) comes from the feature properties when present, else from the file
+  name (a ``YYYY-MM`` or ``YYYY-MM-DD`` date in it), else ``default_date``, else ``"unknown date"`` - a date is
+  never invented.
+
+Every problem a user can cause (missing, unreadable or empty file; no line; outside the theatre; latitude and
+longitude swapped; several candidate layers) raises :class:`mapper.errors.FrontLineError` with a message naming
+the file and what was expected - never a raw GDAL traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from mapper.errors import FrontLineError, GeodataError
+from mapper.paths import geodata_dir
+
+__all__ = [
+    "BUNDLED_LINE_FILE",
+    "BUNDLED_OCCUPIED_FILE",
+    "SUPPORTED_SUFFIXES",
+    "THEATRE_BOUNDS",
+    "FrontLine",
+    "bundled_front_line",
+    "hostile_territory",
+    "load_front_line",
+]
+
+BUNDLED_LINE_FILE = "front_line_2025-03.geojson"
+BUNDLED_OCCUPIED_FILE = "occupied_2025-03.geojson"
+#: (min lon, min lat, max lon, max lat) a front-line file must fall inside.
+THEATRE_BOUNDS = (12.0, 40.0, 45.0, 58.0)
+SUPPORTED_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz")
+#: Boundary parts of an occupied-area polygon within this distance of Ukraine's outline are border or coast.
+BORDER_TOLERANCE_KM = 2.0
+UNKNOWN_DATE = "unknown date"
+
+_EXPECTED = (
+    "expected a GeoJSON, GeoPackage, KML or KMZ file with the line of contact (LineString/MultiLineString) "
+    "or the occupied area (Polygon/MultiPolygon) in Ukraine"
+)
+_DATE_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(0[1-9]|[12]\d|3[01]))?(?!\d)"
+)
+_LINE_TYPES = ("LineString", "MultiLineString")
+
+
+@dataclass(frozen=True)
+class FrontLine:
+    """A dated line of contact (lon/lat, EPSG:4326) and, when known, the occupied area behind it."""
+
+    line: LineString | MultiLineString
+    occupied: MultiPolygon | None
+    date: str
+    source: str
+    accuracy: str
+    name: str
+    path: str
+    occupied_path: str = ""
+    #: True when the line was derived from the boundary of an occupied-area polygon.
+    derived_from_polygon: bool = False
+
+    @property
+    def label(self) -> str:
+        """Short legend text, e.g. ``Front line 2025-03-27 (approximate, +/- 10 km)``."""
+        note = self.accuracy if self.accuracy and self.accuracy != "unknown accuracy" else ""
+        if not note and self.source:
+            note = self.source if len(self.source) <= 60 else self.source[:57].rstrip() + "..."
+        return f"Front line {self.date}" + (f" ({note})" if note else "")
+
+    @property
+    def attribution(self) -> str:
+        """Full provenance for a map's credits: name, date, source and accuracy."""
+        return f"{self.name}, {self.date}. {self.source}. Accuracy: {self.accuracy}."
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in self.line.bounds)  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------------------------------------- public API
+def bundled_front_line() -> FrontLine:
+    """The line of contact shipped in ``geodata/`` (late March 2025), with its occupied area. Cached."""
+    return _bundled(str(geodata_dir()))
+
+
+@lru_cache(maxsize=4)
+def _bundled(directory: str) -> FrontLine:
+    d = Path(directory)
+    return load_front_line(d / BUNDLED_LINE_FILE, occupied_path=d / BUNDLED_OCCUPIED_FILE)
+
+
+def load_front_line(
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    occupied_path: str | Path | None = None,
+    default_date: str | None = None,
+) -> FrontLine:
+    """Read a front line from a GeoJSON, GeoPackage, KML or KMZ file.
+
+    ``layer`` picks a layer in a multi-layer file (GeoPackage, KML folders). ``occupied_path`` names a second file
+    with the occupied area (polygons). ``default_date`` is used when neither the properties nor the file name carry
+    a date. Raises :class:`FrontLineError` for anything wrong with the file.
+    """
+    p = Path(path)
+    frames = _read_layers(p, layer)
+    lines, polys, layer_name, props = _pick(p, frames, layer)
+    derived = False
+    if lines:
+        line = _merge_lines(lines)
+        _check_theatre(p, line)
+        occupied = _as_multipolygon(polys) if polys else None
+    else:
+        occupied = _as_multipolygon(polys)
+        _check_theatre(p, occupied)
+        line = _line_from_occupied(p, occupied)
+        derived = True
+    occ_path = ""
+    if occupied_path is not None:
+        occupied = _load_occupied(Path(occupied_path))
+        occ_path = str(occupied_path)
+    elif occupied is not None:
+        occ_path = str(p)
+    if occupied is not None:
+        _check_theatre(Path(occ_path), occupied)
+    meta = _metadata(p, props, layer_name, default_date)
+    return FrontLine(
+        line=line,
+        occupied=occupied,
+        path=str(p),
+        occupied_path=occ_path,
+        derived_from_polygon=derived,
+        **meta,
+    )
+
+
+def hostile_territory(front: FrontLine) -> Polygon | MultiPolygon:
+    """The occupied area united with Russia and Belarus (from ``geodata/countries.geojson``). Cached per line."""
+    return _hostile(front, str(geodata_dir()))
+
+
+@lru_cache(maxsize=8)
+def _hostile(front: FrontLine, directory: str) -> Polygon | MultiPolygon:
+    countries = _countries(directory)
+    parts = [countries[iso3] for iso3 in ("RUS", "BLR") if iso3 in countries]
+    if front.occupied is not None:
+        parts.append(front.occupied)
+    return shapely.make_valid(shapely.union_all(parts))
+
+
+# ----------------------------------------------------------------------------------------------- reading
+def _gdal_sources(p: Path) -> list[str]:
+    """What to hand GDAL: the file itself, or for a KMZ the KML inside it via /vsizip/ (keeps all fields)."""
+    if p.suffix.lower() != ".kmz":
+        return [str(p)]
+    try:
+        with zipfile.ZipFile(p) as zf:
+            kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FrontLineError(
+            f"{p}: cannot read the KMZ file ({_reason(exc)}); a KMZ is a zip with a .kml"
+        ) from exc
+    if not kmls:
+        raise FrontLineError(f"{p}: the KMZ archive contains no .kml document; {_EXPECTED}")
+    kmls.sort(key=lambda n: (n.lower() != "doc.kml", n.count("/"), n))
+    return [f"/vsizip/{p.resolve()}/{kmls[0]}", str(p)]
+
+
+def _read_layers(p: Path, layer: str | None) -> dict[str, Any]:
+    """All layers (or the requested one) of a file as GeoDataFrames in EPSG:4326."""
+    if not p.exists():
+        raise FrontLineError(f"{p}: front-line file not found; {_EXPECTED}")
+    if p.is_dir():
+        raise FrontLineError(f"{p}: is a directory, not a file; {_EXPECTED}")
+    if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise FrontLineError(
+            f"{p}: unsupported file type {p.suffix or '(no extension)'!r}; expected one of "
+            f"{', '.join(SUPPORTED_SUFFIXES)} (GeoJSON, GeoPackage, KML, KMZ)"
+        )
+    import pyogrio  # heavy import, only when reading files
+
+    last_exc: Exception | None = None
+    for src in _gdal_sources(p):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                names = [str(n) for n, _ in pyogrio.list_layers(src)]
+                if layer is not None:
+                    if layer not in names:
+                        raise FrontLineError(
+                            f"{p}: no layer named {layer!r}; the file has layers: {', '.join(names) or 'none'}"
+                        )
+                    names = [layer]
+                frames = {n: pyogrio.read_dataframe(src, layer=n) for n in names}
+            break
+        except FrontLineError:
+            raise
+        except Exception as exc:  # pyogrio/GDAL errors of every kind: wrap, never leak a traceback
+            last_exc = exc
+    else:
+        raise FrontLineError(
+            f"{p}: cannot read the file ({_reason(last_exc)}); the file may be corrupt or not really "
+            f"{p.suffix.lstrip('.').upper()}; {_EXPECTED}"
+        ) from last_exc
+    for name, frame in frames.items():
+        frames[name] = _to_wgs84(p, name, frame)
+    return frames
+
+
+def _reason(exc: BaseException | None) -> str:
+    text = str(exc or "unknown error").strip().splitlines()[0] if exc else "unknown error"
+    return text[:200]
+
+
+def _to_wgs84(p: Path, layer: str, frame: Any) -> Any:
+    if frame.crs is None:
+        return frame  # GeoJSON without a crs member and KML are lon/lat by definition
+    try:
+        if CRS.from_user_input(frame.crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
+            return frame
+        return frame.to_crs(4326)
+    except Exception as exc:
+        raise FrontLineError(
+            f"{p}: layer {layer!r}: cannot reproject from {frame.crs} to EPSG:4326 ({exc})"
+        ) from exc
+
+
+def _parts(geom: BaseGeometry | None) -> list[BaseGeometry]:
+    """Flatten multi-geometries and collections into non-empty, 2-D single parts."""
+    if geom is None or geom.is_empty:
+        return []
+    geom = shapely.force_2d(geom)
+    if hasattr(geom, "geoms"):
+        return [q for g in geom.geoms for q in _parts(g)]
+    return [geom]
+
+
+def _pick(p: Path, frames: dict[str, Any], layer: str | None):
+    """Choose the line layer (or the polygon layer) and return (lines, polygons, layer name, properties)."""
+    summary: dict[str, dict[str, Any]] = {}
+    for name, frame in frames.items():
+        parts = [q for g in frame.geometry for q in _parts(g)]
+        kinds = sorted({q.geom_type for q in parts})
+        lines = [q for q in parts if q.geom_type == "LineString" and q.length > 0]
+        polys = [q for q in parts if q.geom_type == "Polygon" and q.area > 0]
+        summary[name] = {
+            "frame": frame,
+            "lines": lines,
+            "polys": polys,
+            "kinds": kinds,
+            "n": len(frame),
+        }
+    line_layers = [n for n, s in summary.items() if s["lines"]]
+    poly_layers = [n for n, s in summary.items() if s["polys"]]
+    if len(line_layers) > 1:
+        raise FrontLineError(
+            f"{p}: {len(line_layers)} layers contain lines ({', '.join(repr(n) for n in line_layers)}); pick "
+            "one with --front-line-layer NAME (or front_line_layer: NAME in the scenario)"
+        )
+    if line_layers:
+        chosen = line_layers[0]
+        polys = summary[poly_layers[0]]["polys"] if len(poly_layers) == 1 else []
+        return summary[chosen]["lines"], polys, chosen, _properties(summary[chosen]["frame"])
+    if len(poly_layers) > 1:
+        raise FrontLineError(
+            f"{p}: no line layer, and {len(poly_layers)} polygon layers "
+            f"({', '.join(repr(n) for n in poly_layers)}); pick the occupied-area layer with "
+            "--front-line-layer NAME (or front_line_layer: NAME in the scenario)"
+        )
+    if poly_layers:
+        chosen = poly_layers[0]
+        return [], summary[chosen]["polys"], chosen, _properties(summary[chosen]["frame"])
+    n_features = sum(s["n"] for s in summary.values())
+    kinds = sorted({k for s in summary.values() for k in s["kinds"]})
+    where = f"layer {layer!r}" if layer else "the file"
+    if n_features == 0 or not kinds:
+        held = (
+            "no features"
+            if n_features == 0
+            else f"{n_features} feature(s), all with empty or null geometry"
+        )
+        raise FrontLineError(f"{p}: {where} is empty ({held}); {_EXPECTED}")
+    raise FrontLineError(
+        f"{p}: no line geometry: {where} holds only {', '.join(kinds)}; {_EXPECTED}"
+    )
+
+
+def _properties(frame: Any) -> dict[str, Any]:
+    """Case-folded properties of the first feature that has any (the metadata of a one-feature file)."""
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    merged: dict[str, Any] = {}
+    for _, row in frame[cols].iterrows():
+        for c in cols:
+            value = row[c]
+            key = str(c).lower()
+            if key in merged or value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if isinstance(value, str) and not value.strip():
+                continue
+            merged[key] = value
+    return merged
+
+
+def _merge_lines(lines: list[LineString]) -> LineString | MultiLineString:
+    merged = shapely.line_merge(shapely.union_all(lines)) if len(lines) > 1 else lines[0]
+    if (
+        merged.geom_type not in _LINE_TYPES
+    ):  # pragma: no cover - line_merge of lines is always linear
+        merged = MultiLineString(lines)
+    return merged
+
+
+def _as_multipolygon(polys: list[Polygon] | BaseGeometry) -> MultiPolygon:
+    geom = (
+        shapely.make_valid(shapely.union_all(polys))
+        if isinstance(polys, list)
+        else shapely.make_valid(polys)
+    )
+    parts = [g for g in _parts(geom) if g.geom_type == "Polygon"]
+    return MultiPolygon(parts)
+
+
+def _load_occupied(p: Path) -> MultiPolygon:
+    frames = _read_layers(p, None)
+    polys = [
+        q
+        for f in frames.values()
+        for g in f.geometry
+        for q in _parts(g)
+        if q.geom_type == "Polygon"
+    ]
+    if not polys:
+        raise FrontLineError(
+            f"{p}: no polygon geometry; expected the occupied area as Polygon/MultiPolygon features"
+        )
+    return _as_multipolygon(polys)
+
+
+# ----------------------------------------------------------------------------------------------- checks
+def _fits(bounds: tuple[float, float, float, float]) -> bool:
+    x0, y0, x1, y1 = bounds
+    tx0, ty0, tx1, ty1 = THEATRE_BOUNDS
+    return tx0 <= x0 and x1 <= tx1 and ty0 <= y0 and y1 <= ty1
+
+
+def _check_theatre(p: Path, geom: BaseGeometry) -> None:
+    if geom.is_empty:
+        raise FrontLineError(f"{p}: the geometry is empty; {_EXPECTED}")
+    b = tuple(float(v) for v in geom.bounds)
+    if _fits(b):
+        return
+    found = f"lon {b[0]:.2f}..{b[2]:.2f}, lat {b[1]:.2f}..{b[3]:.2f}"
+    tx0, ty0, tx1, ty1 = THEATRE_BOUNDS
+    expected = f"lon {tx0:g}..{tx1:g}, lat {ty0:g}..{ty1:g}"
+    if _fits((b[1], b[0], b[3], b[2])):
+        raise FrontLineError(
+            f"{p}: latitude and longitude appear to be swapped: the coordinates span {found}, which would fit "
+            f"the theatre ({expected}) if swapped; expected coordinates in (longitude, latitude) order, as "
+            "GeoJSON and KML require"
+        )
+    raise FrontLineError(
+        f"{p}: the geometry lies outside the theatre: found {found}, expected within {expected} "
+        "(check the coordinate reference system and the coordinate order)"
+    )
+
+
+# ----------------------------------------------------------------------------------------------- metadata
+def _text(value: Any) -> str:
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()[:10]
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return str(value.isoformat())[:10]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(value))).strip()
+
+
+def _date_in(text: str) -> str | None:
+    m = _DATE_RE.search(text)
+    if not m:
+        return None
+    year, month, day = m.groups()
+    return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+
+
+def _metadata(
+    p: Path, props: dict[str, Any], layer: str, default_date: str | None
+) -> dict[str, str]:
+    def prop(*keys: str) -> str:
+        for k in keys:
+            if k in props:
+                text = _text(props[k])
+                if text:
+                    return text
+        return ""
+
+    date = prop("date", "as_of", "asof", "valid_on", "timestamp", "begin")
+    if date:
+        date = _date_in(date) or date
+    else:
+        date = _date_in(p.stem) or (default_date or "") or UNKNOWN_DATE
+    name = prop("name", "title") or (
+        layer if layer and layer.lower() not in {p.stem.lower(), "kml"} else ""
+    )
+    return {
+        "date": date,
+        "source": prop("source", "description", "credit", "attribution")
+        or f"user-supplied file {p.name}",
+        "accuracy": prop("accuracy", "precision") or "unknown accuracy",
+        "name": name or p.stem,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- geodata
+@lru_cache(maxsize=4)
+def _countries(directory: str) -> dict[str, BaseGeometry]:
+    path = Path(directory) / "countries.geojson"
+    try:
+        import pyogrio
+
+        frame = pyogrio.read_dataframe(path, columns=["iso3"])
+    except Exception as exc:
+        raise GeodataError(
+            f"{path}: cannot read the country outlines needed for the front line ({_reason(exc)}); "
+            "rebuild them with `make geodata`"
+        ) from exc
+    return {
+        str(iso3): shapely.make_valid(g)
+        for iso3, g in zip(frame["iso3"], frame.geometry, strict=True)
+    }
+
+
+_LAEA = "+proj=laea +lat_0=48.5 +lon_0=31.5 +datum=WGS84 +units=m +no_defs"
+
+
+def _transform(geom: BaseGeometry, tr: Transformer) -> BaseGeometry:
+    return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+
+@lru_cache(maxsize=4)
+def _ukraine_edge_zone(directory: str, km: float) -> BaseGeometry:
+    """Ukraine's outline (borders and coast) buffered by ``km`` (buffered in an equal-area projection)."""
+    countries = _countries(directory)
+    if "UKR" not in countries:
+        raise GeodataError(f"{Path(directory) / 'countries.geojson'}: no feature with iso3 'UKR'")
+    fwd = Transformer.from_crs("EPSG:4326", _LAEA, always_xy=True)
+    inv = Transformer.from_crs(_LAEA, "EPSG:4326", always_xy=True)
+    outline = _transform(countries["UKR"].boundary, fwd)
+    return _transform(outline.buffer(km * 1000.0, quad_segs=4), inv)
+
+
+def _line_from_occupied(p: Path, occupied: MultiPolygon) -> LineString | MultiLineString:
+    """The line of contact: the occupied area's boundary minus the parts along Ukraine's border and coast."""
+    zone = _ukraine_edge_zone(str(geodata_dir()), BORDER_TOLERANCE_KM)
+    inner = occupied.boundary.difference(zone)
+    lines = [q for q in _parts(inner) if q.geom_type == "LineString" and q.length > 0]
+    if not lines:
+        raise FrontLineError(
+            f"{p}: the occupied-area polygon has no boundary inside Ukraine (all of it lies along the "
+            f"international border or the coast, within {BORDER_TOLERANCE_KM:g} km); expected a polygon whose "
+            "edge inside Ukraine is the line of contact"
+        )
+    return _merge_lines(lines)
