@@ -1,0 +1,131 @@
+"""Atomic outputs: a file or folder either appears complete or not at all, and nothing is clobbered by accident.
+
+``atomic_write`` writes to a temporary file in the target's directory, fsyncs it and ``os.replace``s it into place
+(atomic on POSIX and Windows when both are on one file system, which a sibling guarantees). ``atomic_dir`` builds a
+folder (the gallery) in a temporary sibling and swaps it in at the end. Without ``overwrite`` an existing target is
+an ``OutputError`` telling the user to pass ``--overwrite``. On any error the temporary file or folder is removed
+and an existing target is left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from mapper.errors import OutputError
+
+__all__ = ["atomic_dir", "atomic_write"]
+
+
+def _exists_error(path: Path) -> OutputError:
+    kind = "folder" if path.is_dir() else "file"
+    return OutputError(f"{path}: {kind} exists; pass --overwrite to replace it")
+
+
+def _mkdirs(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create folder: {exc.strerror or exc}") from exc
+
+
+def _fsync_dir(path: Path) -> None:
+    # make the rename itself durable; not possible (nor needed) on every platform
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, overwrite: bool) -> Path:
+    """Write ``data`` (``str`` is encoded as UTF-8) to ``path`` atomically; return the path.
+
+    Parent folders are created. Raises ``OutputError`` if ``path`` exists and ``overwrite`` is false, if it is a
+    folder, or if it cannot be written.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder, expected a file path")
+    if target.exists() and not overwrite:
+        raise _exists_error(target)
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    parent = target.parent if str(target.parent) else Path(".")
+    _mkdirs(parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600; give the file the permissions a normal write would (umask applied)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if not overwrite and target.exists():  # appeared meanwhile
+            raise _exists_error(target)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+        raise
+    _fsync_dir(parent)
+    return target
+
+
+@contextlib.contextmanager
+def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[Path]:
+    """Build a folder in a temporary sibling and swap it into ``path`` when the block ends without error.
+
+    Yields the temporary folder to write into. An existing ``path`` needs ``overwrite`` (checked before the block
+    runs, so no work is wasted); it is replaced only after the block succeeded, and removed after the swap. If the
+    block raises, the temporary folder is removed and ``path`` is untouched.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a folder")
+    if target.exists() and not overwrite:
+        raise _exists_error(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    _mkdirs(parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    old: Path | None = None
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        if target.exists():
+            if not overwrite:
+                raise _exists_error(target)
+            # two renames: a folder cannot be replaced atomically by another non-empty one
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.rmdir(old)
+            os.replace(target, old)
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            if old is not None:
+                os.replace(old, target)  # put the previous folder back
+                old = None
+            raise
+        _fsync_dir(parent)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot write folder: {exc.strerror or exc}") from exc
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
