@@ -88,6 +88,81 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
         sys.exit(1)
 
 
+option_opt = click.option(
+    "--option", "options", multiple=True, help="Only this option id (repeatable)."
+)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@front_line_opt
+@option_opt
+@output_opt
+@overwrite_opt
+def analyze(
+    scenario: Path,
+    fmt: str,
+    front_line: Path | None,
+    options: tuple[str, ...],
+    output: Path | None,
+    overwrite: bool,
+) -> None:
+    """Distances from the front line and option metrics for SCENARIO (table, JSON or CSV)."""
+    from mapper.report import analyze_file
+
+    text = analyze_file(scenario, fmt=fmt, front_line=front_line, options=list(options))
+    _emit(text, output, overwrite)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@output_opt
+@option_opt
+@click.option(
+    "--tiles",
+    help="Add online base tiles (needs network when viewed): OpenStreetMap, CartoDB.Positron, Esri.WorldImagery.",
+)
+@front_line_opt
+@overwrite_opt
+@click.pass_context
+def render(
+    ctx: click.Context,
+    scenario: Path,
+    output: Path | None,
+    options: tuple[str, ...],
+    tiles: str | None,
+    front_line: Path | None,
+    overwrite: bool,
+) -> None:
+    """Draw SCENARIO as a self-contained HTML map (default out/<scenario id>.html)."""
+    from mapper.render import render_map
+
+    out = render_map(
+        scenario, output, options=list(options), tiles=tiles, front_line=front_line, overwrite=overwrite
+    )
+    if ctx.obj["verbosity"] >= 0:
+        click.echo(f"wrote {out}")
+
+
+def _emit(text: str, output: Path | None, overwrite: bool) -> None:
+    """Write to stdout, or atomically to a file."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from mapper.atomic import atomic_write
+
+    atomic_write(output, text, overwrite=overwrite)
+    click.echo(f"wrote {output}", err=True)
+
+
 @cli.command()
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
 def schema(indent: int) -> None:

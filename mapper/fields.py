@@ -364,13 +364,18 @@ class Record(Spec):
     expected: str = "a mapping"
     description: str = ""
     title: str = ""
+    # a small value such as a location: any problem inside makes the whole value invalid, so later stages do
+    # not report consequences (an unresolvable place) of a problem already reported (a misspelt key)
+    all_or_nothing: bool = False
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         ctx.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if not isinstance(node, MappingNode):
             return self.bad(node, path, ctx)
+        before = len(ctx.problems)
         seen: dict[str, Node] = {}
         out: dict[str, Any] = {}
+        misspelt: set[str] = set()  # known keys that an unknown key was probably meant to be
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 ctx.error(key_node, path, f"a key must be a word, got {describe(key_node)}")
@@ -388,11 +393,13 @@ class Record(Spec):
             spec = self.fields.get(key)
             if spec is None:
                 valid = ", ".join(sorted(self.fields))
-                ctx.error(
-                    key_node,
-                    kpath,
-                    f"unknown key {key!r}{suggest(key, self.fields)}; valid keys: {valid}",
-                )
+                hint = suggest(key, self.fields)
+                if hint:
+                    misspelt.add(hint.split("'")[1])
+                if key.isdigit():
+                    # `{troops: 5,000}` in a flow mapping: YAML reads "5" and then a key "000"
+                    hint = " (a number with a thousands separator such as 5,000? write 5000)"
+                ctx.error(key_node, kpath, f"unknown key {key!r}{hint}; valid keys: {valid}")
                 continue
             if (
                 value_node.tag == _NULL_TAG
@@ -410,7 +417,9 @@ class Record(Spec):
             if key in out:
                 continue
             if spec.required:
-                ctx.error(node, join(path, key), f"missing required key {key!r}{self._what(spec)}")
+                if key not in misspelt:  # already reported as "unknown key ... did you mean"
+                    ctx.error(node, join(path, key), f"missing required key {key!r}{self._what(spec)}")
+                out[key] = INVALID
             else:
                 out[key] = spec.default
         for group in self.one_of:
@@ -422,6 +431,8 @@ class Record(Spec):
                 else:
                     msg = f"expected one of the keys {names}"
                 ctx.error(node, path, msg)
+        if self.all_or_nothing and any(p.severity == "error" for p in ctx.problems[before:]):
+            return INVALID
         return out
 
     @staticmethod

@@ -53,13 +53,18 @@ def load_scenario(
     ctx = Context(file=doc.file)
     raw = SCENARIO.check(doc.root, "", ctx)
     if raw is INVALID:
-        raise ScenarioError(ctx.problems, file=doc.file)
+        raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     _check_ids(raw, ctx)
-    resolver = _Resolver(ctx, base_dir=path.resolve().parent)
+    resolver = _Resolver(ctx, base_dir=path.resolve().parent, shown_dir=path.parent)
     scenario = resolver.scenario(raw, path, front_line, front_line_layer)
     if ctx.has_errors or scenario is None:
-        raise ScenarioError(ctx.problems, file=doc.file)
+        raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     return scenario
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order (structure and resolution problems are found in two passes)."""
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
 def _check_ids(raw: dict[str, Any], ctx: Context) -> None:
@@ -101,7 +106,8 @@ class _Resolver:
     """Turns checked raw values into the resolved model, recording located problems as it goes."""
 
     ctx: Context
-    base_dir: Path
+    base_dir: Path  # the scenario's folder, resolved: what named files must stay inside
+    shown_dir: Path  # the same folder as the user named it: how files are shown in messages
     _front: Any = None
 
     # -- locations ---------------------------------------------------------------------------------------------
@@ -111,9 +117,13 @@ class _Resolver:
         if isinstance(value, str):
             return self._place(value, path)
         if "place" in value:
-            if not _valid(value["place"], value.get("oblast"), value.get("country")):
+            if not _valid(*value.values()):
                 return None
-            return self._place(value["place"], path, value.get("oblast"), value.get("country"))
+            if value.get("oblast") and value.get("region"):
+                self.ctx.error_at(path, "give 'oblast' or 'region', not both (they mean the same)")
+                return None
+            oblast = value.get("oblast") or value.get("region")
+            return self._place(value["place"], path, oblast, value.get("country"))
         lat, lon = value.get("lat"), value.get("lon")
         if not _valid(lat, lon) or lat is None or lon is None:
             return None
@@ -199,7 +209,7 @@ class _Resolver:
                 key, f"{value!r} resolves (through a link) outside the scenario's folder"
             )
             return None
-        return full
+        return self.shown_dir / p
 
     # -- the scenario ------------------------------------------------------------------------------------------
     def scenario(
@@ -234,7 +244,7 @@ class _Resolver:
             sources=tuple(raw.get("sources") or ()),
             assumptions=tuple(raw.get("assumptions") or ()),
             path=str(path),
-            warnings=tuple(p for p in self.ctx.problems if p.severity == "warning"),
+            warnings=tuple(_in_order([p for p in self.ctx.problems if p.severity == "warning"])),
             marks=dict(self.ctx.marks),
         )
 

@@ -57,7 +57,6 @@ UNIT_KINDS = (
     "signals",
     "logistics",
     "medical",
-    "maintenance",
     "headquarters",
     "special_forces",
     "military_police",
@@ -81,6 +80,7 @@ KIND_ALIASES = {
     "sam": "air_defence",
     "helicopter": "rotary_wing",
     "supply": "logistics",
+    "maintenance": "logistics",
     "hq": "headquarters",
     "sof": "special_forces",
     "observers": "monitoring",
@@ -156,9 +156,13 @@ _location_place = Record(
         "oblast": Field(
             Str(expected="an oblast or region name"), description="disambiguates the place"
         ),
+        "region": Field(
+            Str(expected="a region name"), description="the same as oblast, for other countries"
+        ),
         "country": Field(Str(expected="a country name or ISO code")),
     },
     description="A gazetteer place, qualified by oblast/region or country when its name is ambiguous.",
+    all_or_nothing=True,
 )
 _coords = Record(
     title="Coordinates",
@@ -172,6 +176,7 @@ _coords = Record(
         "name": Field(Str(expected="a label")),
     },
     description="Explicit WGS84 coordinates in decimal degrees: {lat: 48.4647, lon: 35.0462}.",
+    all_or_nothing=True,
 )
 LOCATION = ByShape(
     scalar=Str(expected="a place name"),

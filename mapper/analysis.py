@@ -1,0 +1,459 @@
+"""Geodesic analysis of a scenario: how far every force is from the front line, and what each option adds up to.
+
+Pure computation on a resolved ``Scenario`` (no file I/O, no drawing): the reference layers (hostile territory,
+NATO territory, populated places) come from the cached geodata accessors. Every distance is geodesic on WGS84
+(``mapper.geodesy``); the results are plain dataclasses with ``to_dict()`` giving the stable JSON contract of
+``mapper analyze --format json`` (``schema/analysis.schema.json``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from mapper.errors import Problem
+from mapper.scenario import Band, Force, Hub, Option, Scenario
+
+KM_DECIMALS = 1  # distances in outputs are rounded to 0.1 km
+
+
+@dataclass(frozen=True)
+class SiteMetrics:
+    """Distances and checks for one force or hub."""
+
+    name: str
+    kind: str  # "force" or "hub"
+    lat: float
+    lon: float
+    location: str
+    nation: str | None
+    troops: int
+    role: str | None
+    distance_to_front_km: float
+    nearest_front_lat: float
+    nearest_front_lon: float
+    distance_to_hostile_territory_km: float
+    distance_to_nato_border_km: float
+    band: str
+    band_index: int  # index into the scenario's bands; len(bands) when beyond the last
+    in_occupied: bool
+    nearest_hub: str | None = None
+    distance_to_nearest_hub_km: float | None = None
+    range_km: float | None = None
+    population_covered: int | None = None
+    violations: tuple[str, ...] = ()
+    keypath: str = ""
+
+    @property
+    def meets_constraints(self) -> bool:
+        return not self.violations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "location": self.location,
+            "lat": round(self.lat, 6),
+            "lon": round(self.lon, 6),
+            "nation": self.nation,
+            "troops": self.troops,
+            "role": self.role,
+            "distance_to_front_km": _km(self.distance_to_front_km),
+            "nearest_front_point": {
+                "lat": round(self.nearest_front_lat, 5),
+                "lon": round(self.nearest_front_lon, 5),
+            },
+            "distance_to_hostile_territory_km": _km(self.distance_to_hostile_territory_km),
+            "distance_to_nato_border_km": _km(self.distance_to_nato_border_km),
+            "band": self.band,
+            "in_occupied_area": self.in_occupied,
+            "nearest_hub": self.nearest_hub,
+            "distance_to_nearest_hub_km": _km(self.distance_to_nearest_hub_km),
+            "range_km": self.range_km,
+            "population_covered": self.population_covered,
+            "meets_constraints": self.meets_constraints,
+            "violations": list(self.violations),
+        }
+
+
+@dataclass(frozen=True)
+class OptionSummary:
+    troops: int
+    troops_by_nation: dict[str, int]
+    forces: int
+    hubs: int
+    min_distance_to_front_km: float | None
+    troop_weighted_mean_distance_to_front_km: float | None
+    troops_by_band: dict[str, int]
+    share_of_troops_beyond_constraint: float | None
+    max_distance_to_nato_border_km: float | None
+    mean_distance_to_nato_border_km: float | None
+    min_distance_to_hostile_territory_km: float | None
+    population_covered: int
+    lines_length_km: float
+    areas_km2: float
+    zones_km2: float
+    meets_constraints: bool
+    violations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "troops": self.troops,
+            "troops_by_nation": dict(self.troops_by_nation),
+            "forces": self.forces,
+            "hubs": self.hubs,
+            "min_distance_to_front_km": _km(self.min_distance_to_front_km),
+            "troop_weighted_mean_distance_to_front_km": _km(self.troop_weighted_mean_distance_to_front_km),
+            "troops_by_band": dict(self.troops_by_band),
+            "share_of_troops_beyond_constraint": None
+            if self.share_of_troops_beyond_constraint is None
+            else round(self.share_of_troops_beyond_constraint, 4),
+            "max_distance_to_nato_border_km": _km(self.max_distance_to_nato_border_km),
+            "mean_distance_to_nato_border_km": _km(self.mean_distance_to_nato_border_km),
+            "min_distance_to_hostile_territory_km": _km(self.min_distance_to_hostile_territory_km),
+            "population_covered": self.population_covered,
+            "lines_length_km": _km(self.lines_length_km),
+            "areas_km2": round(self.areas_km2),
+            "zones_km2": round(self.zones_km2),
+            "meets_constraints": self.meets_constraints,
+            "violations": self.violations,
+        }
+
+
+@dataclass(frozen=True)
+class OptionAnalysis:
+    id: str
+    name: str
+    colour: str
+    forces: tuple[SiteMetrics, ...]
+    hubs: tuple[SiteMetrics, ...]
+    summary: OptionSummary
+    lines_km: dict[str, float] = field(default_factory=dict)
+    areas_km2: dict[str, float] = field(default_factory=dict)
+    zones_km2: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "colour": self.colour,
+            "forces": [f.to_dict() for f in self.forces],
+            "hubs": [h.to_dict() for h in self.hubs],
+            "lines": [{"name": k, "length_km": _km(v)} for k, v in self.lines_km.items()],
+            "areas": [{"name": k, "area_km2": round(v)} for k, v in self.areas_km2.items()],
+            "zones": [{"name": k, "area_km2": round(v)} for k, v in self.zones_km2.items()],
+            "summary": self.summary.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioAnalysis:
+    scenario: Scenario
+    options: tuple[OptionAnalysis, ...]
+
+    def option(self, option_id: str) -> OptionAnalysis:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise KeyError(option_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.scenario
+        return {
+            "format": "mapper-analysis/1",
+            "scenario": {"id": s.id, "title": s.title, "file": s.path, "date": s.date.isoformat()},
+            "front_line": {
+                "source": s.front.source,
+                "date": s.front.date,
+                "accuracy": s.front.accuracy,
+                "name": s.front.name,
+            },
+            "bands": [
+                {"name": b.name, "inner_km": b.inner_km, "outer_km": b.outer_km, "label": b.label}
+                for b in s.bands
+            ],
+            "constraints": {
+                "min_distance_from_front_km": s.constraints.min_distance_from_front_km,
+                "max_distance_to_nato_border_km": s.constraints.max_distance_to_nato_border_km,
+                "allow_in_occupied": s.constraints.allow_in_occupied,
+            },
+            "options": [o.to_dict() for o in self.options],
+        }
+
+
+def _km(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), KM_DECIMALS)
+
+
+def band_of(distance_km: float, bands: tuple[Band, ...]) -> tuple[int, str]:
+    """Index and name of the band a distance falls in: [inner, outer) in km; beyond the last is its own band."""
+    for i, band in enumerate(bands):
+        if distance_km < band.outer_km:
+            return i, band.name
+    last = bands[-1].outer_km if bands else 0.0
+    return len(bands), f"beyond {last:g} km"
+
+
+def band_names(bands: tuple[Band, ...]) -> list[str]:
+    return [b.name for b in bands] + [band_of(math.inf, bands)[1]]
+
+
+# -------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """The reference geometries every site is measured against, for one front line."""
+
+    front_line: Any
+    occupied: Any
+    hostile: Any
+    nato: Any
+
+
+def _reference(scenario: Scenario) -> _Reference:
+    from mapper.frontline import hostile_territory
+
+    front = scenario.front
+    return _Reference(
+        front_line=front.line,
+        occupied=front.occupied,
+        hostile=hostile_territory(front),
+        nato=_nato_territory(),
+    )
+
+
+@lru_cache(maxsize=1)
+def _nato_territory() -> Any:
+    """NATO members' land in the theatre, as one geometry (distances to it are to the nearest member border)."""
+    import shapely
+
+    from mapper import geodata
+
+    return shapely.union_all([c.geometry for c in geodata.nato_members()])
+
+
+def _sites_arrays(sites: list[Force | Hub]) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.array([s.location.lat for s in sites], dtype=float)
+    lon = np.array([s.location.lon for s in sites], dtype=float)
+    return lat, lon
+
+
+def _measure(
+    sites: list[Force | Hub], ref: _Reference
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    import shapely
+
+    from mapper import geodesy
+
+    lat, lon = _sites_arrays(sites)
+    front = geodesy.distance_to_line_km(ref.front_line, lat=lat, lon=lon)
+    hostile = geodesy.distance_to_polygon_km(ref.hostile, lat=lat, lon=lon).distance_km
+    nato = geodesy.distance_to_polygon_km(ref.nato, lat=lat, lon=lon).distance_km
+    if ref.occupied is not None and not ref.occupied.is_empty:
+        occupied = shapely.contains_xy(ref.occupied, lon, lat)
+    else:
+        occupied = np.zeros(len(sites), dtype=bool)
+    return front, hostile, nato, occupied
+
+
+def _coverage(forces: tuple[Force, ...]) -> tuple[list[int | None], int]:
+    """Population of GeoNames places within each force's range_km, and of their union (no double counting)."""
+    from mapper import geodata, geodesy
+
+    ranged = [f for f in forces if f.range_km]
+    if not ranged:
+        return [None] * len(forces), 0
+    places = geodata.places()
+    plat = places["lat"].to_numpy(dtype=float)
+    plon = places["lon"].to_numpy(dtype=float)
+    pop = places["population"].to_numpy(dtype=np.int64)
+    covered_any = np.zeros(len(places), dtype=bool)
+    per_force: list[int | None] = []
+    for f in forces:
+        if not f.range_km:
+            per_force.append(None)
+            continue
+        # cheap prefilter in degrees (generous), then exact geodesic distances
+        dlat = f.range_km / 110.0 + 0.1
+        dlon = dlat / max(math.cos(math.radians(abs(f.location.lat) + dlat)), 0.05)
+        near = np.flatnonzero((np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon))
+        d = geodesy.point_distance_km(lat1=f.location.lat, lon1=f.location.lon, lat2=plat[near], lon2=plon[near])
+        inside = near[d <= f.range_km]
+        covered_any[inside] = True
+        per_force.append(int(pop[inside].sum()))
+    return per_force, int(pop[covered_any].sum())
+
+
+def _violations(
+    scenario: Scenario, d_front: float, d_nato: float, in_occupied: bool
+) -> tuple[str, ...]:
+    c = scenario.constraints
+    out = []
+    if c.min_distance_from_front_km is not None and d_front < c.min_distance_from_front_km:
+        out.append(
+            f"{d_front:.1f} km from the front line, closer than the {c.min_distance_from_front_km:g} km minimum"
+        )
+    if c.max_distance_to_nato_border_km is not None and d_nato > c.max_distance_to_nato_border_km:
+        out.append(
+            f"{d_nato:.1f} km from the nearest NATO border, beyond the {c.max_distance_to_nato_border_km:g} km maximum"
+        )
+    if in_occupied and not c.allow_in_occupied:
+        out.append("inside the occupied area")
+    return tuple(out)
+
+
+def analyze_option(option: Option, scenario: Scenario, ref: _Reference | None = None) -> OptionAnalysis:
+    """Metrics of one option (see ``analyze``)."""
+    from mapper import geodesy
+
+    ref = ref or _reference(scenario)
+    sites: list[Force | Hub] = [*option.forces, *option.hubs]
+    nf = len(option.forces)
+    metrics: list[SiteMetrics] = []
+    if sites:
+        front, hostile, nato, occupied = _measure(sites, ref)
+        coverage, covered_total = _coverage(option.forces)
+        hub_lat, hub_lon = _sites_arrays(list(option.hubs))
+        for i, site in enumerate(sites):
+            d_front = float(front.distance_km[i])
+            band_index, band = band_of(d_front, scenario.bands)
+            nearest_hub = hub_km = None
+            if option.hubs and i < nf:
+                d = geodesy.point_distance_km(
+                    lat1=site.location.lat, lon1=site.location.lon, lat2=hub_lat, lon2=hub_lon
+                )
+                j = int(np.argmin(d))
+                nearest_hub, hub_km = option.hubs[j].name, float(d[j])
+            is_force = i < nf
+            metrics.append(
+                SiteMetrics(
+                    name=site.name,
+                    kind="force" if is_force else "hub",
+                    lat=site.location.lat,
+                    lon=site.location.lon,
+                    location=site.location.label,
+                    nation=site.nation,
+                    troops=site.troops if is_force else 0,
+                    role=site.role,
+                    distance_to_front_km=d_front,
+                    nearest_front_lat=float(front.nearest_lat[i]),
+                    nearest_front_lon=float(front.nearest_lon[i]),
+                    distance_to_hostile_territory_km=float(hostile[i]),
+                    distance_to_nato_border_km=float(nato[i]),
+                    band=band,
+                    band_index=band_index,
+                    in_occupied=bool(occupied[i]),
+                    nearest_hub=nearest_hub,
+                    distance_to_nearest_hub_km=hub_km,
+                    range_km=site.range_km if is_force else None,
+                    population_covered=coverage[i] if is_force else None,
+                    violations=_violations(scenario, d_front, float(nato[i]), bool(occupied[i]))
+                    if is_force
+                    else (("inside the occupied area",) if occupied[i] else ()),
+                    keypath=site.keypath,
+                )
+            )
+    else:
+        covered_total = 0
+    forces = tuple(metrics[:nf])
+    hubs = tuple(metrics[nf:])
+    lines_km = {ln.name: geodesy.geodesic_length_km(ln.geometry) for ln in option.lines}
+    areas_km2 = {a.name: geodesy.geodesic_area_km2(a.geometry) for a in option.areas}
+    zones_km2 = {z.name: geodesy.geodesic_area_km2(z.geometry) for z in option.zones}
+    return OptionAnalysis(
+        id=option.id,
+        name=option.name,
+        colour=option.colour,
+        forces=forces,
+        hubs=hubs,
+        summary=_summary(forces, hubs, scenario, covered_total, lines_km, areas_km2, zones_km2),
+        lines_km=lines_km,
+        areas_km2=areas_km2,
+        zones_km2=zones_km2,
+    )
+
+
+def _summary(
+    forces: tuple[SiteMetrics, ...],
+    hubs: tuple[SiteMetrics, ...],
+    scenario: Scenario,
+    covered: int,
+    lines_km: dict[str, float],
+    areas_km2: dict[str, float],
+    zones_km2: dict[str, float],
+) -> OptionSummary:
+    troops = sum(f.troops for f in forces)
+    by_nation = Counter()
+    for f in forces:
+        by_nation[f.nation or "?"] += f.troops
+    by_band = dict.fromkeys(band_names(scenario.bands), 0)
+    for f in forces:
+        by_band[f.band] += f.troops
+    d = np.array([f.distance_to_front_km for f in forces])
+    w = np.array([f.troops for f in forces], dtype=float)
+    nato = np.array([f.distance_to_nato_border_km for f in forces])
+    hostile = np.array([s.distance_to_hostile_territory_km for s in forces])
+    limit = scenario.constraints.min_distance_from_front_km
+    share = None
+    if limit is not None and troops:
+        share = float(w[d >= limit].sum() / troops)
+    violations = sum(len(s.violations) for s in (*forces, *hubs))
+    return OptionSummary(
+        troops=troops,
+        troops_by_nation=dict(sorted(by_nation.items(), key=lambda kv: (-kv[1], kv[0]))),
+        forces=len(forces),
+        hubs=len(hubs),
+        min_distance_to_front_km=float(d.min()) if len(d) else None,
+        troop_weighted_mean_distance_to_front_km=float((d * w).sum() / w.sum()) if w.sum() else None,
+        troops_by_band=by_band,
+        share_of_troops_beyond_constraint=share,
+        max_distance_to_nato_border_km=float(nato.max()) if len(nato) else None,
+        mean_distance_to_nato_border_km=float(nato.mean()) if len(nato) else None,
+        min_distance_to_hostile_territory_km=float(hostile.min()) if len(hostile) else None,
+        population_covered=covered,
+        lines_length_km=float(sum(lines_km.values())),
+        areas_km2=float(sum(areas_km2.values())),
+        zones_km2=float(sum(zones_km2.values())),
+        meets_constraints=violations == 0,
+        violations=violations,
+    )
+
+
+def analyze(scenario: Scenario, *, options: list[str] | None = None) -> ScenarioAnalysis:
+    """Measure every force and hub of every option (or of the ``options`` ids given) and sum up each option."""
+    ref = _reference(scenario)
+    chosen = [o for o in scenario.options if options is None or o.id in options]
+    return ScenarioAnalysis(
+        scenario=scenario, options=tuple(analyze_option(o, scenario, ref) for o in chosen)
+    )
+
+
+def scenario_warnings(scenario: Scenario, analysis: ScenarioAnalysis | None = None) -> list[Problem]:
+    """Located warnings for ``mapper validate``: forces breaking constraints, sites inside the occupied area."""
+    analysis = analysis or analyze(scenario)
+    out = []
+    for opt in analysis.options:
+        for site in (*opt.forces, *opt.hubs):
+            if not site.violations:
+                continue
+            line, col = scenario.marks.get(site.keypath, (None, None))
+            what = "force" if site.kind == "force" else "hub"
+            out.append(
+                Problem(
+                    f"{what} {site.name!r} is " + "; ".join(site.violations),
+                    file=scenario.path,
+                    line=line,
+                    column=col,
+                    keypath=site.keypath,
+                    severity="warning",
+                )
+            )
+    return out
