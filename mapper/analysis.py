@@ -108,7 +108,9 @@ class OptionSummary:
             "forces": self.forces,
             "hubs": self.hubs,
             "min_distance_to_front_km": _km(self.min_distance_to_front_km),
-            "troop_weighted_mean_distance_to_front_km": _km(self.troop_weighted_mean_distance_to_front_km),
+            "troop_weighted_mean_distance_to_front_km": _km(
+                self.troop_weighted_mean_distance_to_front_km
+            ),
             "troops_by_band": dict(self.troops_by_band),
             "share_of_troops_beyond_constraint": None
             if self.share_of_troops_beyond_constraint is None
@@ -266,16 +268,13 @@ def _measure(
 
 def _coverage(forces: tuple[Force, ...]) -> tuple[list[int | None], int]:
     """Population of GeoNames places within each force's range_km, and of their union (no double counting)."""
-    from mapper import geodata, geodesy
+    from mapper import geodesy
 
     ranged = [f for f in forces if f.range_km]
     if not ranged:
         return [None] * len(forces), 0
-    places = geodata.places()
-    plat = places["lat"].to_numpy(dtype=float)
-    plon = places["lon"].to_numpy(dtype=float)
-    pop = places["population"].to_numpy(dtype=np.int64)
-    covered_any = np.zeros(len(places), dtype=bool)
+    plat, plon, pop = _place_arrays()
+    covered_any = np.zeros(len(plat), dtype=bool)
     per_force: list[int | None] = []
     for f in forces:
         if not f.range_km:
@@ -284,12 +283,28 @@ def _coverage(forces: tuple[Force, ...]) -> tuple[list[int | None], int]:
         # cheap prefilter in degrees (generous), then exact geodesic distances
         dlat = f.range_km / 110.0 + 0.1
         dlon = dlat / max(math.cos(math.radians(abs(f.location.lat) + dlat)), 0.05)
-        near = np.flatnonzero((np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon))
-        d = geodesy.point_distance_km(lat1=f.location.lat, lon1=f.location.lon, lat2=plat[near], lon2=plon[near])
+        near = np.flatnonzero(
+            (np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon)
+        )
+        d = geodesy.point_distance_km(
+            lat1=f.location.lat, lon1=f.location.lon, lat2=plat[near], lon2=plon[near]
+        )
         inside = near[d <= f.range_km]
         covered_any[inside] = True
         per_force.append(int(pop[inside].sum()))
     return per_force, int(pop[covered_any].sum())
+
+
+@lru_cache(maxsize=1)
+def _place_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from mapper import geodata
+
+    cols = geodata.table("places").columns
+    return (
+        np.asarray(cols["lat"], dtype=float),
+        np.asarray(cols["lon"], dtype=float),
+        np.asarray(cols["population"], dtype=np.int64),
+    )
 
 
 def _violations(
@@ -310,7 +325,9 @@ def _violations(
     return tuple(out)
 
 
-def analyze_option(option: Option, scenario: Scenario, ref: _Reference | None = None) -> OptionAnalysis:
+def analyze_option(
+    option: Option, scenario: Scenario, ref: _Reference | None = None
+) -> OptionAnalysis:
     """Metrics of one option (see ``analyze``)."""
     from mapper import geodesy
 
@@ -412,7 +429,9 @@ def _summary(
         forces=len(forces),
         hubs=len(hubs),
         min_distance_to_front_km=float(d.min()) if len(d) else None,
-        troop_weighted_mean_distance_to_front_km=float((d * w).sum() / w.sum()) if w.sum() else None,
+        troop_weighted_mean_distance_to_front_km=float((d * w).sum() / w.sum())
+        if w.sum()
+        else None,
         troops_by_band=by_band,
         share_of_troops_beyond_constraint=share,
         max_distance_to_nato_border_km=float(nato.max()) if len(nato) else None,
@@ -436,7 +455,9 @@ def analyze(scenario: Scenario, *, options: list[str] | None = None) -> Scenario
     )
 
 
-def scenario_warnings(scenario: Scenario, analysis: ScenarioAnalysis | None = None) -> list[Problem]:
+def scenario_warnings(
+    scenario: Scenario, analysis: ScenarioAnalysis | None = None
+) -> list[Problem]:
     """Located warnings for ``mapper validate``: forces breaking constraints, sites inside the occupied area."""
     analysis = analysis or analyze(scenario)
     out = []

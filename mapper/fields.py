@@ -405,6 +405,8 @@ class Record(Spec):
                 value_node.tag == _NULL_TAG
                 and not spec.required
                 and isinstance(value_node, ScalarNode)
+                # a key of a one-of group chooses the shape: `regions:` left empty is an error, not a default
+                and not any(key in group for group in self.one_of)
             ):
                 ctx.marks[kpath] = (
                     value_node.start_mark.line + 1,
@@ -418,7 +420,9 @@ class Record(Spec):
                 continue
             if spec.required:
                 if key not in misspelt:  # already reported as "unknown key ... did you mean"
-                    ctx.error(node, join(path, key), f"missing required key {key!r}{self._what(spec)}")
+                    ctx.error(
+                        node, join(path, key), f"missing required key {key!r}{self._what(spec)}"
+                    )
                 out[key] = INVALID
             else:
                 out[key] = spec.default
@@ -431,6 +435,8 @@ class Record(Spec):
                 else:
                     msg = f"expected one of the keys {names}"
                 ctx.error(node, path, msg)
+                # the value's shape is unknown: later stages must not resolve it (nor report more about it)
+                out = INVALID
         if self.all_or_nothing and any(p.severity == "error" for p in ctx.problems[before:]):
             return INVALID
         return out

@@ -192,9 +192,19 @@ class _Resolver:
         except FrontLineError as exc:
             self.ctx.error_at("front_line" if override is None else "", str(exc))
             return None
+        except OSError as exc:  # e.g. a file name too long for the file system
+            name = override if override is not None else raw.get("front_line")
+            self.ctx.error_at(
+                "front_line" if override is None else "",
+                f"cannot use front-line file {str(name)[:80]!r}: {exc.strerror or exc}",
+            )
+            return None
 
     def _data_path(self, value: str, key: str) -> Path | None:
         """A data file named by a scenario: relative to the scenario's folder and inside it (documented rule)."""
+        if "\x00" in value:
+            self.ctx.error_at(key, f"{value!r}: a file name cannot contain a NUL character")
+            return None
         p = Path(value)
         if p.is_absolute() or ".." in p.parts:
             self.ctx.error_at(
@@ -318,6 +328,16 @@ class _Resolver:
         if raw is INVALID:
             return None
         loc = self.location(raw.get("at"), join(path, "at"))
+        if raw.get("sidc"):
+            from mapper.render.symbols import drawable
+
+            if not drawable(raw["sidc"]):
+                self.ctx.error_at(
+                    join(path, "sidc"),
+                    f"SIDC {raw['sidc']} is not a symbol the APP-6 renderer knows; check the code, "
+                    "or give `kind` and `echelon` instead",
+                )
+                return None
         if loc is None or not _valid(*raw.values()):
             return None
         return Force(
@@ -374,11 +394,12 @@ class _Resolver:
 
         from mapper import geodata, geodesy
 
-        try:
-            river = geodata.river(raw["river"])
-        except PlaceError as exc:
-            self.ctx.error_at(join(path, "river"), str(exc))
-            river = None
+        river = None
+        if _valid(raw.get("river")):  # an invalid name was already reported
+            try:
+                river = geodata.river(raw["river"])
+            except PlaceError as exc:
+                self.ctx.error_at(join(path, "river"), str(exc))
         ends = [self.location(raw.get(k), join(path, k)) for k in ("from", "to")]
         if river is None or any(e is None for e in ends):
             return None, ""
@@ -429,6 +450,8 @@ class _Resolver:
         if raw.get("regions"):
             parts = []
             for i, name in enumerate(raw["regions"]):
+                if name is INVALID:  # already reported
+                    continue
                 try:
                     parts.append(geodata.region(name))
                 except PlaceError as exc:
@@ -480,6 +503,8 @@ class _Resolver:
     def zone(self, raw: Any, path: str, lines: dict[str, Line]) -> Zone | None:
         if raw is INVALID or not _valid(*raw.values()):
             return None
+        from shapely.errors import GEOSException
+
         from mapper import geodata, geodesy
 
         target = raw["buffer_of"]
@@ -496,7 +521,15 @@ class _Resolver:
                 f"no line named {target!r} in this option; expected one of: {names}",
             )
             return None
-        geom = geodesy.geodesic_buffer(base, float(raw["km"]))
+        try:
+            geom = geodesy.geodesic_buffer(base, float(raw["km"]))
+        except GEOSException:  # a buffer thousands of km wide wraps over the pole
+            self.ctx.error_at(
+                join(path, "km"),
+                f"a buffer of {float(raw['km']):g} km around {target!r} cannot be built "
+                "(it would wrap around the globe); use a smaller distance",
+            )
+            return None
         if target == "front_line":
             # a ceasefire zone lies on land, in Ukraine: clip away the sea and Russia
             geom = geom.intersection(geodata.ukraine())

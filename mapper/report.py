@@ -69,7 +69,9 @@ def format_table(
     cells = [[_cell(v) for v in row] for row in rows]
     if align is None:
         align = "".join(
-            "r" if rows and all(isinstance(r[i], int | float) or r[i] is None for r in rows) else "l"
+            "r"
+            if rows and all(isinstance(r[i], int | float) or r[i] is None for r in rows)
+            else "l"
             for i in range(len(headers))
         )
     widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
@@ -103,17 +105,21 @@ def _short(text: str, width: int) -> str:
 
 def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
     s = analysis.scenario
-    out = [f"{s.title} ({s.id}, situation {s.date.isoformat()})"]
+    out = textwrap.wrap(
+        f"{s.title} ({s.id}, situation {s.date.isoformat()})", width, subsequent_indent="  "
+    )
     front = f"Front line: {s.front.date} — {s.front.source}"
     out += textwrap.wrap(front, width, subsequent_indent="  ")
     if s.front.accuracy:
         out += textwrap.wrap(f"Accuracy: {s.front.accuracy}", width, subsequent_indent="  ")
     c = s.constraints
     if c.min_distance_from_front_km is not None:
-        out.append(f"Constraint: forces at least {c.min_distance_from_front_km:g} km from the front line")
+        out.append(
+            f"Constraint: forces at least {c.min_distance_from_front_km:g} km from the front line"
+        )
     out.append("Distances are geodesic (WGS84), in km.")
     for opt in analysis.options:
-        out += ["", f"Option {opt.id}: {opt.name}"]
+        out += ["", *textwrap.wrap(f"Option {opt.id}: {opt.name}", width, subsequent_indent="  ")]
         sites = [*opt.forces, *opt.hubs]
         if sites:
             rows = [
@@ -134,10 +140,12 @@ def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
                 )
             )
         sm = opt.summary
-        out.append(
+        out += textwrap.wrap(
             f"Troops {sm.troops:,} in {sm.forces} force(s); nearest to front "
             f"{_cell(sm.min_distance_to_front_km)} km; troop-weighted mean "
-            f"{_cell(sm.troop_weighted_mean_distance_to_front_km)} km"
+            f"{_cell(sm.troop_weighted_mean_distance_to_front_km)} km",
+            width,
+            subsequent_indent="  ",
         )
         bands = ", ".join(f"{k}: {v:,}" for k, v in sm.troops_by_band.items() if v)
         if bands:

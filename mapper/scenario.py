@@ -219,8 +219,8 @@ FORCE = Record(
         "echelon": Field(Choice(values=ECHELONS, aliases=ECHELON_ALIASES), description="unit size"),
         "sidc": Field(
             Str(
-                expected="an APP-6 / MIL-STD-2525 SIDC (15 letters or 20 digits)",
-                pattern=r"[A-Za-z0-9*\-]{15}|\d{20}",
+                expected="a 20-digit APP-6(D) / MIL-STD-2525D SIDC (e.g. 10031000161211000000)",
+                pattern=r"\d{20}",
             ),
             description="explicit symbol code; overrides kind and echelon",
         ),

@@ -130,7 +130,20 @@ def decode_text(data: bytes, file: str) -> str:
 
 def compose(text: str, file: str) -> Document:
     """Compose YAML text into nodes, bounded in depth and alias expansion. Raises ScenarioError."""
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)  # the reader refuses control characters here, before parsing
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        raise ScenarioError(
+            _problem(
+                file,
+                f"invalid YAML: control character U+{exc.character:04X} is not allowed in YAML text",
+                line,
+                column,
+            )
+        ) from None
     try:
         root = loader.get_single_node()
     except _TooDeep as exc:

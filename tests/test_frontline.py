@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import shapely
+import shapely.ops
 from pyproj import Geod
 from shapely.geometry import LineString, Point, shape
 

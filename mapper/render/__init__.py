@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.analysis import ScenarioAnalysis, analyze
-from mapper.errors import UsageError
+from mapper.errors import OutputError, UsageError
 from mapper.scenario import Scenario
 
 CREDITS = (
@@ -61,12 +61,17 @@ def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | No
     base += layers.basemap_layers(m)
     groups.append(("Basemap", base))
     groups.append(("Situation", layers.situation_layers(m, scenario)))
+    stacks: dict[
+        tuple[float, float], int
+    ] = {}  # markers already drawn at each spot, across options
     for opt, res in zip(
         [o for o in scenario.options if o.id in {r.id for r in analysis.options}],
         analysis.options,
         strict=True,
     ):
-        groups.append((f"Option {opt.id}: {opt.name}", layers.option_layers(m, opt, res, scenario)))
+        groups.append(
+            (f"Option {opt.id}: {opt.name}", layers.option_layers(m, opt, res, scenario, stacks))
+        )
 
     pts = layers.all_points(analysis)
     front_bounds = scenario.front.line.bounds  # (minx, miny, maxx, maxy) = lon/lat
@@ -177,14 +182,22 @@ def render_map(
     options: list[str] | None = None,
     tiles: str | None = None,
     front_line: str | os.PathLike[str] | None = None,
-    overwrite: bool = True,
+    overwrite: bool = False,
 ) -> Path:
     """Load, analyse and draw one scenario file; write the page atomically and return its path."""
     from mapper.atomic import atomic_write
     from mapper.loader import load_scenario
+    from mapper.render.page import generated_by_mapper
 
     scenario = load_scenario(path, front_line=front_line)
-    html = render_html(scenario, options=options, tiles=tiles)
     out = Path(output) if output else default_output(scenario)
+    # Re-rendering replaces a map this tool wrote; any other existing file needs --overwrite. Checked before the
+    # work, so a refused run fails fast; the write itself is atomic either way.
+    overwrite = overwrite or generated_by_mapper(out)
+    if out.exists() and not overwrite:
+        raise OutputError(
+            f"{out}: exists and is not a map written by mapper; pass --overwrite to replace it"
+        )
+    html = render_html(scenario, options=options, tiles=tiles)
     atomic_write(out, html, overwrite=overwrite)
     return out

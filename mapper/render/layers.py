@@ -8,7 +8,7 @@ escaped with ``mapper.render.safety`` here, at the boundary, before folium sees 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +17,6 @@ import numpy as np
 import shapely
 from branca.element import MacroElement
 from folium.template import Template
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapper.analysis import OptionAnalysis, ScenarioAnalysis, SiteMetrics
@@ -63,7 +62,7 @@ class GeoJsonData(MacroElement):
 
     def __init__(
         self,
-        features: list[dict[str, Any]],
+        features: list[str],
         style: dict[str, Any],
         *,
         tooltip: str | None = None,
@@ -72,29 +71,44 @@ class GeoJsonData(MacroElement):
         super().__init__()
         self._name = "GeoJsonData"
         self.count = len(features)
-        self.data = safe_json({"type": "FeatureCollection", "features": features})
+        # features are JSON texts from ``features()``: geometry numbers from shapely, properties via safe_json
+        self.data = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
         self.style = safe_json(style)
         self.tooltip = safe_json(tooltip) if tooltip else ""
         self.popup = safe_json(popup) if popup else ""
         self.interactive = "true" if (tooltip or popup) else "false"
 
 
-def _round(geom: BaseGeometry, tolerance: float = 0.0) -> dict[str, Any]:
+def _round_coords(coords: np.ndarray) -> np.ndarray:
+    return np.round(coords, DECIMALS)
+
+
+def features(
+    geoms: Sequence[BaseGeometry | None], props: Sequence[dict[str, Any]], tolerance: float = 0.0
+) -> list[str]:
+    """GeoJSON Feature texts for display: simplified (topology-preserving), rounded, empty ones dropped.
+
+    Vectorised over all geometries at once (shapely), because the basemap alone has hundreds of features.
+    """
+    arr = np.array(list(geoms), dtype=object)
+    if not len(arr):
+        return []
+    keep = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    arr = arr[keep]
+    props = [p for p, k in zip(props, keep, strict=True) if k]
     if tolerance:
-        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
-    geom = shapely.set_precision(geom, 10**-DECIMALS)
-    return mapping(geom)
+        arr = shapely.simplify(arr, tolerance, preserve_topology=True)
+    arr = shapely.transform(arr, _round_coords)
+    texts = shapely.to_geojson(arr)
+    return [
+        '{"type":"Feature","geometry":' + g + ',"properties":' + safe_json(p) + "}"
+        for g, p in zip(texts, props, strict=True)
+    ]
 
 
-def feature(geom: BaseGeometry, tolerance: float = 0.0, **props: Any) -> dict[str, Any] | None:
-    if geom is None or geom.is_empty:
-        return None
-    g = _round(geom, tolerance)
-    return {"type": "Feature", "geometry": g, "properties": props}
-
-
-def _features(items: Iterable[dict[str, Any] | None]) -> list[dict[str, Any]]:
-    return [f for f in items if f is not None]
+def feature(geom: BaseGeometry | None, tolerance: float = 0.0, **props: Any) -> list[str]:
+    """One feature (a list of zero or one feature texts, to concatenate)."""
+    return features([geom], [props], tolerance)
 
 
 def group(name: str, show: bool = True) -> folium.FeatureGroup:
@@ -105,58 +119,63 @@ def group(name: str, show: bool = True) -> folium.FeatureGroup:
 # Basemap
 
 
+Layer = tuple[
+    str, folium.FeatureGroup, str | None, str
+]  # (legend label, group, swatch colour, swatch shape)
+
+
+def _name(value: Any) -> str:
+    return safe_text(value) if isinstance(value, str) else ""
+
+
 @lru_cache(maxsize=1)
-def _basemap_features() -> dict[str, list[dict[str, Any]]]:
+def _basemap_features() -> dict[str, list[str]]:
     """Simplified, rounded basemap features, computed once per process (they do not depend on the scenario)."""
     from mapper import geodata
 
-    countries = geodata.countries()
-    out: dict[str, list[dict[str, Any]]] = {"nato": [], "other": [], "ukraine": []}
-    for row in countries.itertuples():
-        key = "ukraine" if row.iso3 == "UKR" else ("nato" if row.nato else "other")
-        label = safe_text(row.name) + (" (NATO)" if row.nato else "")
-        out[key].append(feature(row.geometry, BASEMAP_TOLERANCE, name=label))
-    regions = geodata.regions()
-    out["regions"] = _features(
-        feature(r.geometry.boundary, BASEMAP_TOLERANCE, name=safe_text(r.name))
-        for r in regions.itertuples()
+    c = geodata.table("countries")
+    kind = np.array(
+        [
+            "ukraine" if iso == "UKR" else ("nato" if nato else "other")
+            for iso, nato in zip(c.columns["iso3"], c.columns["nato"], strict=True)
+        ]
     )
-    rivers = geodata.rivers()
-    out["rivers"] = _features(
-        feature(
-            r.geometry, OVERLAY_TOLERANCE, name=safe_text(r.name) if isinstance(r.name, str) else ""
+    props = [
+        {"name": safe_text(n) + (" (NATO)" if nato else "")}
+        for n, nato in zip(c.columns["name"], c.columns["nato"], strict=True)
+    ]
+    out = {
+        k: features(
+            c.geometry[kind == k],
+            [p for p, kk in zip(props, kind, strict=True) if kk == k],
+            BASEMAP_TOLERANCE,
         )
-        for r in rivers.itertuples()
-    )
-    lakes = geodata.lakes()
-    out["lakes"] = _features(
-        feature(
-            r.geometry, OVERLAY_TOLERANCE, name=safe_text(r.name) if isinstance(r.name, str) else ""
+        for k in ("nato", "other", "ukraine")
+    }
+    r = geodata.table("regions")
+    out["regions"] = features(shapely.boundary(r.geometry), [{}] * len(r), BASEMAP_TOLERANCE)
+    for layer in ("rivers", "lakes"):
+        t = geodata.table(layer)
+        out[layer] = features(
+            t.geometry, [{"name": _name(n)} for n in t.columns["name"]], OVERLAY_TOLERANCE
         )
-        for r in lakes.itertuples()
-    )
-    return {k: [f for f in v if f is not None] for k, v in out.items()}
+    return out
 
 
-def basemap_layers(m: folium.Map) -> list[tuple[str, folium.FeatureGroup, str | None, str]]:
+def basemap_layers(m: folium.Map) -> list[Layer]:
     """Countries (NATO members tinted blue), regions, rivers and lakes, and place labels."""
     data = _basemap_features()
     countries = group("Countries")
-    GeoJsonData(
-        data["other"],
-        {"color": "#9a9a9a", "weight": 0.8, "fillColor": "#f1efe9", "fillOpacity": 1},
-        tooltip="name",
-    ).add_to(countries)
-    GeoJsonData(
-        data["nato"],
-        {"color": "#6d8fb8", "weight": 0.8, "fillColor": "#e3ecf7", "fillOpacity": 1},
-        tooltip="name",
-    ).add_to(countries)
-    GeoJsonData(
-        data["ukraine"],
-        {"color": "#333333", "weight": 1.5, "fillColor": "#fbfaf5", "fillOpacity": 1},
-        tooltip="name",
-    ).add_to(countries)
+    for key, fill, edge, weight in (
+        ("other", "#f1efe9", "#9a9a9a", 0.8),
+        ("nato", "#e3ecf7", "#6d8fb8", 0.8),
+        ("ukraine", "#fbfaf5", "#333333", 1.5),
+    ):
+        GeoJsonData(
+            data[key],
+            {"color": edge, "weight": weight, "fillColor": fill, "fillOpacity": 1},
+            tooltip="name",
+        ).add_to(countries)
     regions = group("Regions (oblasts)")
     GeoJsonData(data["regions"], {"color": "#a8a8a8", "weight": 0.6, "dashArray": "3 3"}).add_to(
         regions
@@ -172,7 +191,7 @@ def basemap_layers(m: folium.Map) -> list[tuple[str, folium.FeatureGroup, str | 
     for g in (countries, regions, water, places):
         g.add_to(m)
     return [
-        ("NATO members", countries, "#e3ecf7", "fill"),
+        ("Countries (NATO members blue)", countries, "#e3ecf7", "fill"),
         ("Regions (oblasts)", regions, "#a8a8a8", "dashed"),
         ("Rivers and lakes", water, "#6fa8dc", "line"),
         ("Places", places, "#444444", "point"),
@@ -180,7 +199,8 @@ def basemap_layers(m: folium.Map) -> list[tuple[str, folium.FeatureGroup, str | 
 
 
 class PlaceLabels(MacroElement):
-    """Populated places as small dots with permanent labels that thin out by population as the map zooms out."""
+    """Populated places as labelled dots in their own pane (under the overlays, so they never hide a force),
+    thinning out by population as the map zooms out: tier ``t`` shows from zoom ``tiers[t]``."""
 
     _template = Template(
         """
@@ -188,14 +208,15 @@ class PlaceLabels(MacroElement):
         (function () {
             var layer = {{ this._parent.get_name() }};
             var map = {{ this._parent._parent.get_name() }};
-            var places = {{ this.data }};
             var tiers = {{ this.tiers }};
-            places.forEach(function (p) {
-                var m = L.circleMarker([p[1], p[2]], {radius: p[3] > 2 ? 3 : 2, weight: 1,
-                    color: "#444", fillColor: "#fff", fillOpacity: 1, interactive: false});
-                m.bindTooltip(p[0], {permanent: true, direction: "right", offset: [4, 0],
-                    className: "mapper-place mapper-place-t" + p[3]});
-                m.addTo(layer);
+            if (!map.getPane("mapper-places")) {
+                map.createPane("mapper-places").style.zIndex = 450;
+            }
+            {{ this.data }}.forEach(function (p) {
+                var icon = L.divIcon({className: "mapper-place mapper-place-t" + p[3], html: p[0],
+                                      iconSize: null, iconAnchor: [0, 7]});
+                L.marker([p[1], p[2]], {icon: icon, pane: "mapper-places", interactive: false,
+                                        keyboard: false}).addTo(layer);
             });
             function update() {
                 var z = map.getZoom(), el = map.getContainer();
@@ -225,22 +246,28 @@ PLACE_TIERS = ((1_000_000, 5), (300_000, 6), (100_000, 7), (40_000, 8), (15_000,
 def place_labels() -> folium.FeatureGroup:
     from mapper import geodata
 
-    places = geodata.places()
-    ua = places["country"] == "UA"
-    keep = places[
-        (ua & (places["population"] >= PLACE_TIERS[-1][0])) | (places["population"] >= 100_000)
-    ]
-    keep = keep.sort_values(["population", "name"], ascending=[False, True])
-    rows = []
-    for p in keep.itertuples():
+    cols = geodata.table("places").columns
+    order = sorted(
+        range(len(cols["name"])), key=lambda i: (-cols["population"][i], cols["name"][i])
+    )
+    rows: list[list[Any]] = []
+    kept: list[tuple[float, float]] = []
+    for i in order:
+        pop, country = cols["population"][i], cols["country"][i]
+        if pop < PLACE_TIERS[-1][0]:
+            break  # sorted by population: nothing further qualifies
+        if country != "UA" and pop < 100_000:
+            continue
+        lat, lon = cols["lat"][i], cols["lon"][i]
+        # A city's districts are separate GeoNames rows: label the city, not its districts. (A display
+        # heuristic of ~13 km in degrees, not a measured distance.)
+        if any(abs(lat - a) < 0.12 and abs(lon - b) < 0.18 for a, b in kept):
+            continue
+        kept.append((lat, lon))
         tier = next(
-            i
-            for i, (pop, _) in enumerate(PLACE_TIERS)
-            if p.population >= pop or i == len(PLACE_TIERS) - 1
+            t for t, (p, _) in enumerate(PLACE_TIERS) if pop >= p or t == len(PLACE_TIERS) - 1
         )
-        rows.append(
-            [safe_text(p.name), round(float(p.lat), DECIMALS), round(float(p.lon), DECIMALS), tier]
-        )
+        rows.append([safe_text(cols["name"][i]), round(lat, DECIMALS), round(lon, DECIMALS), tier])
     g = group("Places")
     PlaceLabels(rows, [z for _, z in PLACE_TIERS]).add_to(g)
     return g
@@ -249,37 +276,36 @@ def place_labels() -> folium.FeatureGroup:
 # -------------------------------------------------------------------------------------------------------------
 # Situation
 
+THEATRE_BOX = shapely.box(12.0, 40.0, 45.0, 58.0)
+
 
 @lru_cache(maxsize=4)
-def _bands(
-    front_line: BaseGeometry, edges: tuple[float, ...], clip: BaseGeometry
+def band_areas(
+    front_line: BaseGeometry, edges: tuple[float, ...], hostile: BaseGeometry
 ) -> list[tuple[float, float, Any]]:
+    """Geodesic distance bands from the front line over the theatre, land and sea, minus hostile territory
+    (a band inside Russia tells a planner nothing). Cached: the bands depend only on the line and the edges."""
     from mapper import geodesy
 
+    clip = shapely.difference(THEATRE_BOX, shapely.simplify(hostile, 0.005))
     return geodesy.distance_bands(front_line, list(edges), clip=clip)
 
 
-@lru_cache(maxsize=4)
-def _friendly_land(hostile: BaseGeometry) -> BaseGeometry:
-    """Land of the theatre that is not hostile: where distance bands mean something to a planner."""
+@lru_cache(maxsize=1)
+def _hostile_countries() -> BaseGeometry:
     from mapper import geodata
 
-    land = shapely.union_all(geodata.countries().geometry.values)
-    return shapely.make_valid(shapely.difference(land, hostile))
+    return shapely.union_all([c.geometry for c in geodata.hostile_countries()])
 
 
-def situation_layers(
-    m: folium.Map, scenario: Scenario
-) -> list[tuple[str, folium.FeatureGroup, str | None, str]]:
+def situation_layers(m: folium.Map, scenario: Scenario) -> list[Layer]:
+    """Front line (with its date and source), occupied area, distance bands and Russia/Belarus."""
     from mapper.frontline import hostile_territory
 
     front = scenario.front
-    hostile_geom = hostile_territory(front)
-    items = []
-
     hostile = group("Russia and Belarus")
     GeoJsonData(
-        _features([feature(_hostile_countries(), BASEMAP_TOLERANCE, name="Russia and Belarus")]),
+        feature(_hostile_countries(), BASEMAP_TOLERANCE, name="Russia and Belarus"),
         {"color": HOSTILE_COLOUR, "weight": 0.5, "fillColor": HOSTILE_COLOUR, "fillOpacity": 0.25},
         tooltip="name",
     ).add_to(hostile)
@@ -287,14 +313,8 @@ def situation_layers(
     occupied = group("Occupied area")
     if front.occupied is not None and not front.occupied.is_empty:
         GeoJsonData(
-            _features(
-                [
-                    feature(
-                        front.occupied,
-                        OVERLAY_TOLERANCE,
-                        name=safe_text(f"Occupied area ({front.date})"),
-                    )
-                ]
+            feature(
+                front.occupied, OVERLAY_TOLERANCE, name=safe_text(f"Occupied area ({front.date})")
             ),
             {
                 "color": OCCUPIED_COLOUR,
@@ -307,22 +327,14 @@ def situation_layers(
 
     bands = group("Distance bands from the front line")
     edges = tuple(b.outer_km for b in scenario.bands)
-    band_feats = []
     for i, (inner, outer, geom) in enumerate(
-        _bands(front.line, edges, _friendly_land(hostile_geom))
+        band_areas(front.line, edges, hostile_territory(front))
     ):
         label = scenario.bands[i].label
         text = f"{inner:g}–{outer:g} km from the front line" + (f": {label}" if label else "")
-        band_feats.append(
-            feature(
-                geom, OVERLAY_TOLERANCE, name=safe_text(text), c=BAND_COLOURS[i % len(BAND_COLOURS)]
-            )
-        )
-    band_feats = _features(band_feats)
-    for f in band_feats:
-        colour = f["properties"].pop("c")
+        colour = BAND_COLOURS[i % len(BAND_COLOURS)]
         GeoJsonData(
-            [f],
+            feature(geom, OVERLAY_TOLERANCE, name=safe_text(text)),
             {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.35},
             tooltip="name",
         ).add_to(bands)
@@ -330,14 +342,14 @@ def situation_layers(
     line = group("Front line")
     label = safe_text(f"Front line as of {front.date} — {front.source} ({front.accuracy})")
     GeoJsonData(
-        _features([feature(front.line, 0.0, name=label)]),
+        feature(front.line, 0.0, name=label),
         {"color": FRONT_COLOUR, "weight": 3.5, "opacity": 0.95},
         tooltip="name",
     ).add_to(line)
 
     for g in (hostile, occupied, bands, line):
         g.add_to(m)
-    items += [
+    return [
         (f"Front line ({front.date})", line, FRONT_COLOUR, "line"),
         ("Occupied area", occupied, OCCUPIED_COLOUR, "fill"),
         (
@@ -348,15 +360,6 @@ def situation_layers(
         ),
         ("Russia and Belarus", hostile, HOSTILE_COLOUR, "fill"),
     ]
-    return items
-
-
-@lru_cache(maxsize=1)
-def _hostile_countries() -> BaseGeometry:
-    from mapper import geodata
-
-    c = geodata.countries()
-    return shapely.union_all(c[c["iso3"].isin(["RUS", "BLR"])].geometry.values)
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -402,8 +405,12 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
     return f"<div class='mapper-popup'><h3>{safe_text(site.name)}</h3><table>{body}</table></div>"
 
 
-def _site_icon(site_model: Any, site: SiteMetrics, colour: str) -> folium.DivIcon:
-    """The APP-6 symbol with the site's name (and troops) underneath, underlined in the option's colour."""
+def _site_icon(site_model: Any, site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon:
+    """The APP-6 symbol with the site's name (and troops) underneath, underlined in the option's colour.
+
+    ``stack`` > 0 lifts the icon by that many icon heights: sites at the same place (a city's protection force
+    and its air defence) are drawn as a column above the point instead of on top of each other.
+    """
     from mapper.render import symbols
 
     if site.kind == "force":
@@ -414,62 +421,75 @@ def _site_icon(site_model: Any, site: SiteMetrics, colour: str) -> folium.DivIco
         lines = [site.name + " (hub)"]
     (w, h), (ax, ay) = symbols.symbol_anchor(sidc, SYMBOL_SIZE)
     html = (
-        f"<div class='mapper-site' style='border-bottom-color:{safe_color(colour)}'>"
+        f"<div class='mapper-site' style='--opt:{safe_color(colour)}'>"
         f"{symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)}</div>"
     )
     return folium.DivIcon(
-        html=html, icon_size=(w, h), icon_anchor=(ax, ay), class_name="mapper-unit-icon"
+        html=html,
+        icon_size=(w, h),
+        icon_anchor=(ax, ay + stack * (h + STACK_GAP)),
+        class_name="mapper-unit-icon",
     )
+
+
+STACK_GAP = 30  # px between stacked symbols: room for the two-line label
+
+
+SYMBOL_SIZE = 26
 
 
 SYMBOL_SIZE = 26
 
 
 def option_layers(
-    m: folium.Map, option: Option, result: OptionAnalysis, scenario: Scenario
-) -> list[tuple[str, folium.FeatureGroup, str | None, str]]:
-    """One group of layers per option, in the option's colour."""
+    m: folium.Map,
+    option: Option,
+    result: OptionAnalysis,
+    scenario: Scenario,
+    stacks: dict[tuple[float, float], int] | None = None,
+) -> list[Layer]:
+    """One group of layers per option, in the option's colour: areas and zones, lines, coverage rings, hubs
+    with the links from each force to its nearest hub, and the forces as APP-6 symbols with popups."""
     from mapper import geodesy
 
     colour = safe_color(option.colour)
-    items = []
+    items: list[Layer] = []
 
     if option.areas or option.zones:
         shapes = group(f"{option.name}: areas and zones")
-        if option.areas:
-            GeoJsonData(
-                _features(
-                    feature(a.geometry, OVERLAY_TOLERANCE, name=safe_text(f"{a.name} ({a.how})"))
-                    for a in option.areas
-                ),
-                {
-                    "color": colour,
-                    "weight": 1.5,
-                    "fillColor": colour,
-                    "fillOpacity": 0.12,
-                    "dashArray": "6 4",
-                },
-                tooltip="name",
-            ).add_to(shapes)
-        if option.zones:
-            GeoJsonData(
-                _features(
-                    feature(
-                        z.geometry,
-                        OVERLAY_TOLERANCE,
-                        name=safe_text(f"{z.name}: {z.km:g} km either side of {z.buffer_of}"),
-                    )
+        GeoJsonData(
+            features(
+                [a.geometry for a in option.areas],
+                [{"name": safe_text(f"{a.name} ({a.how})")} for a in option.areas],
+                OVERLAY_TOLERANCE,
+            ),
+            {
+                "color": colour,
+                "weight": 1.5,
+                "fillColor": colour,
+                "fillOpacity": 0.12,
+                "dashArray": "6 4",
+            },
+            tooltip="name",
+        ).add_to(shapes)
+        GeoJsonData(
+            features(
+                [z.geometry for z in option.zones],
+                [
+                    {"name": safe_text(f"{z.name}: {z.km:g} km either side of {z.buffer_of}")}
                     for z in option.zones
-                ),
-                {
-                    "color": colour,
-                    "weight": 1,
-                    "fillColor": colour,
-                    "fillOpacity": 0.25,
-                    "dashArray": "2 4",
-                },
-                tooltip="name",
-            ).add_to(shapes)
+                ],
+                OVERLAY_TOLERANCE,
+            ),
+            {
+                "color": colour,
+                "weight": 1,
+                "fillColor": colour,
+                "fillOpacity": 0.25,
+                "dashArray": "2 4",
+            },
+            tooltip="name",
+        ).add_to(shapes)
         shapes.add_to(m)
         items.append(("Areas and zones", shapes, colour, "dashed"))
 
@@ -477,7 +497,7 @@ def option_layers(
         lines = group(f"{option.name}: lines")
         for ln in option.lines:
             km = result.lines_km.get(ln.name, 0.0)
-            style = {
+            style: dict[str, Any] = {
                 "color": colour,
                 "weight": 5 if ln.kind == "defence_line" else 3,
                 "opacity": 0.85,
@@ -485,14 +505,10 @@ def option_layers(
             if ln.kind in ("supply_route", "corridor"):
                 style["dashArray"] = "8 6"
             GeoJsonData(
-                _features(
-                    [
-                        feature(
-                            ln.geometry,
-                            OVERLAY_TOLERANCE,
-                            name=safe_text(f"{ln.name}: {ln.how}, {km:,.0f} km"),
-                        )
-                    ]
+                feature(
+                    ln.geometry,
+                    OVERLAY_TOLERANCE,
+                    name=safe_text(f"{ln.name}: {ln.how}, {km:,.0f} km"),
                 ),
                 style,
                 tooltip="name",
@@ -504,17 +520,21 @@ def option_layers(
     if ranged:
         rings = group(f"{option.name}: coverage rings")
         GeoJsonData(
-            _features(
-                feature(
+            features(
+                [
                     geodesy.geodesic_circle(
                         lat=f.location.lat, lon=f.location.lon, radius_km=f.range_km
-                    ),
-                    0.0,
-                    name=safe_text(
-                        f"{f.name}: {f.range_km:g} km ring, population {s.population_covered or 0:,}"
-                    ),
-                )
-                for f, s in ranged
+                    )
+                    for f, _ in ranged
+                ],
+                [
+                    {
+                        "name": safe_text(
+                            f"{f.name}: {f.range_km:g} km ring, population {s.population_covered or 0:,}"
+                        )
+                    }
+                    for f, s in ranged
+                ],
             ),
             {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.06},
             tooltip="name",
@@ -524,50 +544,67 @@ def option_layers(
 
     if option.hubs:
         hubs = group(f"{option.name}: hubs and links")
-        links = []
-        for f, s in zip(option.forces, result.forces, strict=True):
-            if s.nearest_hub is None:
-                continue
-            hub = next(h for h in option.hubs if h.name == s.nearest_hub)
-            path = geodesy.geodesic_path(
-                [(f.location.lon, f.location.lat), (hub.location.lon, hub.location.lat)]
-            )
-            links.append(
-                feature(
-                    path,
-                    0.0,
-                    name=safe_text(
-                        f"{f.name} → {hub.name}: {s.distance_to_nearest_hub_km:,.0f} km"
-                    ),
-                )
-            )
+        by_name = {h.name: h for h in option.hubs}
+        linked = [
+            (f, s, by_name[s.nearest_hub])
+            for f, s in zip(option.forces, result.forces, strict=True)
+            if s.nearest_hub
+        ]
         GeoJsonData(
-            _features(links),
+            features(
+                [
+                    geodesy.geodesic_path(
+                        [(f.location.lon, f.location.lat), (h.location.lon, h.location.lat)]
+                    )
+                    for f, _, h in linked
+                ],
+                [
+                    {
+                        "name": safe_text(
+                            f"{f.name} → {h.name}: {s.distance_to_nearest_hub_km:,.0f} km"
+                        )
+                    }
+                    for f, s, h in linked
+                ],
+            ),
             {"color": colour, "weight": 1, "dashArray": "2 5", "opacity": 0.8},
             tooltip="name",
         ).add_to(hubs)
         for h, s in zip(option.hubs, result.hubs, strict=True):
-            folium.Marker(
-                [h.location.lat, h.location.lon],
-                icon=_site_icon(h, s, colour),
-                popup=folium.Popup(force_popup(s, option, scenario), max_width=360),
-            ).add_to(hubs)
+            _marker(h, s, option, scenario, colour, stacks).add_to(hubs)
         hubs.add_to(m)
         items.append(("Hubs and links", hubs, colour, "point"))
 
     if option.forces:
         forces = group(f"{option.name}: forces")
         for f, s in zip(option.forces, result.forces, strict=True):
-            folium.Marker(
-                [f.location.lat, f.location.lon],
-                icon=_site_icon(f, s, colour),
-                popup=folium.Popup(force_popup(s, option, scenario), max_width=360),
-            ).add_to(forces)
+            _marker(f, s, option, scenario, colour, stacks).add_to(forces)
         forces.add_to(m)
         items.append((f"Forces ({result.summary.troops:,} troops)", forces, colour, "point"))
     return items
 
 
+def _marker(
+    site_model: Any,
+    site: SiteMetrics,
+    option: Option,
+    scenario: Scenario,
+    colour: str,
+    stacks: dict[tuple[float, float], int] | None,
+) -> folium.Marker:
+    stacks = {} if stacks is None else stacks
+    spot = (round(site.lat, 2), round(site.lon, 2))  # ~1 km: the same town
+    stack = stacks.get(spot, 0)
+    stacks[spot] = stack + 1
+    return folium.Marker(
+        [site.lat, site.lon],
+        icon=_site_icon(site_model, site, colour, stack),
+        popup=folium.Popup(force_popup(site, option, scenario), max_width=380),
+        keyboard=True,
+    )
+
+
 def all_points(analysis: ScenarioAnalysis) -> np.ndarray:
+    """(lat, lon) of every site, to fit the map's view."""
     pts = [(s.lat, s.lon) for o in analysis.options for s in (*o.forces, *o.hubs)]
     return np.array(pts, dtype=float).reshape(-1, 2)

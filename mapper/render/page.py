@@ -201,6 +201,7 @@ def finalize_html(
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        GENERATOR_META,
         f"<title>{safe_text(title)}</title>",
         head_assets(),
         header.strip(),
@@ -223,6 +224,19 @@ def finalize_html(
         "",
     ]
     return "\n".join(p for p in parts if p)
+
+
+GENERATOR_META = '<meta name="generator" content="mapper">'
+
+
+def generated_by_mapper(path: Any) -> bool:
+    """Whether the file at ``path`` is a page this module wrote (so re-rendering may replace it)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return GENERATOR_META.encode() in head
 
 
 def _tidy(html: str) -> str:

@@ -31,10 +31,15 @@ text escaped with ``safety.safe_text``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
 
 from mapper.render.safety import safe_text
 
@@ -188,20 +193,95 @@ def sidc_for(kind: str | None, echelon: str | None, affiliation: str = "friend")
     return sidc
 
 
+# milsymbol decodes its whole symbol table (a 5 MB JSON) the first time a symbol is drawn: about 0.4 s, a fifth of
+# a ``mapper render``. Drawn symbols are therefore kept in a small per-user cache file, as matplotlib keeps its font
+# list: keyed by milsymbol's version, SIDC and size; ignored when unreadable; MAPPER_NO_CACHE=1 turns it off.
+_CACHE_ENTRY = re.compile(r"[0-9]{20}@[0-9]{1,3}")
+
+
+def _cache_file() -> Path | None:
+    if os.environ.get("MAPPER_NO_CACHE"):
+        return None
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        mv = version("milsymbol")
+    except PackageNotFoundError:  # pragma: no cover - milsymbol is a dependency
+        return None
+    base = os.environ.get("MAPPER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "mapper" / f"symbols-milsymbol-{re.sub(r'[^0-9A-Za-z.]', '_', mv)}.json"
+
+
 @functools.cache
-def _validate(sidc: str) -> None:
+def _disk_cache() -> dict[str, tuple[str, int, int, int, int]]:
+    path = _cache_file()
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out = {}
+        for key, (svg, w, h, ax, ay) in data.items():
+            if _CACHE_ENTRY.fullmatch(key) and isinstance(svg, str) and svg.startswith("<svg"):
+                out[key] = (svg, int(w), int(h), int(ax), int(ay))
+        return out
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_disk_cache() -> None:
+    path = _cache_file()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".symbols-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(_disk_cache(), fh, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home or full disk only costs speed
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+@functools.cache
+def _drawn(sidc: str, size: int) -> tuple[str, int, int, int, int]:
+    """(svg, width, height, anchor x, anchor y) of a symbol: from the cache file, or drawn by milsymbol."""
+    key = f"{sidc}@{size}"
+    cached = _disk_cache().get(key)
+    if cached is not None:
+        return cached
     from milsymbol import Symbol
 
     if not re.fullmatch(r"[0-9]{20}", sidc) or not Symbol(sidc).is_valid():
         raise ValueError(f"not a SIDC milsymbol can draw: {sidc!r}")
+    sym = Symbol(sidc, size=size)
+    svg = sym.as_svg().translate(_UNSAFE_IN_SVG)
+    ET.fromstring(svg)  # raises if not well-formed
+    dims, anchor = sym.get_size(), sym.get_anchor()
+    entry = (
+        svg,
+        round(dims["width"]),
+        round(dims["height"]),
+        round(anchor["x"]),
+        round(anchor["y"]),
+    )
+    _disk_cache()[key] = entry
+    _save_disk_cache()
+    return entry
 
 
-@functools.cache
-def _symbol(sidc: str, size: int):
-    from milsymbol import Symbol
+def _validate(sidc: str) -> None:
+    _drawn(sidc, 30)
 
-    _validate(sidc)
-    return Symbol(sidc, size=size)
+
+def drawable(sidc: str) -> bool:
+    """Whether milsymbol can draw ``sidc`` (a 20-digit 2525D/APP-6(D) code)."""
+    try:
+        _validate(sidc)
+    except ValueError:
+        return False
+    return True
 
 
 _UNSAFE_IN_SVG = str.maketrans(
@@ -209,31 +289,23 @@ _UNSAFE_IN_SVG = str.maketrans(
 )
 
 
-@functools.cache
 def symbol_svg(sidc: str, size: int = 30) -> str:
     """The symbol as an inline SVG string (well-formed XML, deterministic, cached).
 
     ``size`` is milsymbol's scale (100 = base size; 30 gives a frame about 30 px wide). Characters that Jinja or a
     JS template literal would interpret are turned into XML character references (milsymbol emits none today).
     """
-    svg = _symbol(sidc, int(size)).as_svg().translate(_UNSAFE_IN_SVG)
-    ET.fromstring(svg)  # raises if not well-formed
-    return svg
+    return _drawn(sidc, int(size))[0]
 
 
-@functools.cache
 def symbol_anchor(sidc: str, size: int = 30) -> tuple[tuple[int, int], tuple[int, int]]:
     """``(icon_size, icon_anchor)`` in whole pixels for a ``folium.DivIcon`` holding ``symbol_svg(sidc, size)``.
 
     The anchor is milsymbol's: the centre of the frame, or the foot of the staff for a headquarters, so the
     position on the map is where the standard puts it.
     """
-    sym = _symbol(sidc, int(size))
-    dims, anchor = sym.get_size(), sym.get_anchor()
-    return (
-        (round(dims["width"]), round(dims["height"])),
-        (round(anchor["x"]), round(anchor["y"])),
-    )
+    _, w, h, ax, ay = _drawn(sidc, int(size))
+    return (w, h), (ax, ay)
 
 
 def unit_icon_html(sidc: str, label_lines: Sequence[str] = (), size: int = 30) -> str:

@@ -228,6 +228,9 @@
             if (box.checked) { map.addLayer(layer); } else { map.removeLayer(layer); }
           });
           self._inputs.push([box, layer]);
+          // a registry of the layers by "Group / label", for scripts and tests that inspect the map
+          M.layers = M.layers || {};
+          M.layers[g.name + " / " + it.label] = layer;
         });
       });
       map.on("layeradd layerremove", this._sync, this);

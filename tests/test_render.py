@@ -1,0 +1,153 @@
+"""``mapper render`` without a browser: the folium structure, offline output, determinism, size, atomic writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapper.analysis import analyze
+from mapper.errors import OutputError
+from mapper.loader import load_scenario
+from mapper.render import build_map, render_html, render_map
+from mapper.render.assets import external_urls
+from mapper.render.layers import GeoJsonData
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
+
+
+def _walk(el):
+    yield el
+    for child in el._children.values():
+        yield from _walk(child)
+
+
+@pytest.fixture(scope="module")
+def dnipro():
+    scenario = load_scenario(REPO / "scenarios" / "dnipro_line.yaml")
+    return scenario, analyze(scenario)
+
+
+def _groups(m) -> dict[str, object]:
+    import folium
+
+    return {g.layer_name: g for g in _walk(m) if isinstance(g, folium.FeatureGroup)}
+
+
+def test_layer_groups_and_feature_counts(dnipro) -> None:
+    import folium
+
+    scenario, analysis = dnipro
+    m = build_map(scenario, analysis)
+    groups = _groups(m)
+    opt = scenario.options[0]
+    # one marker per force and per hub, in their own groups
+    forces = groups[f"{opt.name}: forces"]
+    assert sum(isinstance(c, folium.Marker) for c in forces._children.values()) == len(opt.forces)
+    hubs = groups[f"{opt.name}: hubs and links"]
+    assert sum(isinstance(c, folium.Marker) for c in hubs._children.values()) == len(opt.hubs)
+    # a coverage ring per force with range_km; one feature per line; the zone
+    rings = next(c for c in groups[f"{opt.name}: coverage rings"]._children.values())
+    assert rings.count == sum(1 for f in opt.forces if f.range_km)
+    lines = [c for c in groups[f"{opt.name}: lines"]._children.values() if isinstance(c, GeoJsonData)]
+    assert len(lines) == len(opt.lines)
+    # the situation: one front line, one band layer per band, the occupied area
+    front = [c for c in groups["Front line"]._children.values() if isinstance(c, GeoJsonData)]
+    assert [f.count for f in front] == [1]
+    bands = [c for c in groups["Distance bands from the front line"]._children.values()]
+    assert len(bands) == len(scenario.bands) == 4
+    assert "Occupied area" in groups and "Russia and Belarus" in groups
+
+
+def test_bounds_cover_every_site_and_the_front_line(dnipro) -> None:
+    scenario, analysis = dnipro
+    m = build_map(scenario, analysis)
+    fit = next(c for c in _walk(m) if type(c).__name__ == "FitBounds")
+    (lat0, lon0), (lat1, lon1) = fit.bounds
+    for opt in analysis.options:
+        for s in (*opt.forces, *opt.hubs):
+            assert lat0 <= s.lat <= lat1 and lon0 <= s.lon <= lon1
+    minx, miny, maxx, maxy = scenario.front.line.bounds
+    assert lat0 <= miny and maxy <= lat1 and lon0 <= minx and maxx <= lon1
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_renders_offline_and_small(path: Path) -> None:
+    scenario = load_scenario(path)
+    html = render_html(scenario)
+    assert external_urls(html) == []
+    assert len(html.encode()) < 1.5 * 1024 * 1024  # issue 5: each example map under 1.5 MB
+    # it names the front line's date and source, and carries the credits and the distances table
+    assert scenario.front.date in html
+    assert "GeoNames (CC-BY 4.0)" in html
+    assert '<html lang="en">' in html and "<title>" in html
+    assert html.count("<tr>") >= 1 + sum(len(o.forces) + len(o.hubs) for o in scenario.options)
+
+
+def test_render_is_deterministic_across_processes(tmp_path: Path) -> None:
+    """The same inputs give byte-identical HTML, in two separate processes (no random ids, no set order)."""
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"m{i}.html"
+        subprocess.run(
+            [sys.executable, "-m", "mapper", "-q", "render", str(REPO / "scenarios" / "key_cities.yaml"), "-o", str(out)],
+            check=True,
+            env={"PYTHONHASHSEED": str(i + 1), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        )
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert not re.search(rb"[0-9a-f]{32}", outs[0])  # no uuid4-style folium ids left
+
+
+def test_option_filter_and_unknown_option(tmp_path: Path) -> None:
+    from mapper.errors import UsageError
+
+    scenario = load_scenario(REPO / "scenarios" / "key_cities.yaml")
+    html = render_html(scenario, options=["cities"])
+    assert "Key cities and bases" in html
+    with pytest.raises(UsageError, match="no option 'nope'; options: cities"):
+        render_html(scenario, options=["nope"])
+
+
+def test_failed_render_leaves_existing_output_untouched(tmp_path: Path, monkeypatch) -> None:
+    import mapper.render as render
+
+    out = tmp_path / "map.html"
+    render_map(REPO / "scenarios" / "western_regions.yaml", out)
+    before = out.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated failure while drawing")
+
+    monkeypatch.setattr(render, "build_map", boom)
+    with pytest.raises(RuntimeError):
+        render_map(REPO / "scenarios" / "western_regions.yaml", out)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temp file left behind
+
+
+def test_render_replaces_its_own_map_but_not_other_files(tmp_path: Path) -> None:
+    scenario = REPO / "scenarios" / "western_regions.yaml"
+    other = tmp_path / "notes.html"
+    other.write_text("<p>my notes</p>", encoding="utf-8")
+    with pytest.raises(OutputError, match="pass --overwrite"):
+        render_map(scenario, other)
+    assert other.read_text(encoding="utf-8") == "<p>my notes</p>"
+    render_map(scenario, other, overwrite=True)
+    assert "mapper" in other.read_text(encoding="utf-8")
+    render_map(scenario, other)  # now a mapper map: replaced without --overwrite
+
+
+def test_cli_render_writes_default_output(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from mapper.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["render", str(REPO / "scenarios" / "black_sea.yaml")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "black_sea.html").is_file()
