@@ -151,3 +151,17 @@ def test_cli_render_writes_default_output(tmp_path: Path, monkeypatch) -> None:
     result = CliRunner().invoke(cli, ["render", str(REPO / "scenarios" / "black_sea.yaml")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "black_sea.html").is_file()
+
+
+def test_online_tiles_are_opt_in(tmp_path: Path) -> None:
+    from mapper.errors import UsageError
+
+    scenario = REPO / "scenarios" / "western_regions.yaml"
+    default = render_map(scenario, tmp_path / "a.html").read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" not in default
+    with_tiles = render_map(scenario, tmp_path / "b.html", tiles="osm").read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" in with_tiles
+    assert "OpenStreetMap" in with_tiles  # the attribution travels with the tiles
+    with pytest.raises(UsageError, match="choose from OpenStreetMap.Mapnik"):
+        render_map(scenario, tmp_path / "c.html", tiles="bogus")
+    assert not (tmp_path / "c.html").exists()

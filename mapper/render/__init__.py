@@ -58,7 +58,7 @@ def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | No
         tile_layer = online_tiles(tiles, show=True)
         tile_layer.add_to(m)
         base.append((f"Online tiles: {tiles}", tile_layer, None, "fill"))
-    base += layers.basemap_layers(m)
+    base += layers.basemap_layers(m, opaque=not tiles)
     groups.append(("Basemap", base))
     groups.append(("Situation", layers.situation_layers(m, scenario)))
     stacks: dict[
@@ -189,6 +189,10 @@ def render_map(
     from mapper.loader import load_scenario
     from mapper.render.page import generated_by_mapper
 
+    if tiles:
+        from mapper.render.assets import tile_name
+
+        tiles = tile_name(tiles)  # a usage error before any work
     scenario = load_scenario(path, front_line=front_line)
     out = Path(output) if output else default_output(scenario)
     # Re-rendering replaces a map this tool wrote; any other existing file needs --overwrite. Checked before the

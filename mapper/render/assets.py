@@ -223,14 +223,28 @@ ONLINE_TILES = {
 }
 
 
+def tile_name(name: str) -> str:
+    """The canonical ``ONLINE_TILES`` key for ``name`` (case-insensitive; ``OpenStreetMap``/``osm`` accepted);
+    ``UsageError`` (a command-line mistake, exit 2) listing the choices otherwise."""
+    from mapper.errors import UsageError
+
+    wanted = name.strip().lower()
+    aliases = {"openstreetmap": "OpenStreetMap.Mapnik", "osm": "OpenStreetMap.Mapnik"}
+    for key in ONLINE_TILES:
+        if key.lower() == wanted:
+            return key
+    if wanted in aliases:
+        return aliases[wanted]
+    raise UsageError(f"unknown online tiles {name!r}; choose from {', '.join(ONLINE_TILES)}")
+
+
 def online_tiles(name: str, *, show: bool = False, overlay: bool = False) -> folium.TileLayer:
     """An online tile layer (the ONLY place the mapper lets a page use the network), with its proper attribution.
 
     ``name`` is one of ``ONLINE_TILES``. The attribution is xyzservices' HTML attribution (``html_attribution``),
     which is trusted package data. The layer is hidden by default; put it in the layer control's "Basemap" group.
     """
-    if name not in ONLINE_TILES:
-        raise ValueError(f"unknown online tiles {name!r}; choose from {', '.join(ONLINE_TILES)}")
+    name = tile_name(name)
     import xyzservices.providers as xyz
 
     group, leaf = ONLINE_TILES[name]

@@ -162,9 +162,12 @@ def _basemap_features() -> dict[str, list[str]]:
     return out
 
 
-def basemap_layers(m: folium.Map) -> list[Layer]:
-    """Countries (NATO members tinted blue), regions, rivers and lakes, and place labels."""
+def basemap_layers(m: folium.Map, *, opaque: bool = True) -> list[Layer]:
+    """Countries (NATO members tinted blue), regions, rivers and lakes, and place labels.
+
+    ``opaque=False`` (over online tiles) tints the countries instead of painting over the tiles."""
     data = _basemap_features()
+    fill_opacity = 1 if opaque else 0.25
     countries = group("Countries")
     for key, fill, edge, weight in (
         ("other", "#f1efe9", "#9a9a9a", 0.8),
@@ -173,7 +176,7 @@ def basemap_layers(m: folium.Map) -> list[Layer]:
     ):
         GeoJsonData(
             data[key],
-            {"color": edge, "weight": weight, "fillColor": fill, "fillOpacity": 1},
+            {"color": edge, "weight": weight, "fillColor": fill, "fillOpacity": fill_opacity},
             tooltip="name",
         ).add_to(countries)
     regions = group("Regions (oblasts)")
