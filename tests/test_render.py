@@ -53,7 +53,9 @@ def test_layer_groups_and_feature_counts(dnipro) -> None:
     # a coverage ring per force with range_km; one feature per line; the zone
     rings = next(c for c in groups[f"{opt.name}: coverage rings"]._children.values())
     assert rings.count == sum(1 for f in opt.forces if f.range_km)
-    lines = [c for c in groups[f"{opt.name}: lines"]._children.values() if isinstance(c, GeoJsonData)]
+    lines = [
+        c for c in groups[f"{opt.name}: lines"]._children.values() if isinstance(c, GeoJsonData)
+    ]
     assert len(lines) == len(opt.lines)
     # the situation: one front line, one band layer per band, the occupied area
     front = [c for c in groups["Front line"]._children.values() if isinstance(c, GeoJsonData)]
@@ -94,7 +96,16 @@ def test_render_is_deterministic_across_processes(tmp_path: Path) -> None:
     for i in range(2):
         out = tmp_path / f"m{i}.html"
         subprocess.run(
-            [sys.executable, "-m", "mapper", "-q", "render", str(REPO / "scenarios" / "key_cities.yaml"), "-o", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "mapper",
+                "-q",
+                "render",
+                str(REPO / "scenarios" / "key_cities.yaml"),
+                "-o",
+                str(out),
+            ],
             check=True,
             env={"PYTHONHASHSEED": str(i + 1), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         )
@@ -162,6 +173,6 @@ def test_online_tiles_are_opt_in(tmp_path: Path) -> None:
     with_tiles = render_map(scenario, tmp_path / "b.html", tiles="osm").read_text(encoding="utf-8")
     assert "tile.openstreetmap.org" in with_tiles
     assert "OpenStreetMap" in with_tiles  # the attribution travels with the tiles
-    with pytest.raises(UsageError, match="choose from OpenStreetMap.Mapnik"):
+    with pytest.raises(UsageError, match=r"choose from OpenStreetMap\.Mapnik"):
         render_map(scenario, tmp_path / "c.html", tiles="bogus")
     assert not (tmp_path / "c.html").exists()

@@ -130,7 +130,9 @@ def _hostile_scenario(tmp_path: Path, text: str) -> Path:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_is_shown_literally_and_never_runs(browser_page, tmp_path: Path, text: str) -> None:
+def test_hostile_text_is_shown_literally_and_never_runs(
+    browser_page, tmp_path: Path, text: str
+) -> None:
     out = render_map(_hostile_scenario(tmp_path, text), tmp_path / "hostile.html")
     page = browser_page.open(out)
     page.wait_for_function("window.mapper && window.mapper.layers", timeout=10_000)
@@ -141,7 +143,9 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser_page, tmp_path: 
     table = page.locator(".mapper-distances").inner_text()
     for prefix in ("F", "H", "O", "Src"):
         assert f"{prefix} {text}" in table, prefix
-    legend = page.locator(".mapper-layers").text_content()  # not inner_text: headings are upper-cased by CSS
+    legend = page.locator(
+        ".mapper-layers"
+    ).text_content()  # not inner_text: headings are upper-cased by CSS
     assert f"O {text}" in legend
     # the marker label and the popup, opened from the keyboard on the force's symbol
     labels = page.locator(".mapper-unit-label").all_inner_texts()
