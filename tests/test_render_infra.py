@@ -263,7 +263,9 @@ def test_online_tiles_are_opt_in_with_attribution() -> None:
     layer = assets.online_tiles("OpenStreetMap.Mapnik")
     assert layer.tiles.startswith("https://") and "OpenStreetMap" in layer.options["attribution"]
     assert assets.online_tiles("Esri.WorldImagery").options["attribution"]
-    with pytest.raises(ValueError):
+    from mapper.errors import UsageError
+
+    with pytest.raises(UsageError, match="choose from"):
         assets.online_tiles("Nope")
 
 
