@@ -60,8 +60,9 @@ def test_layer_groups_and_feature_counts(dnipro) -> None:
     # the situation: one front line, one band layer per band, the occupied area
     front = [c for c in groups["Front line"]._children.values() if isinstance(c, GeoJsonData)]
     assert [f.count for f in front] == [1]
-    bands = [c for c in groups["Distance bands from the front line"]._children.values()]
+    bands = [g for name, g in groups.items() if name.startswith("Band ")]
     assert len(bands) == len(scenario.bands) == 4
+    assert all(len(b._children) == 1 for b in bands)
     assert "Occupied area" in groups and "Russia and Belarus" in groups
 
 

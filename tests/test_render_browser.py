@@ -33,8 +33,9 @@ LEAVES_JS = """
 def _expected_counts(scenario) -> dict[str, int]:
     """Layer-control key -> number of drawn features, from the scenario itself."""
     out = {f"Situation / Front line ({scenario.front.date})": 1}
-    edges = ", ".join(f"{b.outer_km:g}" for b in scenario.bands)
-    out[f"Situation / Distance bands: {edges} km"] = len(scenario.bands)
+    for b in scenario.bands:
+        label = f"{b.inner_km:g}–{b.outer_km:g} km" + (f": {b.label}" if b.label else "")
+        out[f"Situation / {label}"] = 1
     for opt in scenario.options:
         g = f"Option {opt.id}: {opt.name}"
         out[f"{g} / Forces ({opt.troops:,} troops)"] = len(opt.forces)

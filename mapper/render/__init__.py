@@ -79,7 +79,12 @@ def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | No
     lat_max = max([front_bounds[3], *pts[:, 0]]) if len(pts) else front_bounds[3]
     lon_min = min([front_bounds[0], *pts[:, 1]]) if len(pts) else front_bounds[0]
     lon_max = max([front_bounds[2], *pts[:, 1]]) if len(pts) else front_bounds[2]
-    m.fit_bounds([[lat_min - 0.5, lon_min - 0.5], [lat_max + 0.5, lon_max + 0.5]])
+    # keep the content clear of the legend (top right) on screens wide enough to have room for both
+    m.fit_bounds(
+        [[lat_min - 0.5, lon_min - 0.5], [lat_max + 0.5, lon_max + 0.5]],
+        padding_top_left=(20, 20),
+        padding_bottom_right=(280, 20),
+    )
 
     controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
     controls.ScaleControl().add_to(m)
@@ -158,15 +163,27 @@ def render_html(
     *,
     options: list[str] | None = None,
     tiles: str | None = None,
+    back_link: str | None = None,
 ) -> str:
-    """The complete HTML page of a scenario's map."""
+    """The complete HTML page of a scenario's map.
+
+    ``back_link`` (a relative URL such as ``../index.html``) adds an "All scenarios" link above the map (the gallery
+    uses it to link each map page back to its index).
+    """
     from mapper.render.page import finalize_html
+    from mapper.render.safety import safe_attr
 
     analysis = analysis or analyze(scenario, options=_select_options(scenario, options))
     m = build_map(scenario, analysis, tiles=tiles)
     return finalize_html(
         m,
         title=f"{scenario.title} — deployment scenario map",
+        body_before=(
+            '<nav class="mapper-back" aria-label="Gallery" style="padding:6px 12px;font:14px sans-serif">'
+            f'<a href="{safe_attr(back_link)}">← All scenarios</a></nav>'
+            if back_link
+            else ""
+        ),
         body_after=distances_table(scenario, analysis),
     )
 

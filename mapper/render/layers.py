@@ -328,19 +328,24 @@ def situation_layers(m: folium.Map, scenario: Scenario) -> list[Layer]:
             tooltip="name",
         ).add_to(occupied)
 
-    bands = group("Distance bands from the front line")
+    # one group per band: each is its own legend entry with its colour and meaning, and can be hidden alone
+    band_items: list[Layer] = []
     edges = tuple(b.outer_km for b in scenario.bands)
     for i, (inner, outer, geom) in enumerate(
         band_areas(front.line, edges, hostile_territory(front))
     ):
         label = scenario.bands[i].label
-        text = f"{inner:g}–{outer:g} km from the front line" + (f": {label}" if label else "")
+        name = f"{inner:g}–{outer:g} km from the front line" + (f": {label}" if label else "")
         colour = BAND_COLOURS[i % len(BAND_COLOURS)]
+        band = group(f"Band {name}")
         GeoJsonData(
-            feature(geom, OVERLAY_TOLERANCE, name=safe_text(text)),
+            feature(geom, OVERLAY_TOLERANCE, name=safe_text(name)),
             {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.35},
             tooltip="name",
-        ).add_to(bands)
+        ).add_to(band)
+        band_items.append(
+            (f"{inner:g}–{outer:g} km" + (f": {label}" if label else ""), band, colour, "fill")
+        )
 
     line = group("Front line")
     label = safe_text(f"Front line as of {front.date} — {front.source} ({front.accuracy})")
@@ -350,17 +355,12 @@ def situation_layers(m: folium.Map, scenario: Scenario) -> list[Layer]:
         tooltip="name",
     ).add_to(line)
 
-    for g in (hostile, occupied, bands, line):
+    for g in (hostile, occupied, *(b[1] for b in band_items), line):
         g.add_to(m)
     return [
         (f"Front line ({front.date})", line, FRONT_COLOUR, "line"),
         ("Occupied area", occupied, OCCUPIED_COLOUR, "fill"),
-        (
-            "Distance bands: " + ", ".join(f"{e:g}" for e in edges) + " km",
-            bands,
-            BAND_COLOURS[0],
-            "fill",
-        ),
+        *band_items,
         ("Russia and Belarus", hostile, HOSTILE_COLOUR, "fill"),
     ]
 
@@ -596,7 +596,12 @@ def _marker(
     stacks: dict[tuple[float, float], int] | None,
 ) -> folium.Marker:
     stacks = {} if stacks is None else stacks
-    spot = (round(site.lat, 2), round(site.lon, 2))  # ~1 km: the same town
+    # Sites within ~10 km of an earlier one share its spot (a display heuristic in degrees, not a measurement):
+    # at theatre zoom their symbols would overlap, so they are stacked above it.
+    spot = next(
+        (k for k in stacks if abs(k[0] - site.lat) < 0.09 and abs(k[1] - site.lon) < 0.13),
+        (site.lat, site.lon),
+    )
     stack = stacks.get(spot, 0)
     stacks[spot] = stack + 1
     return folium.Marker(
