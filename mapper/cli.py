@@ -81,7 +81,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
             bad += 1
         elif not quiet:
             n = len(report.warnings)
-            click.echo(f"{report.file}: ok" + (f" ({n} warning{'s' if n != 1 else ''})" if n else ""))
+            click.echo(
+                f"{report.file}: ok" + (f" ({n} warning{'s' if n != 1 else ''})" if n else "")
+            )
     if not quiet or bad:
         click.echo(f"{len(reports)} file(s) checked, {bad} with errors.", err=bool(bad))
     if bad:
@@ -91,6 +93,26 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
 option_opt = click.option(
     "--option", "options", multiple=True, help="Only this option id (repeatable)."
 )
+
+
+class PixelSize(click.ParamType):
+    """``WIDTHxHEIGHT`` in pixels, e.g. ``1600x1000`` (64 to 10000 each)."""
+
+    name = "WIDTHxHEIGHT"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, tuple):
+            return value
+        text = str(value).strip().lower().replace("×", "x")
+        parts = text.split("x")
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+            self.fail(
+                f"expected WIDTHxHEIGHT in pixels such as 1600x1000, got {value!r}", param, ctx
+            )
+        w, h = (int(p) for p in parts)
+        if not (64 <= w <= 10_000 and 64 <= h <= 10_000):
+            self.fail(f"width and height must be 64 to 10000 pixels, got {w}x{h}", param, ctx)
+        return (w, h)
 
 
 @cli.command()
@@ -132,6 +154,24 @@ def analyze(
 )
 @front_line_opt
 @overwrite_opt
+@click.option(
+    "--png",
+    "png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw a static PNG map (offline, matplotlib) to this file.",
+)
+@click.option(
+    "--size",
+    type=PixelSize(),
+    default=None,
+    help="PNG size in pixels, WIDTHxHEIGHT (default 1600x1000; needs --png).",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(20, 1200),
+    default=None,
+    help="PNG resolution: text and symbols scale with it (default 150; needs --png).",
+)
 @click.pass_context
 def render(
     ctx: click.Context,
@@ -141,15 +181,217 @@ def render(
     tiles: str | None,
     front_line: Path | None,
     overwrite: bool,
+    png: Path | None,
+    size: tuple[int, int] | None,
+    dpi: int | None,
 ) -> None:
-    """Draw SCENARIO as a self-contained HTML map (default out/<scenario id>.html)."""
+    """Draw SCENARIO as a self-contained HTML map (default out/<scenario id>.html).
+
+    With --png OUT.png, also draw the same map as a static PNG image (for slides and reports).
+    """
     from mapper.render import render_map
 
+    if png is None and (size is not None or dpi is not None):
+        raise click.UsageError("--size and --dpi apply to the PNG map: give --png OUT.png too")
+    if png is not None:  # refuse before writing anything; mapper's own PNG is replaced
+        from mapper.staticmap import check_png_target
+
+        check_png_target(png, overwrite)
     out = render_map(
-        scenario, output, options=list(options), tiles=tiles, front_line=front_line, overwrite=overwrite
+        scenario,
+        output,
+        options=list(options),
+        tiles=tiles,
+        front_line=front_line,
+        overwrite=overwrite,
     )
     if ctx.obj["verbosity"] >= 0:
         click.echo(f"wrote {out}")
+    if png is not None:
+        from mapper.staticmap import render_png
+
+        written = render_png(
+            scenario,
+            png,
+            options=list(options),
+            front_line=front_line,
+            overwrite=overwrite,
+            size=size or (1600, 1000),
+            dpi=dpi or 150,
+        )
+        if ctx.obj["verbosity"] >= 0:
+            click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "gpkg", "kml"], case_sensitive=False),
+    default=None,
+    help="Output format [default: from the -o file name, else geojson].",
+)
+@output_opt
+@overwrite_opt
+@front_line_opt
+@option_opt
+@click.pass_context
+def export(
+    ctx: click.Context,
+    scenario: Path,
+    fmt: str | None,
+    output: Path | None,
+    overwrite: bool,
+    front_line: Path | None,
+    options: tuple[str, ...],
+) -> None:
+    """Export SCENARIO's geometries and analysis as GeoJSON, GeoPackage or KML (for QGIS, ArcGIS, Google Earth).
+
+    Default output: out/<scenario id>.geojson (.gpkg, .kml). Layers: forces, hubs, lines, areas, zones,
+    coverage_rings, distance_bands, front_line, occupied_area; every distance the analysis gives is an attribute.
+    """
+    from mapper.export import export_scenario
+
+    if fmt is None and (
+        output is None or output.suffix.lower() not in (".geojson", ".json", ".gpkg", ".kml")
+    ):
+        fmt = "geojson"
+    out = export_scenario(
+        scenario,
+        output,
+        fmt=fmt.lower() if fmt else None,
+        front_line=front_line,
+        options=list(options),
+        overwrite=overwrite,
+    )
+    if ctx.obj["verbosity"] >= 0:
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument(
+    "scenario_dir", required=False, default="scenarios", type=click.Path(path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="out/gallery",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Gallery folder (replaced atomically).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: number of CPUs].",
+)
+@click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress; only errors.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing folder that is not a gallery.")
+@click.pass_context
+def gallery(
+    ctx: click.Context,
+    scenario_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    quiet_here: bool,
+    overwrite: bool,
+) -> None:
+    """Build a static gallery of every scenario in SCENARIO_DIR (default scenarios/).
+
+    Writes index.html (a card per scenario), maps/<id>.html, thumbs/<id>.png and gallery.json; only scenarios
+    that changed are rendered again. Invalid scenarios get a card with their errors, and the exit code is 1.
+    """
+    from mapper.gallery import build_gallery
+
+    quiet = quiet_here or ctx.obj["verbosity"] < 0
+    result = build_gallery(scenario_dir, out_dir, jobs=jobs, quiet=quiet, overwrite=overwrite)
+    for entry in result.failed:
+        for message in entry.errors:
+            _echo_err(message)
+    if result.failed:
+        _echo_err(result.summary_line())
+        sys.exit(1)
+    if not quiet:
+        click.echo(result.summary_line())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json", "html"]),
+    default=None,
+    help="Output format [default: from the -o file name, else table; html goes to out/compare.html].",
+)
+@output_opt
+@overwrite_opt
+@click.option(
+    "--rank-by",
+    "rank_by",
+    metavar="CRITERIA",
+    help="Comma-separated metrics to rank the options on, each separately: higher is better, a leading "
+    "'-' means lower is better (e.g. min_distance_to_front_km,-troops; see docs/compare.md).",
+)
+@click.option(
+    "--pair",
+    metavar="A,B",
+    help="The two options shown on synchronised side-by-side maps (html) [default: the first two].",
+)
+@click.option(
+    "--keep-going", is_flag=True, help="Compare the valid scenarios and list the failed ones."
+)
+@front_line_opt
+@click.pass_context
+def compare(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    overwrite: bool,
+    rank_by: str | None,
+    pair: str | None,
+    keep_going: bool,
+    front_line: Path | None,
+) -> None:
+    """Compare the options of several scenarios (files or folders): a table, Markdown, CSV, JSON or an HTML
+    report with charts and maps. Numbers are those of `mapper analyze`.
+    """
+    from mapper.compare import write_comparison
+
+    errors = 0
+
+    def report(severity: str, message: str) -> None:
+        nonlocal errors
+        errors += severity == "error"
+        if severity == "error" or ctx.obj["verbosity"] >= 0:
+            _echo_err(f"{severity}: {message}")
+
+    result = write_comparison(
+        list(paths),
+        output,
+        fmt,
+        rank_by=rank_by,
+        pair=pair,
+        front_line=front_line,
+        keep_going=keep_going,
+        overwrite=overwrite,
+        report=report,
+    )
+    if isinstance(result, Path):
+        if ctx.obj["verbosity"] >= 0:
+            _echo_err(f"wrote {result}")
+    else:
+        click.echo(result, nl=False)
+    if errors:
+        _echo_err(f"{errors} scenario file(s) could not be compared")
+        sys.exit(1)
 
 
 def _emit(text: str, output: Path | None, overwrite: bool) -> None:
@@ -183,7 +425,9 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except MapperError as exc:
-        _echo_err(f"Error: {exc}" if "\n" not in str(exc) else str(exc))
+        # located problems keep the `file:line:col:` form at the start of the line (editors parse it)
+        located = any(p.line is not None for p in getattr(exc, "problems", ()))
+        _echo_err(str(exc) if located or "\n" in str(exc) else f"Error: {exc}")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         _echo_err("Interrupted.")

@@ -231,6 +231,10 @@ GENERATOR_META = '<meta name="generator" content="mapper">'
 
 def generated_by_mapper(path: Any) -> bool:
     """Whether the file at ``path`` is a page this module wrote (so re-rendering may replace it)."""
+    import os
+
+    if not os.path.isfile(path):  # only a regular file can be ours; opening a FIFO would block forever
+        return False
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
@@ -248,3 +252,23 @@ def page_overhead(m: folium.Map | None = None, **kwargs: Any) -> int:
     """Bytes of an empty map page (assets + boilerplate): handy for benchmarks."""
     m = m or folium.Map(location=[48.5, 32.0], zoom_start=6, tiles=None)
     return len(finalize_html(m, title=kwargs.pop("title", "empty"), **kwargs).encode("utf-8"))
+
+
+def render_figure(fig: Figure, maps: list[folium.Map]) -> tuple[str, str, str]:
+    """Render a ``Figure`` holding several maps the way ``finalize_html`` renders one: offline (checked),
+    deterministic ids, folium's non-zoomable viewport meta removed. Returns the ``(header, html, script)`` parts
+    for a caller that lays out a page with more than one map itself (``mapper.compare``), using ``head_assets()``
+    and ``GENERATOR_META``. Each map's ``get_name()`` is final once this returns.
+    """
+    if not maps or any(m.get_root() is not fig for m in maps):
+        raise ValueError("render_figure needs one or more maps, each a child of the figure")
+    make_offline(maps[0])  # walks the whole figure
+    _reset_figure(fig)
+    _drop_render_generated(fig)
+    assign_ids(fig)
+    for child in fig._children.values():
+        child.render()
+    check_offline_header(fig.header)
+    for m in maps:
+        _strip_viewport(fig, m)
+    return _tidy(fig.header.render()), _tidy(fig.html.render()), _tidy(fig.script.render())
