@@ -171,6 +171,8 @@ class Num(Spec):
         if not isinstance(node, ScalarNode):
             return self.bad(node, path, ctx)
         value = _scalar(node)
+        if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,20}(\.\d{1,20})?", value.strip()):
+            value = float(value) if "." in value else int(value)  # a quoted number: "5000"
         if isinstance(value, bool) or not isinstance(value, int | float):
             hint = ""
             if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", value.strip()):
