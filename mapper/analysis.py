@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from mapper.errors import Problem
+from mapper.errors import Problem, UsageError
 from mapper.scenario import Band, Force, Hub, Option, Scenario
 
 KM_DECIMALS = 1  # distances in outputs are rounded to 0.1 km
@@ -446,10 +447,20 @@ def _summary(
     )
 
 
-def analyze(scenario: Scenario, *, options: list[str] | None = None) -> ScenarioAnalysis:
-    """Measure every force and hub of every option (or of the ``options`` ids given) and sum up each option."""
+def analyze(scenario: Scenario, *, options: Sequence[str] | None = None) -> ScenarioAnalysis:
+    """Measure every force and hub of every option (or of the ``options`` ids given) and sum up each option.
+
+    An id that is not an option of the scenario is a ``UsageError`` (it comes from ``--option``).
+    """
+    if options:
+        known = [o.id for o in scenario.options]
+        unknown = [o for o in options if o not in known]
+        if unknown:
+            raise UsageError(
+                f"{scenario.path}: no option {', '.join(map(repr, unknown))}; options: {', '.join(known)}"
+            )
     ref = _reference(scenario)
-    chosen = [o for o in scenario.options if options is None or o.id in options]
+    chosen = [o for o in scenario.options if not options or o.id in options]
     return ScenarioAnalysis(
         scenario=scenario, options=tuple(analyze_option(o, scenario, ref) for o in chosen)
     )

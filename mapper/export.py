@@ -828,18 +828,6 @@ def _resolve_format(fmt: str | None, output: Path | None) -> str:
     return fmt
 
 
-def _select_options(scenario: Scenario, options: Sequence[str] | None) -> list[str] | None:
-    if not options:
-        return None
-    known = [o.id for o in scenario.options]
-    unknown = [o for o in options if o not in known]
-    if unknown:
-        raise UsageError(
-            f"{scenario.path}: no option {', '.join(map(repr, unknown))}; options: {', '.join(known)}"
-        )
-    return list(options)
-
-
 _WRITERS: dict[str, Callable[[Scenario, ScenarioAnalysis], bytes]] = {
     "geojson": to_geojson,
     "kml": to_kml,
@@ -889,7 +877,7 @@ def export_scenario(
     if out is not None:
         _check_target(out, overwrite)
     scenario = load_scenario(path, front_line=front_line)
-    analysis = analyze(scenario, options=_select_options(scenario, options))
+    analysis = analyze(scenario, options=options)
     return export_analysis(scenario, analysis, out, fmt=fmt, overwrite=overwrite)
 
 

@@ -177,17 +177,4 @@ def analyze_file(
     from mapper.loader import load_scenario
 
     scenario = load_scenario(path, front_line=front_line)
-    if options:
-        _check_options(scenario, options)
-    return render_analysis(analyze(scenario, options=options or None), fmt)
-
-
-def _check_options(scenario: Any, options: list[str]) -> None:
-    from mapper.errors import UsageError
-
-    known = [o.id for o in scenario.options]
-    unknown = [o for o in options if o not in known]
-    if unknown:
-        raise UsageError(
-            f"{scenario.path}: no option {', '.join(map(repr, unknown))}; options: {', '.join(known)}"
-        )
+    return render_analysis(analyze(scenario, options=options), fmt)

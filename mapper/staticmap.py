@@ -1444,7 +1444,6 @@ def render_png(
     ``overwrite`` (checked before the work). Returns the path."""
     from mapper.analysis import analyze
     from mapper.atomic import atomic_write
-    from mapper.export import _select_options
     from mapper.loader import load_scenario
 
     if output is not None:
@@ -1452,7 +1451,7 @@ def render_png(
     scenario = load_scenario(path, front_line=front_line)
     out = Path(output) if output is not None else default_png_output(scenario)
     overwrite = check_png_target(out, overwrite)
-    analysis = analyze(scenario, options=_select_options(scenario, options))
+    analysis = analyze(scenario, options=options)
     png = draw_static_map(scenario, analysis, size=size, dpi=dpi)
     return atomic_write(out, png, overwrite=overwrite)
 

@@ -423,11 +423,15 @@ def test_nearest_hub(tmp_path: Path) -> None:
 
 
 def test_option_filter(tmp_path: Path) -> None:
+    from mapper.errors import UsageError
+
     s = load_scenario(EXAMPLES[0])
-    a = analyze(s, options=[])
-    assert a.options == ()
+    # no --option (None, or an empty list from click) means every option
+    assert [o.id for o in analyze(s, options=[]).options] == [o.id for o in s.options]
     a = analyze(s, options=[s.options[0].id])
     assert [o.id for o in a.options] == [s.options[0].id]
+    with pytest.raises(UsageError, match="no option 'nope'; options: "):
+        analyze(s, options=["nope"])
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.analysis import ScenarioAnalysis, analyze
-from mapper.errors import OutputError, UsageError
+from mapper.errors import OutputError
 from mapper.scenario import Scenario
 
 CREDITS = (
@@ -21,18 +21,6 @@ CREDITS = (
     "Rivers and lakes: GSHHG / WDB-II (LGPL-3.0+). Map drawn with Leaflet. "
     "Distances are geodesic (WGS84)."
 )
-
-
-def _select_options(scenario: Scenario, options: list[str] | None) -> list[str] | None:
-    if not options:
-        return None
-    known = [o.id for o in scenario.options]
-    unknown = [o for o in options if o not in known]
-    if unknown:
-        raise UsageError(
-            f"{scenario.path}: no option {', '.join(map(repr, unknown))}; options: {', '.join(known)}"
-        )
-    return list(options)
 
 
 def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | None = None) -> Any:
@@ -173,7 +161,7 @@ def render_html(
     from mapper.render.page import finalize_html
     from mapper.render.safety import safe_attr
 
-    analysis = analysis or analyze(scenario, options=_select_options(scenario, options))
+    analysis = analysis or analyze(scenario, options=options)
     m = build_map(scenario, analysis, tiles=tiles)
     return finalize_html(
         m,
