@@ -16,7 +16,7 @@ _LAZY = {
     "analyze": "mapper.analysis",
     "render_map": "mapper.render",
     "build_gallery": "mapper.gallery",
-    "compare": "mapper.compare",
+    "compare": "mapper.comparison",
     "export": "mapper.export",
     "MapperError": "mapper.errors",
     "ScenarioError": "mapper.errors",

@@ -363,7 +363,7 @@ def compare(
     """Compare the options of several scenarios (files or folders): a table, Markdown, CSV, JSON or an HTML
     report with charts and maps. Numbers are those of `mapper analyze`.
     """
-    from mapper.compare import write_comparison
+    from mapper.comparison import write_comparison
 
     errors = 0
 

@@ -76,7 +76,7 @@ _DRAWING_LIBS = (
     "milsymbol",
 )
 # mapper modules that do not affect a scenario's map page or thumbnail (other commands' code)
-_NOT_DRAWING = {"cli.py", "__main__.py", "export.py", "report.py", "compare.py"}
+_NOT_DRAWING = {"cli.py", "__main__.py", "export.py", "report.py", "comparison.py"}
 
 Progress = Callable[[int, int, "GalleryEntry"], None]
 

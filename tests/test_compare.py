@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from mapper.cli import cli, main
-from mapper.compare import (
+from mapper.comparison import (
     RANKABLE,
     compare,
     compare_report,

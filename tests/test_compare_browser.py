@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper.compare import load_comparison, write_comparison
+from mapper.comparison import load_comparison, write_comparison
 
 pytestmark = pytest.mark.browser
 

@@ -257,7 +257,7 @@ def page_overhead(m: folium.Map | None = None, **kwargs: Any) -> int:
 def render_figure(fig: Figure, maps: list[folium.Map]) -> tuple[str, str, str]:
     """Render a ``Figure`` holding several maps the way ``finalize_html`` renders one: offline (checked),
     deterministic ids, folium's non-zoomable viewport meta removed. Returns the ``(header, html, script)`` parts
-    for a caller that lays out a page with more than one map itself (``mapper.compare``), using ``head_assets()``
+    for a caller that lays out a page with more than one map itself (``mapper.comparison``), using ``head_assets()``
     and ``GENERATOR_META``. Each map's ``get_name()`` is final once this returns.
     """
     if not maps or any(m.get_root() is not fig for m in maps):

@@ -34,7 +34,6 @@ import os
 import re
 import sys
 import textwrap
-import types
 import unicodedata
 import warnings as _warnings
 from collections import Counter
@@ -1502,14 +1501,3 @@ def write_comparison(
     if out is None:
         return text
     return atomic_write(out, text, overwrite=overwrite)
-
-
-class _CallableModule(types.ModuleType):
-    """``mapper.compare(...)`` calls ``compare`` even when ``mapper.compare`` is bound to this module (Python binds
-    a submodule to its package attribute once it is imported, which would shadow the lazily exported function)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        return compare(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
