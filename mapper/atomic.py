@@ -26,6 +26,13 @@ def _exists_error(path: Path) -> OutputError:
     return OutputError(f"{path}: {kind} exists; pass --overwrite to replace it")
 
 
+def _not_regular_error(path: Path) -> OutputError:
+    # a device, FIFO or socket (or a link to one, such as /dev/stdout): never replaced by a regular file
+    return OutputError(
+        f"{path}: is not a regular file (a device, FIFO or socket); choose a file path to write to"
+    )
+
+
 def _mkdirs(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -54,6 +61,8 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, overwrite: 
         raise OutputError(f"{target}: is a folder, expected a file path")
     if target.exists() and not overwrite:
         raise _exists_error(target)
+    if target.exists() and not target.is_file():
+        raise _not_regular_error(target)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     parent = target.parent if str(target.parent) else Path(".")
     _mkdirs(parent)

@@ -222,6 +222,8 @@ def _read_layers(p: Path, layer: str | None) -> dict[str, Any]:
         raise FrontLineError(f"{p}: front-line file not found; {_EXPECTED}")
     if p.is_dir():
         raise FrontLineError(f"{p}: is a directory, not a file; {_EXPECTED}")
+    if not p.is_file():  # a FIFO or device: GDAL would block reading it
+        raise FrontLineError(f"{p}: is not a regular file (a FIFO, device or socket?); {_EXPECTED}")
     if p.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise FrontLineError(
             f"{p}: unsupported file type {p.suffix or '(no extension)'!r}; expected one of "

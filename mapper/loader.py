@@ -18,6 +18,8 @@ from mapper.errors import FrontLineError, MapperError, PlaceError, Problem, Scen
 from mapper.fields import INVALID, Context, join
 from mapper.scenario import (
     DEFAULT_BANDS,
+    MAX_SHAPES,
+    MAX_SITES,
     SCENARIO,
     THEATRE,
     Area,
@@ -55,7 +57,11 @@ def load_scenario(
     if raw is INVALID:
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     _check_ids(raw, ctx)
-    resolver = _Resolver(ctx, base_dir=path.resolve().parent, shown_dir=path.parent)
+    if _over_limits(raw, ctx):  # refuse before the expensive part (places, shapes, buffers)
+        raise ScenarioError(_in_order(ctx.problems), file=doc.file)
+    # The folder the scenario is named in (a linked scenario file does not bring its target's folder along):
+    # files it names are read from there, so they are checked there.
+    resolver = _Resolver(ctx, base_dir=path.parent.resolve(), shown_dir=path.parent)
     scenario = resolver.scenario(raw, path, front_line, front_line_layer)
     if ctx.has_errors or scenario is None:
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
@@ -95,6 +101,33 @@ def _check_ids(raw: dict[str, Any], ctx: Context) -> None:
                     )
                 else:
                     names[item["name"]] = j
+
+
+def _over_limits(raw: dict[str, Any], ctx: Context) -> bool:
+    """Whether the scenario has more forces and hubs, or lines, areas and zones, than one scenario may have."""
+    options = raw.get("options")
+    if not isinstance(options, list):
+        return False
+    count = {"sites": 0, "shapes": 0}
+    for opt in options:
+        if not isinstance(opt, dict):
+            continue
+        for kind in ("forces", "hubs", "lines", "areas", "zones"):
+            if isinstance(opt.get(kind), list):
+                count["sites" if kind in ("forces", "hubs") else "shapes"] += len(opt[kind])
+    over = False
+    for what, words, limit in (
+        ("sites", "forces and hubs", MAX_SITES),
+        ("shapes", "lines, areas and zones", MAX_SHAPES),
+    ):
+        if count[what] > limit:
+            ctx.error_at(
+                "options",
+                f"{count[what]:,} {words} in all options together, over the limit of {limit:,} per "
+                "scenario; split it into several scenario files",
+            )
+            over = True
+    return over
 
 
 def _valid(*values: Any) -> bool:
@@ -305,7 +338,8 @@ class _Resolver:
             self.zone(z, join(join(path, "zones"), j), line_by_name)
             for j, z in enumerate(raw.get("zones") or [])
         ]
-        if not any(raw.get(k) for k in ("forces", "hubs", "lines", "areas", "zones")):
+        present = (raw.get(k) for k in ("forces", "hubs", "lines", "areas", "zones"))
+        if not any(v or v is INVALID for v in present):  # an invalid list was reported already
             self.ctx.error_at(
                 path, "an option needs at least one of forces, hubs, lines, areas or zones"
             )

@@ -42,7 +42,7 @@ MAX_FORCES_PER_OPTION = 2_000
 MAX_ITEMS = 1_000  # hubs, lines, areas, zones per option; points per polygon or route
 MAX_TEXT = 20_000
 # Per scenario, all options together (checked before any place is resolved or shape built). Measured: 10,000 forces
-# took 27 s to render into a 22 MB page and 1,000 zones 23 s into 25 MB; at these limits a render stays ~5 s.
+# took 27 s to render into a 22 MB page and 1,000 zones 23 s into 25 MB; at these limits a render takes ~7 s.
 MAX_SITES = 2_000  # forces and hubs
 MAX_SHAPES = 200  # lines, areas and zones
 

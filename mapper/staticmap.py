@@ -1415,7 +1415,8 @@ def _draw_legend(
 
 def written_by_mapper(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is a PNG this module wrote (so re-rendering may replace it)."""
-    if not os.path.isfile(path):  # only a regular file can be ours; opening a FIFO would block forever
+    # only a regular file can be ours; opening a FIFO would block forever
+    if not os.path.isfile(path):
         return False
     try:
         with open(path, "rb") as fh:

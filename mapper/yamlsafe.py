@@ -106,8 +106,21 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def decode_text(data: bytes, file: str) -> str:
     """Decode UTF-8 (a BOM is allowed), refusing binary data with the position of the first bad byte."""
+    for bom, encoding in _OTHER_BOMS:  # UTF-32 first: its little-endian BOM starts with UTF-16's
+        if data.startswith(bom):
+            raise ScenarioError(
+                _problem(file, f"{encoding} text (byte-order mark): save the file as UTF-8", 1, 1)
+            )
     if b"\x00" in data:
         line, col = _line_col(data, data.index(b"\x00"))
         raise ScenarioError(

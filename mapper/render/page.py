@@ -233,7 +233,8 @@ def generated_by_mapper(path: Any) -> bool:
     """Whether the file at ``path`` is a page this module wrote (so re-rendering may replace it)."""
     import os
 
-    if not os.path.isfile(path):  # only a regular file can be ours; opening a FIFO would block forever
+    # only a regular file can be ours; opening a FIFO would block forever
+    if not os.path.isfile(path):
         return False
     try:
         with open(path, "rb") as fh:
