@@ -49,6 +49,7 @@ from typing import Any
 
 from mapper import __version__
 from mapper.errors import MapperError, OutputError, ScenarioError, UsageError
+from mapper.yamlsafe import MAX_FILE_BYTES
 
 __all__ = ["GalleryEntry", "GalleryResult", "build_gallery", "build_key", "default_jobs"]
 
@@ -692,6 +693,12 @@ def build_gallery(
     hashes: dict[str, tuple[str, str]] = {}
     for path in files:
         source = path.name
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            # a FIFO, device or oversized file: never read it here (it could block or be endless); the
+            # loader refuses it with a clear message that ends up on the scenario's card
+            hashes[source] = ("", "")
+            work.append((source, path))
+            continue
         try:
             content_hash = _sha256_file(path)
         except OSError as exc:

@@ -391,3 +391,24 @@ def test_an_empty_or_missing_scenario_folder_is_a_clean_error(tmp_path: Path) ->
             main(["gallery", str(tmp_path / folder), "-o", str(tmp_path / "g")])
         assert exc.value.code in (1, 2)
     assert not (tmp_path / "g").exists()
+
+
+def test_a_fifo_among_the_scenarios_gets_an_error_card_and_never_blocks(tmp_path: Path) -> None:
+    """Hashing for the incremental build must not open a FIFO (it would wait for a writer for ever)."""
+    import os
+    import subprocess
+    import sys
+
+    src = _copy(SMALL[:1], tmp_path / "scen")
+    os.mkfifo(src / "pipe.yaml")
+    out = tmp_path / "gallery"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapper", "gallery", str(src), "-o", str(out), "--jobs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "pipe.yaml: is not a regular file" in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert (out / "maps" / SMALL[0].replace(".yaml", ".html")).is_file()

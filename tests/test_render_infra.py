@@ -465,3 +465,32 @@ def test_every_scenario_kind_and_echelon_has_a_symbol() -> None:
             sidc = symbols.sidc_for(kind, echelon)
             assert len(sidc) == 20
     assert symbols.sidc_for("unit", None) == symbols.sidc_for(None, None)
+
+
+def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monkeypatch) -> None:
+    """Drawn symbols are cached per user; an entry with markup milsymbol never draws is not trusted."""
+    import json
+
+    from mapper.scenario import ECHELONS, UNIT_KINDS
+
+    monkeypatch.setenv("MAPPER_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("MAPPER_NO_CACHE", raising=False)
+    for fn in (symbols._disk_cache, symbols._drawn):
+        fn.cache_clear()
+    sidc = symbols.sidc_for("infantry", "brigade")
+    drawn = symbols.symbol_svg(sidc, 26)
+    (cache,) = (tmp_path / "mapper").glob("symbols-milsymbol-*.json")
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert data[f"{sidc}@26"][0] == drawn
+    # every symbol the format can ask for passes the cache's own check
+    for kind in UNIT_KINDS:
+        for echelon in (None, *ECHELONS):
+            assert symbols._plain_svg(symbols.symbol_svg(symbols.sidc_for(kind, echelon), 26))
+    # a poisoned cache: the entry is ignored and the symbol drawn again
+    data[f"{sidc}@26"][0] = '<svg onload="window.__pwned=1"><script>alert(1)</script></svg>'
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    for fn in (symbols._disk_cache, symbols._drawn):
+        fn.cache_clear()
+    assert symbols.symbol_svg(sidc, 26) == drawn
+    for fn in (symbols._disk_cache, symbols._drawn):
+        fn.cache_clear()

@@ -24,9 +24,10 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import folium
-from branca.element import CssLink, Element, JavascriptLink
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 
 __all__ = [
@@ -56,6 +57,25 @@ class RawHTML(Element):
 
     def render(self, **kwargs) -> str:
         return self.text
+
+
+class VerbatimMacroElement(MacroElement):
+    """A ``MacroElement`` whose rendered header/html/script go into the page verbatim.
+
+    branca wraps each rendered part in ``Element(text)``, which compiles that text as a *new Jinja template* and
+    renders it a second time: slow for megabytes of GeoJSON (most of a render's template time), and a second
+    template pass over data that must never be interpreted. Our own elements use this instead.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(RawHTML(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 def _leaflet_dir() -> Path:

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
-from branca.element import Figure, MacroElement
+from branca.element import Figure
 from folium.template import Template
 
-from mapper.render.assets import RawHTML, template_text
+from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
 from mapper.render.safety import safe_color, safe_json, safe_text
 
 __all__ = [
@@ -67,7 +67,7 @@ def _position(position: str) -> str:
     return position
 
 
-class _Control(MacroElement):
+class _Control(VerbatimMacroElement):
     """Base: a Leaflet control built by ``js_constructor`` and added to the parent map once the page is ready."""
 
     _template = Template(_SCRIPT)

@@ -15,11 +15,11 @@ from typing import Any
 import folium
 import numpy as np
 import shapely
-from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
 from mapper.analysis import OptionAnalysis, ScenarioAnalysis, SiteMetrics
+from mapper.render.assets import VerbatimMacroElement
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
 
@@ -34,7 +34,7 @@ HOSTILE_COLOUR = "#6b6b6b"
 BAND_COLOURS = ("#fdae61", "#fee08b", "#e6f598", "#abdda4", "#ddf1da", "#eef7ee")
 
 
-class GeoJsonData(MacroElement):
+class GeoJsonData(VerbatimMacroElement):
     """``L.geoJSON(data)`` with one style for the whole layer, added to a parent folium layer.
 
     ``tooltip``/``popup`` name a feature property whose (already escaped) HTML is bound to each feature.
@@ -201,7 +201,7 @@ def basemap_layers(m: folium.Map, *, opaque: bool = True) -> list[Layer]:
     ]
 
 
-class PlaceLabels(MacroElement):
+class PlaceLabels(VerbatimMacroElement):
     """Populated places as labelled dots in their own pane (under the overlays, so they never hide a force),
     thinning out by population as the map zooms out: tier ``t`` shows from zoom ``tiers[t]``."""
 
@@ -604,12 +604,29 @@ def _marker(
     )
     stack = stacks.get(spot, 0)
     stacks[spot] = stack + 1
-    return folium.Marker(
-        [site.lat, site.lon],
-        icon=_site_icon(site_model, site, colour, stack),
-        popup=folium.Popup(force_popup(site, option, scenario), max_width=380),
-        keyboard=True,
+    marker = folium.Marker(
+        [site.lat, site.lon], icon=_site_icon(site_model, site, colour, stack), keyboard=True
     )
+    SitePopup(force_popup(site, option, scenario)).add_to(marker)
+    return marker
+
+
+class SitePopup(VerbatimMacroElement):
+    """A force's or hub's popup, bound with Leaflet's ``bindPopup``. The HTML is built from ``safe_text`` parts
+    and travels as a JSON string; unlike ``folium.Popup`` nothing here is compiled or rendered as a template."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html }}, {maxWidth: 380});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "SitePopup"
+        self.html = safe_json(html)
 
 
 def all_points(analysis: ScenarioAnalysis) -> np.ndarray:

@@ -219,14 +219,55 @@ def _disk_cache() -> dict[str, tuple[str, int, int, int, int]]:
     if path is None:
         return {}
     try:
+        # a regular, small file only: a FIFO here would block, a huge one would stall every render
+        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
+            return {}
         data = json.loads(path.read_text(encoding="utf-8"))
         out = {}
         for key, (svg, w, h, ax, ay) in data.items():
-            if _CACHE_ENTRY.fullmatch(key) and isinstance(svg, str) and svg.startswith("<svg"):
+            if _CACHE_ENTRY.fullmatch(key) and isinstance(svg, str) and _plain_svg(svg):
                 out[key] = (svg, int(w), int(h), int(ax), int(ay))
         return out
     except (OSError, ValueError, TypeError, AttributeError):
         return {}
+
+
+# What milsymbol draws: shapes and text. A cache entry with anything else (scripts, event handlers, links,
+# embedded HTML) was not written by us and is ignored, so the cache file cannot inject markup into a map.
+_SVG_TAGS = {
+    "svg",
+    "g",
+    "path",
+    "text",
+    "tspan",
+    "circle",
+    "ellipse",
+    "rect",
+    "line",
+    "polyline",
+    "polygon",
+}
+
+
+def _plain_svg(svg: str) -> bool:
+    if not svg.startswith("<svg") or any(c in svg for c in "{}`$\\"):
+        return False
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return False
+    for el in root.iter():
+        if el.tag.rpartition("}")[2] not in _SVG_TAGS:
+            return False
+        for name, value in el.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if (
+                local.startswith("on")
+                or local == "href"
+                or "url(" in value.replace(" ", "").lower()
+            ):
+                return False
+    return True
 
 
 def _save_disk_cache() -> None:
