@@ -14,7 +14,9 @@ REPO = Path(__file__).resolve().parent.parent
 BLOCKS = [
     (doc, i, text)
     for doc in ("README.md", "docs/scenario-format.md")
-    for i, text in enumerate(re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.S))
+    for i, text in enumerate(
+        re.findall(r"```yaml\n(.*?)```", (REPO / doc).read_text(encoding="utf-8"), re.S)
+    )
 ]
 
 
@@ -23,7 +25,9 @@ def test_the_docs_have_examples() -> None:
 
 
 @pytest.mark.parametrize(("doc", "index", "text"), BLOCKS, ids=[f"{d}#{i}" for d, i, _ in BLOCKS])
-def test_documented_example_loads_and_analyses(tmp_path: Path, doc: str, index: int, text: str) -> None:
+def test_documented_example_loads_and_analyses(
+    tmp_path: Path, doc: str, index: int, text: str
+) -> None:
     path = tmp_path / "example.yaml"
     path.write_text(text, encoding="utf-8")
     scenario = load_scenario(path)
