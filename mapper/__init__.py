@@ -17,7 +17,6 @@ _LAZY = {
     "render_map": "mapper.render",
     "build_gallery": "mapper.gallery",
     "compare": "mapper.comparison",
-    "export": "mapper.export",
     "MapperError": "mapper.errors",
     "ScenarioError": "mapper.errors",
 }

@@ -879,7 +879,3 @@ def export_scenario(
     scenario = load_scenario(path, front_line=front_line)
     analysis = analyze(scenario, options=options)
     return export_analysis(scenario, analysis, out, fmt=fmt, overwrite=overwrite)
-
-
-#: ``mapper.export(...)`` (the lazy public API in ``mapper/__init__.py``) is ``export_scenario``.
-export = export_scenario
