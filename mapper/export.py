@@ -61,7 +61,6 @@ __all__ = [
     "LAYERS",
     "ExportFeature",
     "band_geometries",
-    "export",
     "export_analysis",
     "export_features",
     "export_scenario",
