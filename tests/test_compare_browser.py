@@ -88,6 +88,13 @@ def test_side_by_side_maps_move_together(browser_page, report: Path) -> None:
     page.mouse.down()
     page.mouse.move(x - 120, y - 60, steps=3)
     page.mouse.up()
+    # a drag ends with Leaflet's inertia animation: wait until both maps have come to rest together
+    page.wait_for_function(
+        """() => { const c = window.mapperCompare, a = c.left.getCenter(), b = c.right.getCenter();
+                   return !c.left._panAnim?._inProgress && !c.right._panAnim?._inProgress
+                       && Math.abs(a.lat - b.lat) < 1e-6 && Math.abs(a.lng - b.lng) < 1e-6; }""",
+        timeout=10_000,
+    )
     after_left, after_right = page.evaluate(CENTER, "left"), page.evaluate(CENTER, "right")
     assert after_left != pytest.approx(before)
     assert after_left == pytest.approx(after_right)
