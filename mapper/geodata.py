@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import json
 import re
 import unicodedata
@@ -481,9 +482,7 @@ class Gazetteer:
     def __init__(self, rows: Iterable[Any]) -> None:
         self.places: list[Place] = []
         self._primary: dict[str, list[int]] = {}
-        self._alt: dict[str, list[int]] = {}
-        self._loose: dict[str, list[int]] = {}
-        self._names: dict[str, str] = {}  # normalised key -> a display name, for suggestions
+        self._alt_names: list[str] = []
         for i, r in enumerate(rows):
             gid = (
                 None
@@ -495,19 +494,44 @@ class Gazetteer:
                     r.name, float(r.lat), float(r.lon), r.country, r.oblast, int(r.population), gid
                 )
             )
-            key = norm(r.name)
-            self._primary.setdefault(key, []).append(i)
-            self._loose.setdefault(_fold_key(key), []).append(i)
-            self._names.setdefault(key, r.name)
-            for a in r.alt_names.split("|") if r.alt_names else ():
+            self._primary.setdefault(norm(r.name), []).append(i)
+            self._alt_names.append(r.alt_names or "")
+        for k, v in self._primary.items():
+            self._primary[k] = list(dict.fromkeys(v))
+
+    @functools.cached_property
+    def _secondary(self) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, str]]:
+        """The alternate-name and loose (y/i/j) indexes and the suggestion names: four times the work of the
+        primary index, and needed only when a name is not found under its own spelling, so built on demand."""
+        alt: dict[str, list[int]] = {}
+        loose: dict[str, list[int]] = {}
+        names: dict[str, str] = {}  # normalised key -> a display name, for suggestions
+        for i, (place, alts) in enumerate(zip(self.places, self._alt_names, strict=True)):
+            key = norm(place.name)
+            loose.setdefault(_fold_key(key), []).append(i)
+            names.setdefault(key, place.name)
+            for a in alts.split("|") if alts else ():
                 k = norm(a)
                 if k != key:
-                    self._alt.setdefault(k, []).append(i)
-                    self._names.setdefault(k, a)
-                self._loose.setdefault(_fold_key(k), []).append(i)
-        for index in (self._primary, self._alt, self._loose):
+                    alt.setdefault(k, []).append(i)
+                    names.setdefault(k, a)
+                loose.setdefault(_fold_key(k), []).append(i)
+        for index in (alt, loose):
             for k, v in index.items():
                 index[k] = list(dict.fromkeys(v))
+        return alt, loose, names
+
+    @property
+    def _alt(self) -> dict[str, list[int]]:
+        return self._secondary[0]
+
+    @property
+    def _loose(self) -> dict[str, list[int]]:
+        return self._secondary[1]
+
+    @property
+    def _names(self) -> dict[str, str]:
+        return self._secondary[2]
 
     # -- qualifiers -------------------------------------------------------------------------------------------
 
@@ -554,8 +578,13 @@ class Gazetteer:
 
     def _matches(self, name: str, oblast: str | None, cc: str | None) -> list[int]:
         key = norm(name)
-        for index, k in ((self._primary, key), (self._alt, key), (self._loose, fold(key))):
-            hits = self._filter(index.get(k, []), oblast, cc)
+        tiers = (  # the secondary indexes are built only if the name's own spelling finds nothing
+            lambda: self._primary.get(key, []),
+            lambda: self._alt.get(key, []),
+            lambda: self._loose.get(fold(key), []),
+        )
+        for tier in tiers:
+            hits = self._filter(tier(), oblast, cc)
             if hits:
                 return hits
         return []
