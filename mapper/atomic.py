@@ -50,6 +50,18 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
+def head_contains(path: str | os.PathLike[str], marker: bytes, *, limit: int = 4096) -> bool:
+    """Whether the first ``limit`` bytes of the regular file at ``path`` contain ``marker``: how an output this
+    tool wrote is recognised (so it may be replaced without --overwrite). Never opens a FIFO or device."""
+    if not os.path.isfile(path):  # opening a FIFO would block for ever
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return marker in fh.read(limit)
+    except OSError:
+        return False
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, overwrite: bool) -> Path:
     """Write ``data`` (``str`` is encoded as UTF-8) to ``path`` atomically; return the path.
 

@@ -1029,16 +1029,9 @@ def parse_pair(c: Comparison, pair: str | Sequence[str] | None) -> tuple[str, st
 
 
 def _new_map() -> Any:
-    import folium
+    from mapper.render import new_map
 
-    return folium.Map(
-        location=[48.6, 31.5],
-        zoom_start=6,
-        tiles=None,
-        control_scale=False,
-        zoom_control=True,
-        attribution_control=True,
-    )
+    return new_map()
 
 
 def _fit(m: Any, entries: Sequence[Entry], fronts: Sequence[Any]) -> None:

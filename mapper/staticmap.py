@@ -1415,15 +1415,11 @@ def _draw_legend(
 
 def written_by_mapper(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` is a PNG this module wrote (so re-rendering may replace it)."""
-    # only a regular file can be ours; opening a FIFO would block forever
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(512)
-    except OSError:
-        return False
-    return head.startswith(b"\x89PNG") and b"tEXtSoftware\x00mapper" in head
+    from mapper.atomic import head_contains
+
+    return head_contains(path, b"\x89PNG", limit=8) and head_contains(
+        path, b"tEXtSoftware\x00mapper", limit=512
+    )
 
 
 def default_png_output(scenario: Scenario) -> Path:

@@ -23,23 +23,27 @@ CREDITS = (
 )
 
 
-def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | None = None) -> Any:
-    """The folium map with every layer and control (not yet rendered)."""
+def new_map() -> Any:
+    """An empty map of the theatre with no tiles: every map page starts from this."""
     import folium
 
-    from mapper.render import controls, layers
-    from mapper.render.assets import online_tiles
-    from mapper.render.safety import safe_text
-
-    m = folium.Map(
+    return folium.Map(
         location=[48.6, 31.5],
         zoom_start=6,
         tiles=None,
         control_scale=False,
-        prefer_canvas=False,
         zoom_control=True,
         attribution_control=True,
     )
+
+
+def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | None = None) -> Any:
+    """The folium map with every layer and control (not yet rendered)."""
+    from mapper.render import controls, layers
+    from mapper.render.assets import online_tiles
+    from mapper.render.safety import safe_text
+
+    m = new_map()
     groups: list[tuple[str, list[Any]]] = []
     base = []
     if tiles:

@@ -231,17 +231,9 @@ GENERATOR_META = '<meta name="generator" content="mapper">'
 
 def generated_by_mapper(path: Any) -> bool:
     """Whether the file at ``path`` is a page this module wrote (so re-rendering may replace it)."""
-    import os
+    from mapper.atomic import head_contains
 
-    # only a regular file can be ours; opening a FIFO would block forever
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return GENERATOR_META.encode() in head
+    return head_contains(path, GENERATOR_META.encode())
 
 
 def _tidy(html: str) -> str:
