@@ -209,7 +209,10 @@ def _cache_file() -> Path | None:
     except PackageNotFoundError:  # pragma: no cover - milsymbol is a dependency
         return None
     base = os.environ.get("MAPPER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home directory (some CI and service accounts): no cache
+        return None
     return root / "mapper" / f"symbols-milsymbol-{re.sub(r'[^0-9A-Za-z.]', '_', mv)}.json"
 
 
