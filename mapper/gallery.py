@@ -59,7 +59,8 @@ INDEX = "index.html"
 MAPS = "maps"
 THUMBS = "thumbs"
 #: files another command may add to a gallery folder; a rebuild keeps them (and the index links them)
-PRESERVED = ("compare.html",)
+COMPARE = "compare.html"
+PRESERVED = (COMPARE,)
 THUMB_SIZE = (480, 320)
 THUMB_DPI = 96
 BACK_LINK = "../index.html"
@@ -757,11 +758,24 @@ def build_gallery(
                 else:
                     os.replace(src / rel, dst)  # type: ignore[operator]
         shutil.rmtree(staging)
-        for name in compare:
-            _place(out_dir / name, tmp / name)
+        # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
+        # added, changed or removed), kept as it is by an unchanged rebuild (which returns before this point)
+        built = [scenario_dir / e.source for e in final if e.built]
+        compare = _write_comparison(built, tmp / COMPARE) if built else []
         (tmp / INDEX).write_text(render_index(final, compare=bool(compare)), encoding="utf-8")
         (tmp / MANIFEST).write_bytes(_manifest_bytes(final))
     return GalleryResult(out_dir, final)
+
+
+def _write_comparison(paths: list[Path], target: Path) -> list[str]:
+    """``compare.html`` for the gallery's scenarios; [] (no link on the index) if it cannot be built."""
+    from mapper.comparison import write_comparison
+
+    try:
+        write_comparison(paths, target, "html", keep_going=True, overwrite=True, report=lambda *_: None)
+    except MapperError:
+        return []
+    return [COMPARE]
 
 
 def _unchanged(out_dir: Path, entries: list[GalleryEntry], compare: list[str]) -> bool:

@@ -85,7 +85,7 @@ def test_example_gallery_has_every_file(example_gallery) -> None:
     )
     ids = sorted(e.id for e in result.entries)
     assert ids == sorted(p.stem for p in EXAMPLES)  # the examples' ids are their file names
-    expected = {"index.html", "gallery.json"}
+    expected = {"index.html", "gallery.json", "compare.html"}
     expected |= {f"maps/{i}.html" for i in ids} | {f"thumbs/{i}.png" for i in ids}
     assert set(_snapshot(out)) == expected
     assert not list(out.parent.glob(".gallery.*")), "no temporary folder left behind"
@@ -136,7 +136,7 @@ def test_example_index_has_a_card_per_scenario(example_gallery) -> None:
     for credit in ("Natural Earth", "GeoNames", "CC-BY 4.0", "GSHHG", "LGPL"):
         assert credit in footer
     assert "Front line 2025-03-27:" in footer
-    assert "compare.html" not in index  # no compare page in this gallery
+    assert index.count('href="compare.html"') == 1  # the gallery's own comparison of every option
 
 
 def test_every_page_is_offline(example_gallery) -> None:
@@ -369,17 +369,24 @@ def test_never_replaces_the_scenarios_or_a_file(tmp_path: Path, target: str) -> 
     assert (src / SMALL[0]).is_file() and (tmp_path / "file").read_text(encoding="utf-8") == "x"
 
 
-def test_a_compare_page_is_kept_and_linked(tmp_path: Path) -> None:
-    src = _copy(SMALL[:1], tmp_path / "scen")
+def test_the_gallery_compares_its_options_and_keeps_the_page_while_nothing_changes(
+    tmp_path: Path,
+) -> None:
+    src = _copy(SMALL[:2], tmp_path / "scen")
     out = tmp_path / "gallery"
     build_gallery(src, out, jobs=1, quiet=True)
-    assert 'href="compare.html"' not in (out / "index.html").read_text(encoding="utf-8")
-    (out / "compare.html").write_text("<!DOCTYPE html><title>c</title>", encoding="utf-8")
-    result = build_gallery(src, out, jobs=1, quiet=True)
-    assert result.written and result.rendered == []
+    page = (out / "compare.html").read_text(encoding="utf-8")
     assert 'href="compare.html"' in (out / "index.html").read_text(encoding="utf-8")
-    assert (out / "compare.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "Brigades on the Dnipro cities" in page and "Key cities and bases" in page
+    assert external_urls(page) == []
+    # unchanged: nothing written, the page kept as it is
     assert not build_gallery(src, out, jobs=1, quiet=True).written
+    assert (out / "compare.html").read_text(encoding="utf-8") == page
+    # a scenario removed: the comparison follows
+    (src / SMALL[1]).unlink()
+    build_gallery(src, out, jobs=1, quiet=True)
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert "Brigades on the Dnipro cities" in page and "Key cities and bases" not in page
 
 
 def test_an_empty_or_missing_scenario_folder_is_a_clean_error(tmp_path: Path) -> None:
