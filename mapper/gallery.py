@@ -443,19 +443,27 @@ def default_jobs() -> int:
 
 
 def _run(
-    work: list[tuple[str, Path]], scenario_dir: Path, jobs: int
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield ``(source, result)`` as each scenario finishes: in this process for one job, else in a pool."""
+    work: list[tuple[str, Path]], scenario_dir: Path, jobs: int, compare: list[str] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """Yield ``(source, result)`` as each scenario finishes: in this process for one job, else in a pool.
+
+    With ``compare`` (scenario files), the comparison page is one more job, yielded as ``(COMPARE, html)``; in a
+    pool it starts first, so it runs beside the renders instead of after them.
+    """
     if jobs <= 1 or len(work) <= 1:
         for source, path in work:
             yield source, _render_one(str(path), str(scenario_dir))
+        if compare is not None:
+            yield COMPARE, _comparison_html(compare)
         return
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        pending = {
-            pool.submit(_render_one, str(path), str(scenario_dir)): source for source, path in work
-        }
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work) + (compare is not None))) as pool:
+        pending = {}
+        if compare is not None:
+            pending[pool.submit(_comparison_html, compare)] = COMPARE
+        for source, path in work:
+            pending[pool.submit(_render_one, str(path), str(scenario_dir))] = source
         try:
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -732,7 +740,16 @@ def build_gallery(
                 where[source] = out_dir
         total = len(work)
         n_jobs = jobs or default_jobs()
-        for done, (source, result) in enumerate(_run(work, scenario_dir, n_jobs), start=1):
+        # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
+        # added, changed or removed); an unchanged rebuild returned above and keeps it as it is
+        candidates = [str(p) for p in files if p.is_file()]
+        compare_html: str | None = None
+        done = 0
+        for source, result in _run(work, scenario_dir, n_jobs, candidates or None):
+            if source == COMPARE:
+                compare_html = result
+                continue
+            done += 1
             content_hash, key = hashes[source]
             entry = _entry_from_result(source, content_hash, key, result)
             if entry.built:
@@ -758,24 +775,30 @@ def build_gallery(
                 else:
                     os.replace(src / rel, dst)  # type: ignore[operator]
         shutil.rmtree(staging)
-        # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
-        # added, changed or removed), kept as it is by an unchanged rebuild (which returns before this point)
-        built = [scenario_dir / e.source for e in final if e.built]
-        compare = _write_comparison(built, tmp / COMPARE) if built else []
+        compare = []
+        if compare_html is not None and any(e.built for e in final):
+            (tmp / COMPARE).write_text(compare_html, encoding="utf-8")
+            compare = [COMPARE]
         (tmp / INDEX).write_text(render_index(final, compare=bool(compare)), encoding="utf-8")
         (tmp / MANIFEST).write_bytes(_manifest_bytes(final))
     return GalleryResult(out_dir, final)
 
 
-def _write_comparison(paths: list[Path], target: Path) -> list[str]:
-    """``compare.html`` for the gallery's scenarios; [] (no link on the index) if it cannot be built."""
-    from mapper.comparison import write_comparison
+def _comparison_html(paths: list[str]) -> str | None:
+    """The comparison page of the scenarios that load (the others are listed on it); None if none does.
+
+    Runs in a worker process beside the renders."""
+    import warnings
+
+    from mapper.comparison import compare_report, load_comparison
 
     try:
-        write_comparison(paths, target, "html", keep_going=True, overwrite=True, report=lambda *_: None)
+        with warnings.catch_warnings():  # the page itself shows them (e.g. different front lines)
+            warnings.simplefilter("ignore")
+            comparison = load_comparison(paths, keep_going=True)
+        return compare_report(comparison, "html")
     except MapperError:
-        return []
-    return [COMPARE]
+        return None
 
 
 def _unchanged(out_dir: Path, entries: list[GalleryEntry], compare: list[str]) -> bool:
