@@ -1111,18 +1111,6 @@ def _pair_map(c: Comparison, e: Entry, both: Sequence[Entry]) -> Any:
     return m
 
 
-def _walk(el: Any) -> Iterable[Any]:
-    seen: set[int] = set()
-    stack = [el]
-    while stack:
-        x = stack.pop()
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        yield x
-        stack.extend(reversed(list(x._children.values())))
-
-
 def _share_data(maps: Sequence[Any]) -> str:
     """Write each vector dataset used by more than one map once: ``var mapperShared = [...]``.
 
@@ -1132,8 +1120,9 @@ def _share_data(maps: Sequence[Any]) -> str:
     the GeoJSON it is given, so the maps can share it. Returns the ``<script>`` that defines the array.
     """
     from mapper.render.layers import GeoJsonData, PlaceLabels
+    from mapper.render.page import walk
 
-    elements = [x for m in maps for x in _walk(m) if isinstance(x, GeoJsonData | PlaceLabels)]
+    elements = [x for m in maps for x in walk(m) if isinstance(x, GeoJsonData | PlaceLabels)]
     counts = Counter(x.data for x in elements)
     index: dict[str, int] = {}
     for x in elements:

@@ -412,6 +412,12 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def _text(target: Any, x: float, y: float, s: str, **kw: Any) -> Any:
+    """``target.text`` in the map's font with matplotlib's mathtext off: names may contain ``$`` (``${x}``), which
+    mathtext would parse (and fail on) instead of drawing literally."""
+    return target.text(x, y, s, parse_math=False, family=FONT, **kw)
+
+
 def draw_static_map(
     scenario: Scenario,
     analysis: ScenarioAnalysis,
@@ -783,7 +789,8 @@ def _place_sites(
         for f in fills:
             ax.add_patch(MplPolygon(f * s + (cx, cy), closed=True, facecolor=ink, lw=0, zorder=8.3))
         if text:
-            ax.text(
+            _text(
+                ax,
                 cx,
                 cy,
                 text,
@@ -793,11 +800,10 @@ def _place_sites(
                 va="center",
                 fontweight="bold",
                 zorder=8.4,
-                parse_math=False,
-                family=FONT,
             )
         if site.echelon in _ECHELON_MARKS:
-            ax.text(
+            _text(
+                ax,
                 cx,
                 cy + fh / 2 + 0.5 * pt * m_per_px,
                 _ECHELON_MARKS[site.echelon],
@@ -807,8 +813,6 @@ def _place_sites(
                 color="#111111",
                 fontweight="bold",
                 zorder=8.4,
-                parse_math=False,
-                family=FONT,
             )
 
     if not style.labels:
@@ -818,7 +822,8 @@ def _place_sites(
     for i in order:
         site = sites[i]
         cx, cy = site.x + site.dx, site.y + site.dy
-        text = ax.text(
+        text = _text(
+            ax,
             0,
             0,
             site.label,
@@ -826,8 +831,6 @@ def _place_sites(
             color="#111111",
             zorder=9,
             linespacing=1.05,
-            parse_math=False,
-            family=FONT,
             path_effects=halo,
         )
         ext = text.get_window_extent(renderer)
@@ -907,7 +910,8 @@ def _draw_places(
         if len(site_px) and np.min(np.hypot(site_px[:, 0] - px, site_px[:, 1] - py)) < near:
             continue
         big = pop >= 1_000_000
-        text = ax.text(
+        text = _text(
+            ax,
             x + 3 * pt * m_per_px,
             y,
             name,
@@ -916,8 +920,6 @@ def _draw_places(
             ha="left",
             va="center",
             zorder=7.1,
-            parse_math=False,
-            family=FONT,
             path_effects=halo,
             fontstyle="normal",
         )
@@ -947,7 +949,8 @@ def _draw_places(
             continue
         labels.append((part.area, name.upper(), shapely.point_on_surface(part)))
     for _area, name, p in sorted(labels, key=lambda t: -t[0]):
-        text = ax.text(
+        text = _text(
+            ax,
             p.x,
             p.y,
             name,
@@ -956,8 +959,6 @@ def _draw_places(
             ha="center",
             va="center",
             zorder=3.5,
-            parse_math=False,
-            family=FONT,
             fontweight="bold",
             alpha=0.75,
         )
@@ -972,7 +973,8 @@ def _draw_places(
         x, y = fwd.transform(lon, lat)
         if not (xmin < x < xmax and ymin < y < ymax):
             continue
-        text = ax.text(
+        text = _text(
+            ax,
             x,
             y,
             name,
@@ -982,8 +984,6 @@ def _draw_places(
             va="center",
             fontstyle="italic",
             zorder=3.5,
-            parse_math=False,
-            family=FONT,
         )
         ext = text.get_window_extent(renderer)
         bb = (ext.x0 - ax.bbox.x0, ext.y0 - ax.bbox.y0, ext.x1 - ax.bbox.x0, ext.y1 - ax.bbox.y0)
@@ -1054,7 +1054,8 @@ def _draw_scale_bar(
         )
     for value, x in ((0, x0), (km / 2, x0 + length / 2), (km, x0 + length)):
         label = f"{value:g}" + (" km" if value == km else "")
-        ax.text(
+        _text(
+            ax,
             x,
             y0 + h + 1.5 * pt * m_per_px,
             label,
@@ -1063,10 +1064,9 @@ def _draw_scale_bar(
             va="bottom",
             color="#222222",
             zorder=10.2,
-            family=FONT,
-            parse_math=False,
         )
-    ax.text(
+    _text(
+        ax,
         x0,
         y0 - 1.5 * pt * m_per_px,
         f"true at {lat0:g}°N (geodesic)",
@@ -1075,7 +1075,6 @@ def _draw_scale_bar(
         va="top",
         color="#555555",
         zorder=10.2,
-        family=FONT,
     )
 
 
@@ -1102,7 +1101,8 @@ def _draw_north_arrow(
         },
         zorder=10,
     )
-    ax.text(
+    _text(
+        ax,
         x + dx / 2 + math.sin(ang) * 2 * pt * m_per_px,
         y + dy / 2 + 2 * pt * m_per_px,
         "N",
@@ -1112,7 +1112,6 @@ def _draw_north_arrow(
         fontweight="bold",
         color="#222222",
         zorder=10,
-        family=FONT,
     )
 
 
@@ -1127,7 +1126,8 @@ def _draw_title(
     pt: float,
 ) -> None:
     chars = max(20, int(width / (13 * pt * 0.62)))
-    fig.text(
+    _text(
+        fig,
         margin / width,
         1 - (7 * pt) / height,
         _short(scenario.title, chars),
@@ -1136,8 +1136,6 @@ def _draw_title(
         ha="left",
         va="top",
         color="#111111",
-        parse_math=False,
-        family=FONT,
     )
     front = scenario.front
     troops = sum(o.summary.troops for o in analysis.options)
@@ -1148,7 +1146,8 @@ def _draw_title(
         + f" · {n} option{'s' if n != 1 else ''}, {troops:,} troops"
     )
     chars = max(20, int(width / (7.5 * pt * 0.58)))
-    fig.text(
+    _text(
+        fig,
         margin / width,
         1 - (24 * pt) / height,
         _short(sub, chars),
@@ -1156,8 +1155,6 @@ def _draw_title(
         ha="left",
         va="top",
         color="#444444",
-        parse_math=False,
-        family=FONT,
     )
 
 
@@ -1179,7 +1176,8 @@ def _draw_credits(
         "distances geodesic (WGS84) · mapper",
         chars,
     )
-    fig.text(
+    _text(
+        fig,
         margin / width,
         (bottom - 5 * pt) / (fig.bbox.height),
         first + "\n" + second,
@@ -1188,8 +1186,6 @@ def _draw_credits(
         va="top",
         color="#555555",
         linespacing=1.3,
-        parse_math=False,
-        family=FONT,
     )
 
 
@@ -1232,7 +1228,7 @@ def _draw_legend(
         kw.setdefault("fontsize", 6.2)
         kw.setdefault("color", "#222222")
         kw.setdefault("ha", "left")
-        lax.text(x, y_, s, va="center", parse_math=False, family=FONT, **kw)
+        _text(lax, x, y_, s, va="center", **kw)
 
     def heading(s: str) -> None:
         nonlocal y

@@ -13,6 +13,7 @@ from pathlib import Path
 import folium
 import pytest
 from browser import OfflinePage
+from hostile_text import ISSUE_STRINGS
 
 from mapper.render import controls, page, symbols
 from mapper.render.safety import safe_text
@@ -27,20 +28,7 @@ if (
     chromium = conftest_browser.chromium
     browser_page = conftest_browser.browser_page
 
-HOSTILE = [
-    "{{ 7*7 }}",
-    "{% raw %}",
-    "<script>alert(1)</script>",
-    '<img src=x onerror="window.__pwned=1">',
-    "`",
-    "${window.__pwned=2}",
-    "</script>",
-    "\\",
-    'it\'s "quoted"',
-    "{# c #}",
-    "🙂 Київ",
-    "שלום عربى",
-]
+HOSTILE = [*ISSUE_STRINGS, "🙂 Київ", "שלום عربى"]
 POPUP_TEXT = " | ".join(HOSTILE)
 LABEL = "{{ 7*7 }} <b>`${window.__pwned=3}`</b> \\u0041"
 

@@ -15,15 +15,10 @@ from mapper.loader import load_scenario
 from mapper.render import build_map, render_html, render_map
 from mapper.render.assets import external_urls
 from mapper.render.layers import GeoJsonData
+from mapper.render.page import walk
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
-
-
-def _walk(el):
-    yield el
-    for child in el._children.values():
-        yield from _walk(child)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +30,7 @@ def dnipro():
 def _groups(m) -> dict[str, object]:
     import folium
 
-    return {g.layer_name: g for g in _walk(m) if isinstance(g, folium.FeatureGroup)}
+    return {g.layer_name: g for g in walk(m) if isinstance(g, folium.FeatureGroup)}
 
 
 def test_layer_groups_and_feature_counts(dnipro) -> None:
@@ -69,7 +64,7 @@ def test_layer_groups_and_feature_counts(dnipro) -> None:
 def test_bounds_cover_every_site_and_the_front_line(dnipro) -> None:
     scenario, analysis = dnipro
     m = build_map(scenario, analysis)
-    fit = next(c for c in _walk(m) if type(c).__name__ == "FitBounds")
+    fit = next(c for c in walk(m) if type(c).__name__ == "FitBounds")
     (lat0, lon0), (lat1, lon1) = fit.bounds
     for opt in analysis.options:
         for s in (*opt.forces, *opt.hubs):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hostile_text import ISSUE_STRINGS
 
 from mapper.loader import load_scenario
 from mapper.render import render_map
@@ -78,18 +79,7 @@ def test_example_map_draws_every_layer(browser_page, tmp_path: Path, path: Path)
     assert browser_page.log.problems() == []
 
 
-HOSTILE = [
-    "{{ 7*7 }}",
-    "{% raw %}",
-    "<script>alert(1)</script>",
-    '<img src=x onerror="window.__pwned=1">',
-    "`",
-    "${window.__pwned=2}",
-    "</script>",
-    "\\",
-    "'\"",
-    "{# c #}",
-]
+HOSTILE = ISSUE_STRINGS
 
 
 def _hostile_scenario(tmp_path: Path, text: str) -> Path:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import folium
@@ -52,6 +53,19 @@ def _element_attrs(el: Element):
             yield value
         elif isinstance(value, list | tuple):
             yield from (v for v in value if isinstance(v, Element))
+
+
+def walk(root: Element) -> Iterator[Element]:
+    """Every element below ``root`` (itself included), each once, parents before children, in insertion order."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        yield el
+        stack.extend(reversed(list(el._children.values())))
 
 
 def _drop_render_generated(root: Element) -> None:
