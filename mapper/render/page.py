@@ -55,8 +55,12 @@ def _element_attrs(el: Element):
             yield from (v for v in value if isinstance(v, Element))
 
 
-def walk(root: Element) -> Iterator[Element]:
-    """Every element below ``root`` (itself included), each once, parents before children, in insertion order."""
+def walk(root: Element, *, attributes: bool = False) -> Iterator[Element]:
+    """Every element below ``root`` (itself included), each once, parents before children, in insertion order.
+
+    With ``attributes``, also the elements held in attributes (``Popup.html``, ``Figure.header`` ...). Children
+    are read after an element is yielded, so the caller may remove some of them first.
+    """
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -65,22 +69,16 @@ def walk(root: Element) -> Iterator[Element]:
             continue
         seen.add(id(el))
         yield el
+        if attributes:
+            stack.extend(reversed(list(_element_attrs(el))))
         stack.extend(reversed(list(el._children.values())))
 
 
 def _drop_render_generated(root: Element) -> None:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        el = stack.pop()
-        if id(el) in seen:
-            continue
-        seen.add(id(el))
+    for el in walk(root, attributes=True):
         stale = [k for k, c in el._children.items() if isinstance(c, _RENDER_GENERATED)]
         for k in stale:
             del el._children[k]
-        stack.extend(el._children.values())
-        stack.extend(_element_attrs(el))
 
 
 def assign_ids(root: Element) -> int:
