@@ -49,6 +49,10 @@ class SiteMetrics:
     population_covered: int | None = None
     violations: tuple[str, ...] = ()
     keypath: str = ""
+    #: the scenario's own object (``Force`` or ``Hub``) and, for a force, its nearest hub: outputs follow these
+    #: links instead of pairing lists by position
+    model: Force | Hub | None = field(default=None, compare=False, repr=False)
+    hub: Hub | None = field(default=None, compare=False, repr=False)
 
     @property
     def meets_constraints(self) -> bool:
@@ -139,6 +143,9 @@ class OptionAnalysis:
     lines_km: dict[str, float] = field(default_factory=dict)
     areas_km2: dict[str, float] = field(default_factory=dict)
     zones_km2: dict[str, float] = field(default_factory=dict)
+    option: Option | None = field(
+        default=None, compare=False, repr=False
+    )  # the scenario's own option
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -343,13 +350,14 @@ def analyze_option(
         for i, site in enumerate(sites):
             d_front = float(front.distance_km[i])
             band_index, band = band_of(d_front, scenario.bands)
-            nearest_hub = hub_km = None
+            nearest_hub = hub_km = hub = None
             if option.hubs and i < nf:
                 d = geodesy.point_distance_km(
                     lat1=site.location.lat, lon1=site.location.lon, lat2=hub_lat, lon2=hub_lon
                 )
                 j = int(np.argmin(d))
-                nearest_hub, hub_km = option.hubs[j].name, float(d[j])
+                hub = option.hubs[j]
+                nearest_hub, hub_km = hub.name, float(d[j])
             is_force = i < nf
             metrics.append(
                 SiteMetrics(
@@ -377,6 +385,8 @@ def analyze_option(
                     if is_force
                     else (("inside the occupied area",) if occupied[i] else ()),
                     keypath=site.keypath,
+                    model=site,
+                    hub=hub,
                 )
             )
     else:
@@ -396,6 +406,7 @@ def analyze_option(
         lines_km=lines_km,
         areas_km2=areas_km2,
         zones_km2=zones_km2,
+        option=option,
     )
 
 

@@ -267,10 +267,10 @@ def _site_values(site: SiteMetrics) -> dict[str, Any]:
 def _sidc(kind: str | None, echelon: str | None, explicit: str | None = None) -> str | None:
     if explicit:
         return explicit
-    from mapper.render import symbols
+    from mapper import app6
 
     try:
-        return symbols.sidc_for(kind, echelon)
+        return app6.sidc_for(kind, echelon)
     except ValueError:  # a kind milsymbol cannot draw: no code rather than a wrong one
         return None
 
@@ -592,7 +592,7 @@ def _style(doc: ET.Element, sid: str, *, line: str | None = None, width: float =
 def _style_for(f: ExportFeature) -> str:
     if f.option_id is None:
         if f.layer == "distance_bands":
-            from mapper.render.layers import BAND_COLOURS
+            from mapper.style import BAND_COLOURS
 
             colour = f.properties["colour"]
             return f"band-{BAND_COLOURS.index(colour) if colour in BAND_COLOURS else 0}"
@@ -612,7 +612,7 @@ def _style_for(f: ExportFeature) -> str:
 
 def to_kml(scenario: Scenario, analysis: ScenarioAnalysis) -> bytes:
     """A KML 2.2 document (UTF-8 bytes, deterministic): a Situation folder and one folder per option."""
-    from mapper.render.layers import BAND_COLOURS, FRONT_COLOUR, OCCUPIED_COLOUR
+    from mapper.style import BAND_COLOURS, FRONT_COLOUR, OCCUPIED_COLOUR
 
     features = export_features(scenario, analysis)
     front = scenario.front

@@ -295,12 +295,12 @@ class Colour(Spec):
             if len(text) == 4:
                 text = "#" + "".join(c * 2 for c in text[1:])
             return text.lower()
-        from matplotlib.colors import CSS4_COLORS  # lazily: only named colours need it
+        from mapper.style import colour_hex, css_colours
 
-        named = CSS4_COLORS.get(text.lower().replace(" ", ""))
+        named = colour_hex(text)
         if named:
-            return named.lower()
-        return self.bad(node, path, ctx, suggest(text, CSS4_COLORS))
+            return named
+        return self.bad(node, path, ctx, suggest(text, css_colours()))
 
     def json_schema(self) -> dict[str, Any]:
         return self._schema(

@@ -33,7 +33,7 @@ from mapper.scenario import (
     Scenario,
     Zone,
 )
-from mapper.yamlsafe import load_document
+from mapper.yamlsafe import Document, load_document, load_text
 
 # How far the `from`/`to` places of `along: {river: ...}` may lie from that river.
 MAX_RIVER_SNAP_KM = 30.0
@@ -52,6 +52,31 @@ def load_scenario(
     """
     path = Path(path)
     doc = load_document(path, display=str(path))
+    return _load(doc, path, front_line, front_line_layer)
+
+
+def load_scenario_text(
+    text: str,
+    *,
+    name: str = "<string>",
+    base_dir: str | os.PathLike[str] = ".",
+    front_line: str | os.PathLike[str] | None = None,
+    front_line_layer: str | None = None,
+) -> Scenario:
+    """Load and resolve scenario YAML given as text (errors name the file ``name``); files the scenario names
+    (``front_line:``) are read from ``base_dir`` under the same rule as for a file in that folder."""
+    doc = load_text(text, file=name)
+    return _load(doc, Path(base_dir) / name, front_line, front_line_layer, shown=str(name))
+
+
+def _load(
+    doc: Document,
+    path: Path,
+    front_line: str | os.PathLike[str] | None,
+    front_line_layer: str | None,
+    *,
+    shown: str | None = None,
+) -> Scenario:
     ctx = Context(file=doc.file)
     raw = SCENARIO.check(doc.root, "", ctx)
     if raw is INVALID:
@@ -65,7 +90,9 @@ def load_scenario(
     scenario = resolver.scenario(raw, path, front_line, front_line_layer)
     if ctx.has_errors or scenario is None:
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
-    return scenario
+    return dataclasses.replace(
+        scenario, path=shown if shown is not None else scenario.path, source=doc.text
+    )
 
 
 def _in_order(problems: list[Problem]) -> list[Problem]:
@@ -363,7 +390,7 @@ class _Resolver:
             return None
         loc = self.location(raw.get("at"), join(path, "at"))
         if raw.get("sidc"):
-            from mapper.render.symbols import drawable
+            from mapper.app6 import drawable
 
             if not drawable(raw["sidc"]):
                 self.ctx.error_at(

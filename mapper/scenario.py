@@ -554,6 +554,7 @@ class Scenario:
     path: str = ""
     warnings: tuple[Any, ...] = ()  # mapper.errors.Problem
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+    source: str = field(default="", compare=False, repr=False)  # the YAML text it was loaded from
 
     def option(self, option_id: str) -> Option:
         for opt in self.options:

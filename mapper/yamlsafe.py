@@ -255,6 +255,19 @@ def load_document(path: Path, *, display: str | None = None) -> Document:
     return compose(read_text(path, display=file), file)
 
 
+def load_text(text: str, *, file: str = "<string>") -> Document:
+    """Compose scenario text given directly (from Python), under the same limits as a file."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            _problem(
+                file,
+                f"text is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a scenario",
+            )
+        )
+    return compose(decode_text(data, file), file)
+
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
@@ -266,5 +279,6 @@ __all__ = [
     "compose",
     "decode_text",
     "load_document",
+    "load_text",
     "read_text",
 ]

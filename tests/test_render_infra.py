@@ -18,7 +18,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from hostile_text import ISSUE_STRINGS, MORE_STRINGS
 
-from mapper import atomic
+from mapper import app6, atomic
 from mapper.errors import OutputError
 from mapper.render import assets, controls, page, safety, symbols
 from mapper.render.safety import (
@@ -447,7 +447,7 @@ def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monk
 
     monkeypatch.setenv("MAPPER_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("MAPPER_NO_CACHE", raising=False)
-    for fn in (symbols._disk_cache, symbols._drawn):
+    for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()
     sidc = symbols.sidc_for("infantry", "brigade")
     drawn = symbols.symbol_svg(sidc, 26)
@@ -457,12 +457,12 @@ def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monk
     # every symbol the format can ask for passes the cache's own check
     for kind in UNIT_KINDS:
         for echelon in (None, *ECHELONS):
-            assert symbols._plain_svg(symbols.symbol_svg(symbols.sidc_for(kind, echelon), 26))
+            assert app6._plain_svg(symbols.symbol_svg(symbols.sidc_for(kind, echelon), 26))
     # a poisoned cache: the entry is ignored and the symbol drawn again
     data[f"{sidc}@26"][0] = '<svg onload="window.__pwned=1"><script>alert(1)</script></svg>'
     cache.write_text(json.dumps(data), encoding="utf-8")
-    for fn in (symbols._disk_cache, symbols._drawn):
+    for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()
     assert symbols.symbol_svg(sidc, 26) == drawn
-    for fn in (symbols._disk_cache, symbols._drawn):
+    for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()

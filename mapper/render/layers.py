@@ -22,16 +22,12 @@ from mapper.analysis import OptionAnalysis, ScenarioAnalysis, SiteMetrics
 from mapper.render.assets import VerbatimMacroElement
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
+from mapper.style import BAND_COLOURS, FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR
 
 # Display precision: 4 decimals is ~10 m, far below a screen pixel at the zooms this map is for.
 DECIMALS = 4
 BASEMAP_TOLERANCE = 0.01  # degrees, ~1 km: outline simplification for the basemap at theatre scale
 OVERLAY_TOLERANCE = 0.002
-
-FRONT_COLOUR = "#d7191c"
-OCCUPIED_COLOUR = "#d7191c"
-HOSTILE_COLOUR = "#6b6b6b"
-BAND_COLOURS = ("#fdae61", "#fee08b", "#e6f598", "#abdda4", "#ddf1da", "#eef7ee")
 
 
 class GeoJsonData(VerbatimMacroElement):

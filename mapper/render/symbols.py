@@ -1,46 +1,26 @@
-"""APP-6 unit symbols: SIDCs for friendly unit kinds and echelons, SVG via the ``milsymbol`` package, DivIcons.
+"""APP-6 unit symbols on the HTML map: the SVG of ``mapper.app6`` wrapped in a labelled ``folium.DivIcon``.
 
-Standard: the 20-digit numeric SIDC of **MIL-STD-2525D / APP-6(D)** (version ``10``, context ``0`` reality,
-symbol set ``10`` land unit). It is the format the ``milsymbol`` Python package (a frozen port of milsymbol.js 3.0.3
-whose draw instructions were extracted from the JS library and are checked against it character for character)
-covers best: every land-unit entity is present, echelon amplifiers (positions 9-10) and the headquarters staff
-(position 8) are composed in Python, and sector-1 modifiers (positions 17-18) are available.
-
-Layout of the SIDC we build (1-based positions)::
-
-    10 0 3 10 0 H EE EEEEEE M1 00
-    |  | |  | | |  |      |  |
-    |  | |  | | |  |      |  sector-2 modifier (unused)
-    |  | |  | | |  |      sector-1 modifier (training only: 35 "mobile advisor and support")
-    |  | |  | | |  entity (e.g. 121100 infantry)
-    |  | |  | | echelon (11 team … 22 corps; 00 none)
-    |  | |  | headquarters/task force/dummy (2 = headquarters, staff drawn below the frame)
-    |  | |  status (0 present)
-    |  | symbol set (10 land unit)
-    |  standard identity (3 friend, 6 hostile, 4 neutral, 1 unknown)
-    context 0 (reality); version 10 (2525D/APP-6(D))
-
-Choices where the standard has no exact icon: ``logistics`` uses *Supply* (163400, the NATO supply bar);
-``headquarters`` is *Command and Control* (110000) with the headquarters staff; ``monitoring`` is *Observer*
-(121200); ``training`` has no icon in 2525D/APP-6(D), so it is a generic land unit with the sector-1 modifier
-*Mobile Advisor and Support* (35), the closest standard meaning (advise, train, assist).
-
-Unit labels (name, troops) are *not* drawn into the SVG: ``unit_icon_html`` puts them under the symbol as HTML
-text escaped with ``safety.safe_text``.
+The vocabulary (kinds, echelons, SIDCs) and the drawing cache live in ``mapper.app6``, below every output; this
+module adds only what is HTML: the label under the symbol, escaped with ``safety.safe_text``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import json
-import os
-import re
-import tempfile
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from pathlib import Path
 
+from mapper.app6 import (
+    AFFILIATIONS,
+    ECHELON_ALIASES,
+    ECHELONS,
+    KIND_ALIASES,
+    KINDS,
+    drawable,
+    normalize_echelon,
+    normalize_kind,
+    sidc_for,
+    symbol_anchor,
+    symbol_svg,
+)
 from mapper.render.safety import safe_text
 
 __all__ = [
@@ -49,6 +29,7 @@ __all__ = [
     "ECHELON_ALIASES",
     "KINDS",
     "KIND_ALIASES",
+    "drawable",
     "normalize_echelon",
     "normalize_kind",
     "sidc_for",
@@ -57,299 +38,6 @@ __all__ = [
     "unit_div_icon",
     "unit_icon_html",
 ]
-
-# canonical kind -> (entity code, sector-1 modifier, HQ flag)
-_KIND_CODES: dict[str, tuple[str, str, str]] = {
-    "infantry": ("121100", "00", "0"),
-    "armour": ("120500", "00", "0"),
-    "mechanised_infantry": ("121102", "00", "0"),
-    "artillery": ("130300", "00", "0"),
-    "air_defence": ("130100", "00", "0"),
-    "aviation": ("120700", "00", "0"),  # aviation composite (fixed and rotary wing)
-    "logistics": ("163400", "00", "0"),
-    "medical": ("161300", "00", "0"),
-    "headquarters": ("110000", "00", "2"),
-    "engineer": ("140700", "00", "0"),
-    "reconnaissance": ("121300", "00", "0"),
-    "signals": ("111000", "00", "0"),
-    "naval": ("170100", "00", "0"),
-    "monitoring": ("121200", "00", "0"),
-    "training": ("000000", "35", "0"),
-    "special_forces": ("121700", "00", "0"),
-    "motorised_infantry": ("121104", "00", "0"),
-    "rotary_wing": ("120600", "00", "0"),
-    "fighter": ("120800", "00", "0"),
-    "isr": ("121600", "00", "0"),
-    "military_police": ("141200", "00", "0"),
-}
-#: The unit kinds a scenario may name (canonical spellings; see ``KIND_ALIASES`` for accepted variants).
-KINDS: tuple[str, ...] = tuple(_KIND_CODES)
-
-#: Accepted variants -> canonical kind (after lower-casing and turning spaces/hyphens into underscores).
-KIND_ALIASES: dict[str, str] = {
-    "armor": "armour",
-    "armoured": "armour",
-    "armored": "armour",
-    "tank": "armour",
-    "mechanized_infantry": "mechanised_infantry",
-    "mechanised": "mechanised_infantry",
-    "mechanized": "mechanised_infantry",
-    "air_defense": "air_defence",
-    "helicopter": "rotary_wing",
-    "fixed_wing": "fighter",
-    "maintenance": "logistics",
-    "surveillance": "isr",
-    "intelligence": "isr",
-    "unit": "",
-    "supply": "logistics",
-    "sustainment": "logistics",
-    "hq": "headquarters",
-    "command": "headquarters",
-    "engineers": "engineer",
-    "recon": "reconnaissance",
-    "signal": "signals",
-    "navy": "naval",
-    "observer": "monitoring",
-    "observers": "monitoring",
-    "training_mission": "training",
-    "special_operations": "special_forces",
-    "sof": "special_forces",
-}
-
-_ECHELON_CODES: dict[str, str] = {
-    "team": "11",
-    "squad": "12",
-    "section": "13",
-    "platoon": "14",
-    "company": "15",
-    "battalion": "16",
-    "regiment": "17",
-    "brigade": "18",
-    "division": "21",
-    "corps": "22",
-    "army": "23",
-}
-#: The echelons a scenario may name, smallest first.
-ECHELONS: tuple[str, ...] = tuple(_ECHELON_CODES)
-ECHELON_ALIASES: dict[str, str] = {
-    "crew": "team",
-    "detachment": "platoon",
-    "battery": "company",
-    "troop": "company",
-    "squadron": "battalion",
-    "battlegroup": "battalion",
-    "battle_group": "battalion",
-    "group": "regiment",
-}
-
-AFFILIATIONS: dict[str, str] = {"friend": "3", "hostile": "6", "neutral": "4", "unknown": "1"}
-
-
-def _norm(value: str) -> str:
-    return re.sub(r"[\s\-]+", "_", value.strip().lower())
-
-
-def normalize_kind(kind: str | None) -> str | None:
-    """The canonical kind for ``kind`` (``"Air defence"`` → ``"air_defence"``), ``None`` for ``None``/``""``.
-
-    Raises ``ValueError`` (listing the valid kinds) for anything unknown.
-    """
-    if kind is None or not str(kind).strip():
-        return None
-    k = _norm(str(kind))
-    k = KIND_ALIASES.get(k, k)
-    if not k:
-        return None
-    if k not in _KIND_CODES:
-        raise ValueError(f"unknown unit kind {kind!r}; expected one of: {', '.join(KINDS)}")
-    return k
-
-
-def normalize_echelon(echelon: str | None) -> str | None:
-    """The canonical echelon for ``echelon``, ``None`` for ``None``/``""``; ``ValueError`` if unknown."""
-    if echelon is None or not str(echelon).strip():
-        return None
-    e = _norm(str(echelon))
-    e = ECHELON_ALIASES.get(e, e)
-    if e not in _ECHELON_CODES:
-        raise ValueError(f"unknown echelon {echelon!r}; expected one of: {', '.join(ECHELONS)}")
-    return e
-
-
-def sidc_for(kind: str | None, echelon: str | None, affiliation: str = "friend") -> str:
-    """The 20-digit 2525D/APP-6(D) SIDC of a land unit of ``kind`` and ``echelon`` (either may be ``None``: a
-    generic unit / no echelon mark). Raises ``ValueError`` for unknown values or a SIDC milsymbol cannot draw."""
-    k = normalize_kind(kind)
-    e = normalize_echelon(echelon)
-    if affiliation not in AFFILIATIONS:
-        raise ValueError(
-            f"unknown affiliation {affiliation!r}; expected one of: {', '.join(AFFILIATIONS)}"
-        )
-    entity, mod1, hq = _KIND_CODES[k] if k else ("000000", "00", "0")
-    sidc = (
-        f"100{AFFILIATIONS[affiliation]}100{hq}{_ECHELON_CODES[e] if e else '00'}{entity}{mod1}00"
-    )
-    _validate(sidc)
-    return sidc
-
-
-# milsymbol decodes its whole symbol table (a 5 MB JSON) the first time a symbol is drawn: about 0.4 s, a fifth of
-# a ``mapper render``. Drawn symbols are therefore kept in a small per-user cache file, as matplotlib keeps its font
-# list: keyed by milsymbol's version, SIDC and size; ignored when unreadable; MAPPER_NO_CACHE=1 turns it off.
-_CACHE_ENTRY = re.compile(r"[0-9]{20}@[0-9]{1,3}")
-
-
-def _cache_file() -> Path | None:
-    if os.environ.get("MAPPER_NO_CACHE"):
-        return None
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        mv = version("milsymbol")
-    except PackageNotFoundError:  # pragma: no cover - milsymbol is a dependency
-        return None
-    base = os.environ.get("MAPPER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    try:
-        root = Path(base) if base else Path.home() / ".cache"
-    except (RuntimeError, KeyError):  # no home directory (some CI and service accounts): no cache
-        return None
-    return root / "mapper" / f"symbols-milsymbol-{re.sub(r'[^0-9A-Za-z.]', '_', mv)}.json"
-
-
-@functools.cache
-def _disk_cache() -> dict[str, tuple[str, int, int, int, int]]:
-    path = _cache_file()
-    if path is None:
-        return {}
-    try:
-        # a regular, small file only: a FIFO here would block, a huge one would stall every render
-        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-        out = {}
-        for key, (svg, w, h, ax, ay) in data.items():
-            if _CACHE_ENTRY.fullmatch(key) and isinstance(svg, str) and _plain_svg(svg):
-                out[key] = (svg, int(w), int(h), int(ax), int(ay))
-        return out
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-# What milsymbol draws: shapes and text. A cache entry with anything else (scripts, event handlers, links,
-# embedded HTML) was not written by us and is ignored, so the cache file cannot inject markup into a map.
-_SVG_TAGS = {
-    "svg",
-    "g",
-    "path",
-    "text",
-    "tspan",
-    "circle",
-    "ellipse",
-    "rect",
-    "line",
-    "polyline",
-    "polygon",
-}
-
-
-def _plain_svg(svg: str) -> bool:
-    if not svg.startswith("<svg") or any(c in svg for c in "{}`$\\"):
-        return False
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError:
-        return False
-    for el in root.iter():
-        if el.tag.rpartition("}")[2] not in _SVG_TAGS:
-            return False
-        for name, value in el.attrib.items():
-            local = name.rpartition("}")[2].lower()
-            if (
-                local.startswith("on")
-                or local == "href"
-                or "url(" in value.replace(" ", "").lower()
-            ):
-                return False
-    return True
-
-
-def _save_disk_cache() -> None:
-    path = _cache_file()
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".symbols-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_disk_cache(), fh, sort_keys=True)
-        os.replace(tmp, path)
-    except OSError:  # a read-only home or full disk only costs speed
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
-
-
-@functools.cache
-def _drawn(sidc: str, size: int) -> tuple[str, int, int, int, int]:
-    """(svg, width, height, anchor x, anchor y) of a symbol: from the cache file, or drawn by milsymbol."""
-    key = f"{sidc}@{size}"
-    cached = _disk_cache().get(key)
-    if cached is not None:
-        return cached
-    from milsymbol import Symbol
-
-    if not re.fullmatch(r"[0-9]{20}", sidc) or not Symbol(sidc).is_valid():
-        raise ValueError(f"not a SIDC milsymbol can draw: {sidc!r}")
-    sym = Symbol(sidc, size=size)
-    svg = sym.as_svg().translate(_UNSAFE_IN_SVG)
-    ET.fromstring(svg)  # raises if not well-formed
-    dims, anchor = sym.get_size(), sym.get_anchor()
-    entry = (
-        svg,
-        round(dims["width"]),
-        round(dims["height"]),
-        round(anchor["x"]),
-        round(anchor["y"]),
-    )
-    _disk_cache()[key] = entry
-    _save_disk_cache()
-    return entry
-
-
-def _validate(sidc: str) -> None:
-    _drawn(sidc, 30)
-
-
-def drawable(sidc: str) -> bool:
-    """Whether milsymbol can draw ``sidc`` (a 20-digit 2525D/APP-6(D) code)."""
-    try:
-        _validate(sidc)
-    except ValueError:
-        return False
-    return True
-
-
-_UNSAFE_IN_SVG = str.maketrans(
-    {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;", "\\": "&#92;"}
-)
-
-
-def symbol_svg(sidc: str, size: int = 30) -> str:
-    """The symbol as an inline SVG string (well-formed XML, deterministic, cached).
-
-    ``size`` is milsymbol's scale (100 = base size; 30 gives a frame about 30 px wide). Characters that Jinja or a
-    JS template literal would interpret are turned into XML character references (milsymbol emits none today).
-    """
-    return _drawn(sidc, int(size))[0]
-
-
-def symbol_anchor(sidc: str, size: int = 30) -> tuple[tuple[int, int], tuple[int, int]]:
-    """``(icon_size, icon_anchor)`` in whole pixels for a ``folium.DivIcon`` holding ``symbol_svg(sidc, size)``.
-
-    The anchor is milsymbol's: the centre of the frame, or the foot of the staff for a headquarters, so the
-    position on the map is where the standard puts it.
-    """
-    _, w, h, ax, ay = _drawn(sidc, int(size))
-    return (w, h), (ax, ay)
 
 
 def unit_icon_html(sidc: str, label_lines: Sequence[str] = (), size: int = 30) -> str:

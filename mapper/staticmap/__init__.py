@@ -523,7 +523,7 @@ def _draw_basemap(
     _fill(ax, _prepare(b.other, box, tol), 1.0, facecolor="#f1efe9", edgecolor="#9a9a9a", lw=0.5)
     _fill(ax, _prepare(b.nato, box, tol), 1.0, facecolor="#e3ecf7", edgecolor="#6d8fb8", lw=0.5)
     _fill(ax, _prepare(b.ukraine, box, tol), 1.1, facecolor="#fbfaf5", edgecolor="none")
-    from mapper.render.layers import HOSTILE_COLOUR
+    from mapper.style import HOSTILE_COLOUR
 
     _fill(ax, _prepare(b.hostile, box, tol), 1.2, facecolor=HOSTILE_COLOUR, alpha=0.25, lw=0)
     _fill(ax, _prepare(b.lakes, box, tol), 1.3, facecolor="#bcd7ef", edgecolor="#6fa8dc", lw=0.3)
@@ -563,7 +563,7 @@ def _draw_situation(
     pt: float,
 ) -> None:
     from mapper.export import band_geometries
-    from mapper.render.layers import FRONT_COLOUR, OCCUPIED_COLOUR
+    from mapper.style import FRONT_COLOUR, OCCUPIED_COLOUR
 
     box = _pad_box(view, 20 * m_per_px)
     tol = m_per_px * 0.5
@@ -1202,7 +1202,7 @@ def _draw_legend(
     from matplotlib.patches import Rectangle
 
     from mapper.export import band_geometries
-    from mapper.render.layers import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR
+    from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR
 
     lax.set_xlim(0, w)
     lax.set_ylim(h, 0)

@@ -1,0 +1,250 @@
+"""Derived geometry every output draws, computed once: distance bands, coverage rings, hub links, lines, areas, zones.
+
+Pure (no I/O, no drawing library): ``derive(scenario, analysis)`` turns a resolved scenario and its analysis into
+``Features``, whose objects carry their geometry (EPSG:4326, lon/lat), the model object and the analysis result
+they belong to, and what their look *means* (a defence line is ``heavy``, a supply route ``dashed``), never a
+colour: the HTML map, the static map, the exports, the gallery and the comparison each turn meaning into style
+(colours in ``mapper.style``) and none of them builds a ring, a link or a band itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+import shapely
+
+from mapper.scenario import THEATRE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from shapely.geometry.base import BaseGeometry
+
+    from mapper.analysis import OptionAnalysis, ScenarioAnalysis, SiteMetrics
+    from mapper.scenario import Area, Force, Hub, Line, Option, Scenario, Zone
+
+__all__ = [
+    "AreaFeature",
+    "BandArea",
+    "Features",
+    "HubLink",
+    "LineFeature",
+    "OptionFeatures",
+    "Ring",
+    "ZoneFeature",
+    "band_areas",
+    "derive",
+    "distance_bands",
+]
+
+#: Where bands are drawn: the theatre, land and sea.
+THEATRE_BOX = shapely.box(
+    THEATRE["lon_min"], THEATRE["lat_min"], THEATRE["lon_max"], THEATRE["lat_max"]
+)
+#: Line kinds drawn heavier / dashed, in every output.
+HEAVY_LINES = frozenset({"defence_line"})
+DASHED_LINES = frozenset({"supply_route", "corridor"})
+
+
+@dataclass(frozen=True)
+class BandArea:
+    """One distance band from the front line: ``[inner_km, outer_km)``, clipped to the theatre minus hostile
+    territory (a band inside Russia tells a planner nothing). ``index`` 0 is nearest the line."""
+
+    index: int
+    inner_km: float
+    outer_km: float
+    label: str
+    geometry: BaseGeometry
+
+    @property
+    def name(self) -> str:
+        return f"{self.inner_km:g}–{self.outer_km:g} km"
+
+    @property
+    def title(self) -> str:
+        """``"30–80 km: Support zone"``: the legend text (the label only when the scenario gives one)."""
+        return self.name + (f": {self.label}" if self.label else "")
+
+
+@dataclass(frozen=True)
+class Ring:
+    """A force's coverage ring: the geodesic circle of its ``range_km``."""
+
+    force: Force
+    site: SiteMetrics
+    geometry: BaseGeometry
+
+    @property
+    def radius_km(self) -> float:
+        return float(self.force.range_km or 0.0)
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """The geodesic link from a force to its nearest hub of the same option."""
+
+    force: Force
+    hub: Hub
+    site: SiteMetrics
+    geometry: BaseGeometry
+
+    @property
+    def km(self) -> float:
+        return float(self.site.distance_to_nearest_hub_km or 0.0)
+
+
+@dataclass(frozen=True)
+class LineFeature:
+    """A line or route of an option with its geodesic length and how it is drawn (``heavy``, ``dashed``)."""
+
+    line: Line
+    length_km: float
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        return self.line.geometry
+
+    @property
+    def heavy(self) -> bool:
+        return self.line.kind in HEAVY_LINES
+
+    @property
+    def dashed(self) -> bool:
+        return self.line.kind in DASHED_LINES
+
+
+@dataclass(frozen=True)
+class AreaFeature:
+    area: Area
+    area_km2: float
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        return self.area.geometry
+
+
+@dataclass(frozen=True)
+class ZoneFeature:
+    zone: Zone
+    area_km2: float
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        return self.zone.geometry
+
+
+@dataclass(frozen=True)
+class OptionFeatures:
+    """Everything one option adds to a map, in drawing order (areas and zones under lines under rings ...)."""
+
+    option: Option
+    result: OptionAnalysis
+    areas: tuple[AreaFeature, ...]
+    zones: tuple[ZoneFeature, ...]
+    lines: tuple[LineFeature, ...]
+    rings: tuple[Ring, ...]
+    links: tuple[HubLink, ...]
+
+    @property
+    def forces(self) -> tuple[SiteMetrics, ...]:
+        return self.result.forces
+
+    @property
+    def hubs(self) -> tuple[SiteMetrics, ...]:
+        return self.result.hubs
+
+    def geometries(self) -> list[BaseGeometry]:
+        """Every geometry the option draws (sites as points), e.g. to frame a view around it."""
+        from shapely.geometry import Point
+
+        sites = [Point(s.lon, s.lat) for s in (*self.forces, *self.hubs)]
+        shapes = [f.geometry for f in (*self.areas, *self.zones, *self.lines, *self.rings)]
+        return [*sites, *shapes]
+
+
+@dataclass(frozen=True)
+class Features:
+    """The derived geometry of one analysed scenario: the situation's bands and each analysed option's shapes."""
+
+    scenario: Scenario
+    analysis: ScenarioAnalysis
+
+    @cached_property
+    def bands(self) -> tuple[BandArea, ...]:
+        return distance_bands(self.scenario)
+
+    @cached_property
+    def options(self) -> tuple[OptionFeatures, ...]:
+        return tuple(option_features(res) for res in self.analysis.options)
+
+    def option(self, option_id: str) -> OptionFeatures:
+        for of in self.options:
+            if of.option.id == option_id:
+                return of
+        raise KeyError(option_id)
+
+
+def derive(scenario: Scenario, analysis: ScenarioAnalysis) -> Features:
+    """The ``Features`` of an analysed scenario; each part is computed on first use, once."""
+    return Features(scenario, analysis)
+
+
+@lru_cache(maxsize=8)
+def band_areas(
+    front_line: BaseGeometry, edges: tuple[float, ...], hostile: BaseGeometry
+) -> list[tuple[float, float, Any]]:
+    """Geodesic distance bands ``[(inner_km, outer_km, area)]`` from ``front_line`` over the theatre, land and
+    sea, minus ``hostile`` territory. Cached: bands depend only on the line and the edges, and several scenarios
+    (a gallery, a comparison) usually share one front line."""
+    from mapper import geodesy
+
+    clip = shapely.difference(THEATRE_BOX, shapely.simplify(hostile, 0.005))
+    return geodesy.distance_bands(front_line, list(edges), clip=clip)
+
+
+def distance_bands(scenario: Scenario) -> tuple[BandArea, ...]:
+    """The scenario's distance bands from its front line, as every output draws and exports them."""
+    from mapper.frontline import hostile_territory
+
+    edges = tuple(b.outer_km for b in scenario.bands)
+    areas = band_areas(scenario.front.line, edges, hostile_territory(scenario.front))
+    return tuple(
+        BandArea(i, inner, outer, scenario.bands[i].label, geom)
+        for i, (inner, outer, geom) in enumerate(areas)
+    )
+
+
+def option_features(result: OptionAnalysis) -> OptionFeatures:
+    """The shapes of one analysed option (``result.option`` is its model)."""
+    from mapper import geodesy
+
+    option = result.option
+    rings = tuple(
+        Ring(
+            s.model,
+            s,
+            geodesy.geodesic_circle(lat=s.lat, lon=s.lon, radius_km=s.model.range_km),
+        )
+        for s in result.forces
+        if s.model.range_km
+    )
+    links = tuple(
+        HubLink(
+            s.model,
+            s.hub,
+            s,
+            geodesy.geodesic_path([(s.lon, s.lat), (s.hub.location.lon, s.hub.location.lat)]),
+        )
+        for s in result.forces
+        if s.hub is not None
+    )
+    return OptionFeatures(
+        option=option,
+        result=result,
+        areas=tuple(AreaFeature(a, result.areas_km2.get(a.name, 0.0)) for a in option.areas),
+        zones=tuple(ZoneFeature(z, result.zones_km2.get(z.name, 0.0)) for z in option.zones),
+        lines=tuple(LineFeature(ln, result.lines_km.get(ln.name, 0.0)) for ln in option.lines),
+        rings=rings,
+        links=links,
+    )
