@@ -58,6 +58,13 @@ class SiteMetrics:
     def meets_constraints(self) -> bool:
         return not self.violations
 
+    @property
+    def force(self) -> Force:
+        """The ``Force`` these metrics are of (``TypeError`` for a hub's)."""
+        if not isinstance(self.model, Force):
+            raise TypeError(f"{self.name!r} is a {self.kind}, not a force")
+        return self.model
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -140,12 +147,10 @@ class OptionAnalysis:
     forces: tuple[SiteMetrics, ...]
     hubs: tuple[SiteMetrics, ...]
     summary: OptionSummary
+    option: Option = field(compare=False, repr=False)  # the scenario's own option
     lines_km: dict[str, float] = field(default_factory=dict)
     areas_km2: dict[str, float] = field(default_factory=dict)
     zones_km2: dict[str, float] = field(default_factory=dict)
-    option: Option | None = field(
-        default=None, compare=False, repr=False
-    )  # the scenario's own option
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -367,7 +372,7 @@ def analyze_option(
                     lon=site.location.lon,
                     location=site.location.label,
                     nation=site.nation,
-                    troops=site.troops if is_force else 0,
+                    troops=site.troops if isinstance(site, Force) else 0,
                     role=site.role,
                     distance_to_front_km=d_front,
                     nearest_front_lat=float(front.nearest_lat[i]),
@@ -379,7 +384,7 @@ def analyze_option(
                     in_occupied=bool(occupied[i]),
                     nearest_hub=nearest_hub,
                     distance_to_nearest_hub_km=hub_km,
-                    range_km=site.range_km if is_force else None,
+                    range_km=site.range_km if isinstance(site, Force) else None,
                     population_covered=coverage[i] if is_force else None,
                     violations=_violations(scenario, d_front, float(nato[i]), bool(occupied[i]))
                     if is_force
@@ -420,7 +425,7 @@ def _summary(
     zones_km2: dict[str, float],
 ) -> OptionSummary:
     troops = sum(f.troops for f in forces)
-    by_nation = Counter()
+    by_nation: Counter[str] = Counter()
     for f in forces:
         by_nation[f.nation or "?"] += f.troops
     by_band = dict.fromkeys(band_names(scenario.bands), 0)

@@ -7,8 +7,10 @@ nothing a user can cause shows a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -35,6 +37,27 @@ def _echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
+class _StderrHandler(logging.Handler):
+    """The library's log records on stderr as ``warning: MESSAGE`` (the stream looked up at each record, so a
+    test runner's captured stderr gets them too)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            _echo_err(f"{record.levelname.lower()}: {record.getMessage()}")
+        except Exception:  # a logging handler must never raise into the library
+            self.handleError(record)
+
+
+def configure_logging(verbosity: int) -> None:
+    """``-q`` errors only, default warnings, ``-v`` progress and info, ``-vv`` debug."""
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    logger = logging.getLogger("mapper")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    logger.addHandler(_StderrHandler())
+    logger.setLevel(level)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mapper")
 @click.option("-v", "--verbose", count=True, help="More output.")
@@ -47,6 +70,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbosity"] = -1 if quiet else verbose
+    configure_logging(ctx.obj["verbosity"])
 
 
 @cli.command()
@@ -189,38 +213,24 @@ def render(
 
     With --png OUT.png, also draw the same map as a static PNG image (for slides and reports).
     """
-    from mapper.render import render_map
+    from mapper.api import render_files
 
     if png is None and (size is not None or dpi is not None):
         raise click.UsageError("--size and --dpi apply to the PNG map: give --png OUT.png too")
-    if png is not None:  # refuse before writing anything; mapper's own PNG is replaced
-        from mapper.staticmap import check_png_target
-
-        check_png_target(png, overwrite)
-    out = render_map(
+    written = render_files(
         scenario,
         output,
+        png=png,
+        size=size or (1600, 1000),
+        dpi=dpi or 150,
         options=list(options),
         tiles=tiles,
         front_line=front_line,
         overwrite=overwrite,
     )
     if ctx.obj["verbosity"] >= 0:
-        click.echo(f"wrote {out}")
-    if png is not None:
-        from mapper.staticmap import render_png
-
-        written = render_png(
-            scenario,
-            png,
-            options=list(options),
-            front_line=front_line,
-            overwrite=overwrite,
-            size=size or (1600, 1000),
-            dpi=dpi or 150,
-        )
-        if ctx.obj["verbosity"] >= 0:
-            click.echo(f"wrote {written}")
+        for path in written:
+            click.echo(f"wrote {path}")
 
 
 @cli.command()
@@ -309,7 +319,8 @@ def gallery(
     from mapper.gallery import build_gallery
 
     quiet = quiet_here or ctx.obj["verbosity"] < 0
-    result = build_gallery(scenario_dir, out_dir, jobs=jobs, quiet=quiet, overwrite=overwrite)
+    progress = None if quiet or not _is_terminal(sys.stderr) else TerminalProgress()
+    result = build_gallery(scenario_dir, out_dir, jobs=jobs, progress=progress, overwrite=overwrite)
     for entry in result.failed:
         for message in entry.errors:
             _echo_err(message)
@@ -365,14 +376,7 @@ def compare(
     """
     from mapper.comparison import write_comparison
 
-    errors = 0
-
-    def report(severity: str, message: str) -> None:
-        nonlocal errors
-        errors += severity == "error"
-        if severity == "error" or ctx.obj["verbosity"] >= 0:
-            _echo_err(f"{severity}: {message}")
-
+    # warnings and the files not compared are logged by the library (shown as "warning: ..." / "error: ...")
     result = write_comparison(
         list(paths),
         output,
@@ -382,27 +386,51 @@ def compare(
         front_line=front_line,
         keep_going=keep_going,
         overwrite=overwrite,
-        report=report,
     )
-    if isinstance(result, Path):
+    if result.path is not None:
         if ctx.obj["verbosity"] >= 0:
-            _echo_err(f"wrote {result}")
+            _echo_err(f"wrote {result.path}")
     else:
-        click.echo(result, nl=False)
-    if errors:
-        _echo_err(f"{errors} scenario file(s) could not be compared")
+        click.echo(result.text, nl=False)
+    if result.failures:
+        _echo_err(f"{result.failures} scenario file(s) could not be compared")
         sys.exit(1)
 
 
 def _emit(text: str, output: Path | None, overwrite: bool) -> None:
-    """Write to stdout, or atomically to a file."""
+    """Write to stdout, or atomically to a file (under the one output policy)."""
     if output is None:
         click.echo(text, nl=False)
         return
-    from mapper.atomic import atomic_write
+    from mapper.pipeline import check_target
 
-    atomic_write(output, text, overwrite=overwrite)
+    check_target(output, overwrite=overwrite).write(text)
     click.echo(f"wrote {output}", err=True)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class TerminalProgress:
+    """The gallery's one-line progress bar on stderr: ``[######----] 3/5 dnipro_line.yaml``."""
+
+    def __init__(self, stream: Any = None, width: int = 24) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+
+    def __call__(self, done: int, total: int, entry: Any) -> None:
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "-" * (self.width - filled)
+        mark = "" if entry.built else " (failed)"
+        line = f"\r[{bar}] {done}/{total} {entry.source}{mark}"
+        self.stream.write(line[:120].ljust(60))
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
 
 
 @cli.command()
@@ -418,19 +446,25 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``mapper`` console script."""
     try:
         cli.main(args=argv, prog_name="mapper", standalone_mode=False)
-    except click.exceptions.Abort:
-        _echo_err("Aborted.")
-        sys.exit(1)
-    except click.ClickException as exc:  # usage errors: exit 2
-        exc.show()
-        sys.exit(exc.exit_code)
-    except MapperError as exc:
-        # located problems keep the `file:line:col:` form at the start of the line (editors parse it)
-        located = any(p.line is not None for p in getattr(exc, "problems", ()))
-        _echo_err(str(exc) if located or "\n" in str(exc) else f"Error: {exc}")
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _echo_err("Interrupted.")
-        sys.exit(130)
+    except (click.ClickException, click.exceptions.Abort, MapperError, KeyboardInterrupt) as exc:
+        sys.exit(_report(exc))
     except BrokenPipeError:
         sys.exit(0)
+
+
+def _report(exc: BaseException) -> int:
+    """Print what went wrong as a user should read it; return the exit code."""
+    if isinstance(exc, click.exceptions.Abort):
+        _echo_err("Aborted.")
+        return 1
+    if isinstance(exc, click.ClickException):  # usage errors: exit 2
+        exc.show()
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        _echo_err("Interrupted.")
+        return 130
+    assert isinstance(exc, MapperError)
+    # located problems keep the `file:line:col:` form at the start of the line (editors parse it)
+    located = any(p.line is not None for p in getattr(exc, "problems", ()))
+    _echo_err(str(exc) if located or "\n" in str(exc) else f"Error: {exc}")
+    return exc.exit_code

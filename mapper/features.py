@@ -159,7 +159,12 @@ class OptionFeatures:
         from shapely.geometry import Point
 
         sites = [Point(s.lon, s.lat) for s in (*self.forces, *self.hubs)]
-        shapes = [f.geometry for f in (*self.areas, *self.zones, *self.lines, *self.rings)]
+        shapes: list[BaseGeometry] = [
+            *(a.geometry for a in self.areas),
+            *(z.geometry for z in self.zones),
+            *(ln.geometry for ln in self.lines),
+            *(r.geometry for r in self.rings),
+        ]
         return [*sites, *shapes]
 
 
@@ -221,17 +226,13 @@ def option_features(result: OptionAnalysis) -> OptionFeatures:
 
     option = result.option
     rings = tuple(
-        Ring(
-            s.model,
-            s,
-            geodesy.geodesic_circle(lat=s.lat, lon=s.lon, radius_km=s.model.range_km),
-        )
+        Ring(s.force, s, geodesy.geodesic_circle(lat=s.lat, lon=s.lon, radius_km=s.force.range_km))
         for s in result.forces
-        if s.model.range_km
+        if s.force.range_km
     )
     links = tuple(
         HubLink(
-            s.model,
+            s.force,
             s.hub,
             s,
             geodesy.geodesic_path([(s.lon, s.lat), (s.hub.location.lon, s.hub.location.lat)]),

@@ -379,44 +379,72 @@ class Record(Spec):
         out: dict[str, Any] = {}
         misspelt: set[str] = set()  # known keys that an unknown key was probably meant to be
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                ctx.error(key_node, path, f"a key must be a word, got {describe(key_node)}")
+            key = self._key(key_node, path, ctx, seen)
+            if key is None:
                 continue
-            key = key_node.value
-            if key == "<<":
-                ctx.error(key_node, path, "merge keys ('<<') are not supported: write the keys out")
-                continue
-            kpath = join(path, key)
-            if key in seen:
-                first = seen[key].start_mark.line + 1
-                ctx.error(key_node, kpath, f"duplicate key {key!r} (first given on line {first})")
-                continue
-            seen[key] = key_node
             spec = self.fields.get(key)
             if spec is None:
-                valid = ", ".join(sorted(self.fields))
-                hint = suggest(key, self.fields)
-                if hint:
-                    misspelt.add(hint.split("'")[1])
-                if key.isdigit():
-                    # `{troops: 5,000}` in a flow mapping: YAML reads "5" and then a key "000"
-                    hint = " (a number with a thousands separator such as 5,000? write 5000)"
-                ctx.error(key_node, kpath, f"unknown key {key!r}{hint}; valid keys: {valid}")
-                continue
-            if (
-                value_node.tag == _NULL_TAG
-                and not spec.required
-                and isinstance(value_node, ScalarNode)
-                # a key of a one-of group chooses the shape: `regions:` left empty is an error, not a default
-                and not any(key in group for group in self.one_of)
-            ):
-                ctx.marks[kpath] = (
-                    value_node.start_mark.line + 1,
-                    value_node.start_mark.column + 1,
-                )
-                out[key] = spec.default
-                continue
-            out[key] = spec.spec.check(value_node, kpath, ctx)
+                self._unknown(key_node, key, path, ctx, misspelt)
+            else:
+                out[key] = self._value(key, spec, value_node, join(path, key), ctx)
+        self._fill_missing(node, path, ctx, out, misspelt)
+        if not self._one_of_given(node, path, ctx, seen):
+            # the value's shape is unknown: later stages must not resolve it (nor report more about it)
+            out = INVALID
+        if self.all_or_nothing and any(p.severity == "error" for p in ctx.problems[before:]):
+            return INVALID
+        return out
+
+    @staticmethod
+    def _key(key_node: Node, path: str, ctx: Context, seen: dict[str, Node]) -> str | None:
+        """The key of one entry, recorded in ``seen``; ``None`` (reported) for a non-word, merge or duplicate."""
+        if not isinstance(key_node, ScalarNode):
+            ctx.error(key_node, path, f"a key must be a word, got {describe(key_node)}")
+            return None
+        key = key_node.value
+        if key == "<<":
+            ctx.error(key_node, path, "merge keys ('<<') are not supported: write the keys out")
+            return None
+        if key in seen:
+            first = seen[key].start_mark.line + 1
+            ctx.error(
+                key_node, join(path, key), f"duplicate key {key!r} (first given on line {first})"
+            )
+            return None
+        seen[key] = key_node
+        return key
+
+    def _unknown(
+        self, key_node: Node, key: str, path: str, ctx: Context, misspelt: set[str]
+    ) -> None:
+        """Report an unknown key with the valid keys and the closest one (remembered in ``misspelt``)."""
+        valid = ", ".join(sorted(self.fields))
+        hint = suggest(key, self.fields)
+        if hint:
+            misspelt.add(hint.split("'")[1])
+        if key.isdigit():
+            # `{troops: 5,000}` in a flow mapping: YAML reads "5" and then a key "000"
+            hint = " (a number with a thousands separator such as 5,000? write 5000)"
+        ctx.error(key_node, join(path, key), f"unknown key {key!r}{hint}; valid keys: {valid}")
+
+    def _value(self, key: str, spec: Field, value_node: Node, kpath: str, ctx: Context) -> Any:
+        """The checked value of a known key; an optional key left empty takes its default."""
+        if (
+            value_node.tag == _NULL_TAG
+            and not spec.required
+            and isinstance(value_node, ScalarNode)
+            # a key of a one-of group chooses the shape: `regions:` left empty is an error, not a default
+            and not any(key in group for group in self.one_of)
+        ):
+            ctx.marks[kpath] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+            return spec.default
+        return spec.spec.check(value_node, kpath, ctx)
+
+    def _fill_missing(
+        self, node: Node, path: str, ctx: Context, out: dict[str, Any], misspelt: set[str]
+    ) -> None:
+        """Defaults for absent optional keys; a missing required key is reported (unless an unknown key was
+        probably meant to be it) and marked ``INVALID``."""
         for key, spec in self.fields.items():
             if key in out:
                 continue
@@ -428,6 +456,10 @@ class Record(Spec):
                 out[key] = INVALID
             else:
                 out[key] = spec.default
+
+    def _one_of_given(self, node: Node, path: str, ctx: Context, seen: dict[str, Node]) -> bool:
+        """Whether exactly one key of each ``one_of`` group is present (each violation reported)."""
+        ok = True
         for group in self.one_of:
             present = [k for k in group if k in seen]
             if len(present) != 1:
@@ -437,11 +469,8 @@ class Record(Spec):
                 else:
                     msg = f"expected one of the keys {names}"
                 ctx.error(node, path, msg)
-                # the value's shape is unknown: later stages must not resolve it (nor report more about it)
-                out = INVALID
-        if self.all_or_nothing and any(p.severity == "error" for p in ctx.problems[before:]):
-            return INVALID
-        return out
+                ok = False
+        return ok
 
     @staticmethod
     def _what(spec: Field) -> str:

@@ -398,7 +398,8 @@ def _fits(bounds: tuple[float, float, float, float]) -> bool:
 def _check_theatre(p: Path, geom: BaseGeometry) -> None:
     if geom.is_empty:
         raise FrontLineError(f"{p}: the geometry is empty; {_EXPECTED}")
-    b = tuple(float(v) for v in geom.bounds)
+    x0, y0, x1, y1 = (float(v) for v in geom.bounds)
+    b = (x0, y0, x1, y1)
     if _fits(b):
         return
     found = f"lon {b[0]:.2f}..{b[2]:.2f}, lat {b[1]:.2f}..{b[3]:.2f}"

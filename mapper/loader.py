@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mapper.errors import FrontLineError, MapperError, PlaceError, Problem, ScenarioError
 from mapper.fields import INVALID, Context, join
@@ -161,6 +161,14 @@ def _valid(*values: Any) -> bool:
     return all(v is not INVALID for v in values)
 
 
+_T = TypeVar("_T")
+
+
+def _resolved(items: Sequence[_T | None]) -> tuple[_T, ...]:
+    """The resolved items (``None`` marks one that failed and was reported; callers check for it first)."""
+    return tuple(x for x in items if x is not None)
+
+
 @dataclass
 class _Resolver:
     """Turns checked raw values into the resolved model, recording located problems as it goes."""
@@ -304,7 +312,7 @@ class _Resolver:
             date=raw["date"],
             front=front,
             bands=bands,
-            options=tuple(options),
+            options=_resolved(options),
             constraints=Constraints(
                 min_distance_from_front_km=constraints.get("min_distance_from_front_km"),
                 max_distance_to_nato_border_km=constraints.get("max_distance_to_nato_border_km"),
@@ -378,11 +386,11 @@ class _Resolver:
             name=raw["name"],
             colour=raw["colour"],
             description=raw.get("description"),
-            forces=tuple(forces),
-            hubs=tuple(hubs),
-            lines=tuple(lines),
-            areas=tuple(areas),
-            zones=tuple(zones),
+            forces=_resolved(forces),
+            hubs=_resolved(hubs),
+            lines=_resolved(lines),
+            areas=_resolved(areas),
+            zones=_resolved(zones),
         )
 
     def force(self, raw: Any, path: str) -> Force | None:
@@ -461,9 +469,10 @@ class _Resolver:
                 river = geodata.river(raw["river"])
             except PlaceError as exc:
                 self.ctx.error_at(join(path, "river"), str(exc))
-        ends = [self.location(raw.get(k), join(path, k)) for k in ("from", "to")]
-        if river is None or any(e is None for e in ends):
+        start, stop = (self.location(raw.get(k), join(path, k)) for k in ("from", "to"))
+        if river is None or start is None or stop is None:
             return None, ""
+        ends = (start, stop)
         line = river.geometry
         ok = True
         for key, end in zip(("from", "to"), ends, strict=True):
@@ -489,9 +498,10 @@ class _Resolver:
     def _through(self, raw: list[Any], path: str) -> tuple[Any, str]:
         from mapper import geodesy
 
-        locs = [self.location(v, join(path, i)) for i, v in enumerate(raw or [])]
-        if any(loc is None for loc in locs):
+        found = [self.location(v, join(path, i)) for i, v in enumerate(raw or [])]
+        if any(loc is None for loc in found):
             return None, ""
+        locs = _resolved(found)
         coords = [(loc.lon, loc.lat) for loc in locs]
         if len(set(coords)) < 2:
             self.ctx.error_at(path, "a route needs at least two different places")
@@ -501,56 +511,12 @@ class _Resolver:
     def area(self, raw: Any, path: str) -> Area | None:
         if raw is INVALID or not _valid(*raw.values()):
             return None
-        from shapely import make_valid
-        from shapely.geometry import Polygon
-        from shapely.ops import unary_union
-
-        from mapper import geodata
-
-        geom, how = None, ""
         if raw.get("regions"):
-            parts = []
-            for i, name in enumerate(raw["regions"]):
-                if name is INVALID:  # already reported
-                    continue
-                try:
-                    parts.append(geodata.region(name))
-                except PlaceError as exc:
-                    self.ctx.error_at(join(join(path, "regions"), i), str(exc))
-            if len(parts) == len(raw["regions"]):
-                geom = unary_union([r.geometry for r in parts])
-                how = "regions: " + ", ".join(r.name for r in parts)
+            geom, how = self._area_regions(raw["regions"], join(path, "regions"))
         elif raw.get("country"):
-            try:
-                c = geodata.country(raw["country"])
-                geom, how = c.geometry, f"country: {c.name}"
-            except PlaceError as exc:
-                self.ctx.error_at(join(path, "country"), str(exc))
+            geom, how = self._area_country(raw["country"], join(path, "country"))
         else:
-            locs = [
-                self.location(v, join(join(path, "polygon"), i))
-                for i, v in enumerate(raw["polygon"])
-            ]
-            if all(loc is not None for loc in locs):
-                ring = [(loc.lon, loc.lat) for loc in locs]
-                if len(set(ring)) < 3:
-                    self.ctx.error_at(
-                        join(path, "polygon"), "a polygon needs at least three different points"
-                    )
-                else:
-                    poly = Polygon(ring)
-                    if not poly.is_valid:
-                        self.ctx.warn_at(
-                            join(path, "polygon"),
-                            "the polygon's edges cross each other; it was repaired (check the point order)",
-                        )
-                        poly = make_valid(poly)
-                    if poly.area == 0:
-                        self.ctx.error_at(
-                            join(path, "polygon"), "the points are in a line: no area"
-                        )
-                    else:
-                        geom, how = poly, f"polygon of {len(ring)} points"
+            geom, how = self._area_polygon(raw["polygon"], join(path, "polygon"))
         if geom is None:
             return None
         return Area(
@@ -560,6 +526,58 @@ class _Resolver:
             description=raw.get("description"),
             keypath=path,
         )
+
+    def _area_regions(self, names: list[Any], path: str) -> tuple[Any, str]:
+        from shapely.ops import unary_union
+
+        from mapper import geodata
+
+        parts = []
+        for i, name in enumerate(names):
+            if name is INVALID:  # already reported
+                continue
+            try:
+                parts.append(geodata.region(name))
+            except PlaceError as exc:
+                self.ctx.error_at(join(path, i), str(exc))
+        if len(parts) != len(names):
+            return None, ""
+        return unary_union([r.geometry for r in parts]), "regions: " + ", ".join(
+            r.name for r in parts
+        )
+
+    def _area_country(self, name: str, path: str) -> tuple[Any, str]:
+        from mapper import geodata
+
+        try:
+            c = geodata.country(name)
+        except PlaceError as exc:
+            self.ctx.error_at(path, str(exc))
+            return None, ""
+        return c.geometry, f"country: {c.name}"
+
+    def _area_polygon(self, points: list[Any], path: str) -> tuple[Any, str]:
+        from shapely import make_valid
+        from shapely.geometry import Polygon
+
+        found = [self.location(v, join(path, i)) for i, v in enumerate(points)]
+        if any(loc is None for loc in found):
+            return None, ""
+        ring = [(loc.lon, loc.lat) for loc in _resolved(found)]
+        if len(set(ring)) < 3:
+            self.ctx.error_at(path, "a polygon needs at least three different points")
+            return None, ""
+        poly = Polygon(ring)
+        if not poly.is_valid:
+            self.ctx.warn_at(
+                path,
+                "the polygon's edges cross each other; it was repaired (check the point order)",
+            )
+            poly = make_valid(poly)
+        if poly.area == 0:
+            self.ctx.error_at(path, "the points are in a line: no area")
+            return None, ""
+        return poly, f"polygon of {len(ring)} points"
 
     def zone(self, raw: Any, path: str, lines: dict[str, Line]) -> Zone | None:
         if raw is INVALID or not _valid(*raw.values()):

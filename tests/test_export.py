@@ -13,23 +13,21 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from click.testing import CliRunner
+from support.cli import RunCli
 
-from mapper.analysis import analyze
-from mapper.cli import cli
 from mapper.errors import OutputError, UsageError
 from mapper.export import (
     FIELDS,
     LAYERS,
-    export_analysis,
     export_features,
+    export_prepared,
     export_scenario,
     kml_colour,
     to_geojson,
     to_kml,
     write_gpkg,
 )
-from mapper.loader import load_scenario
+from mapper.pipeline import prepare
 
 INJECTION = "<script>alert(1)</script> ]]> {{7*7}} & $x$ \"q\" 'a'"
 SCENARIO = """\
@@ -78,13 +76,12 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(scenario_file: Path):
-    scenario = load_scenario(scenario_file)
-    return scenario, analyze(scenario)
+    return prepare(scenario_file)
 
 
 @pytest.fixture(scope="module")
 def features(model):
-    return export_features(*model)
+    return export_features(model)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -144,7 +141,7 @@ def test_every_layer_is_present_with_its_fields(features) -> None:
 
 
 def test_coordinates_match_the_model(model, features) -> None:
-    scenario, _ = model
+    scenario = model.scenario
     cherkasy = scenario.options[0].forces[0].location
     f = next(f for f in features if f.layer == "forces")
     assert abs(f.geometry.x - cherkasy.lon) <= 5e-8 and abs(f.geometry.y - cherkasy.lat) <= 5e-8
@@ -156,7 +153,7 @@ def test_coordinates_match_the_model(model, features) -> None:
 
 
 def test_geojson_round_trip(model, features, tmp_path: Path) -> None:
-    out = export_analysis(*model, tmp_path / "s.geojson", fmt="geojson")
+    out = export_prepared(model, tmp_path / "s.geojson", fmt="geojson")
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
     assert len(doc["features"]) == len(features)
@@ -178,7 +175,7 @@ def test_geojson_round_trip(model, features, tmp_path: Path) -> None:
 
 
 def test_geojson_is_deterministic_and_rounded(model) -> None:
-    a, b = to_geojson(*model), to_geojson(*model)
+    a, b = to_geojson(model), to_geojson(model)
     assert a == b
     doc = json.loads(a)
     for feat in doc["features"]:
@@ -190,7 +187,7 @@ def test_geojson_is_deterministic_and_rounded(model) -> None:
 
 
 def test_gpkg_layers_and_round_trip(model, features, tmp_path: Path) -> None:
-    out = write_gpkg(*model, tmp_path / "s.gpkg")
+    out = write_gpkg(model, tmp_path / "s.gpkg")
     layers = pyogrio.list_layers(out)
     assert [name for name, _ in layers] == list(LAYERS)
     types = dict(layers)
@@ -223,7 +220,7 @@ def test_gpkg_failure_leaves_existing_file_untouched(model, tmp_path: Path, monk
 
     monkeypatch.setattr(export_module, "_gpkg_writer", failing)
     with pytest.raises(RuntimeError, match="simulated"):
-        write_gpkg(*model, out, overwrite=True)
+        write_gpkg(model, out, overwrite=True)
     assert out.read_bytes() == b"previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["s.gpkg"]
 
@@ -232,7 +229,7 @@ def test_gpkg_failure_leaves_existing_file_untouched(model, tmp_path: Path, monk
 
 
 def test_kml_folders_styles_and_round_trip(model, features, tmp_path: Path) -> None:
-    out = export_analysis(*model, tmp_path / "s.kml", fmt="kml")
+    out = export_prepared(model, tmp_path / "s.kml", fmt="kml")
     raw = out.read_bytes()
     root = ET.fromstring(raw)
     ns = {"k": "http://www.opengis.net/kml/2.2"}
@@ -266,7 +263,7 @@ def test_kml_folders_styles_and_round_trip(model, features, tmp_path: Path) -> N
 
 
 def test_kml_is_deterministic(model) -> None:
-    assert to_kml(*model) == to_kml(*model)
+    assert to_kml(model) == to_kml(model)
 
 
 # --------------------------------------------------------------------------------------------- untrusted text
@@ -274,7 +271,7 @@ def test_kml_is_deterministic(model) -> None:
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml"])
 def test_injected_text_survives_as_literal_text(model, tmp_path: Path, fmt: str) -> None:
-    out = export_analysis(*model, tmp_path / f"s.{fmt}", fmt=fmt)
+    out = export_prepared(model, tmp_path / f"s.{fmt}", fmt=fmt)
     if fmt == "kml":
         raw = out.read_bytes()
         assert (
@@ -317,7 +314,7 @@ def test_failing_write_leaves_existing_file_untouched(
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OutputError, match="No space left"):
-        export_analysis(*model, out, fmt=fmt, overwrite=True)
+        export_prepared(model, out, fmt=fmt, overwrite=True)
     assert out.read_bytes() == b"previous export"
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
 
@@ -351,16 +348,34 @@ def test_option_selection(scenario_file: Path, tmp_path: Path) -> None:
     assert {f["properties"].get("option_id") for f in doc["features"]} == {None, "bravo"}
 
 
-def test_cli_export(scenario_file: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-    result = runner.invoke(cli, ["export", str(scenario_file)])
-    assert result.exit_code == 0, result.output
+def test_cli_export(scenario_file: Path, tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("export", scenario_file)  # in tmp_path
+    assert result.exit_code == 0, result
     assert (tmp_path / "out" / "interop.geojson").is_file()
-    result = runner.invoke(cli, ["export", str(scenario_file), "-o", "x.gpkg"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("export", scenario_file, "-o", "x.gpkg")
+    assert result.exit_code == 0, result
     assert [n for n, _ in pyogrio.list_layers(tmp_path / "x.gpkg")] == list(LAYERS)
-    result = runner.invoke(cli, ["export", str(scenario_file), "--format", "kml"])
+    result = run_cli("export", scenario_file, "--format", "kml")
     assert result.exit_code == 0 and (tmp_path / "out" / "interop.kml").is_file()
-    result = runner.invoke(cli, ["export", str(scenario_file), "--format", "svg"])
+    result = run_cli("export", scenario_file, "--format", "svg")
     assert result.exit_code == 2
+
+
+def test_export_prepared_draws_the_pipelines_features(
+    model, features, tmp_path: Path, monkeypatch
+) -> None:
+    from mapper.style import band_colour
+
+    bands = [f for f in features if f.layer == "distance_bands"]
+    assert [b.properties["colour"] for b in bands] == [
+        band_colour(b.index) for b in model.features.bands if not b.geometry.is_empty
+    ]
+    rings = [f for f in features if f.layer == "coverage_rings"]
+    assert [r.properties["force"] for r in rings] == [
+        r.force.name for of in model.features.options for r in of.rings
+    ]
+    monkeypatch.chdir(tmp_path)
+    out = export_prepared(model, fmt="geojson")
+    assert out == Path("out") / "interop.geojson" and out.read_bytes() == to_geojson(model)
+    with pytest.raises(OutputError, match=r"file exists; pass --overwrite to replace it"):
+        export_prepared(model, fmt="geojson")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli, run_process
 
 from mapper import __version__
 from mapper import gallery as gallery_mod
-from mapper.cli import cli
 from mapper.errors import OutputError
 from mapper.gallery import build_gallery
+from mapper.gallery import entries as gallery_entries
 from mapper.render.assets import external_urls
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def _cards(index: str) -> list[str]:
 @pytest.fixture(scope="module")
 def example_gallery(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("examples") / "gallery"
-    result = build_gallery(REPO / "scenarios", out, jobs=2, quiet=True)
+    result = build_gallery(REPO / "scenarios", out, jobs=2)
     return out, result
 
 
@@ -168,12 +168,12 @@ def test_thumbnails_are_480x320_pngs_with_content(example_gallery) -> None:
 def test_unchanged_rebuild_renders_and_writes_nothing(tmp_path: Path) -> None:
     src = _copy(SMALL[:2], tmp_path / "scen")
     out = tmp_path / "gallery"
-    first = build_gallery(src, out, jobs=1, quiet=True)
+    first = build_gallery(src, out, jobs=1)
     assert len(first.rendered) == 2
     before, times = _snapshot(out), _mtimes(out)
     for p in src.iterdir():  # a touch alone changes nothing: keys hash content
         p.touch()
-    second = build_gallery(src, out, jobs=1, quiet=True)
+    second = build_gallery(src, out, jobs=1)
     assert second.rendered == [] and len(second.reused) == 2 and not second.written
     assert _snapshot(out) == before and _mtimes(out) == times
     assert "2 built (0 rendered, 2 unchanged)" in second.summary_line()
@@ -182,16 +182,14 @@ def test_unchanged_rebuild_renders_and_writes_nothing(tmp_path: Path) -> None:
 def test_changing_one_scenario_renders_only_it_and_deleting_removes_it(tmp_path: Path) -> None:
     src = _copy(SMALL, tmp_path / "scen")
     out = tmp_path / "gallery"
-    build_gallery(src, out, jobs=1, quiet=True)
+    build_gallery(src, out, jobs=1)
     before, times = _snapshot(out), _mtimes(out)
 
     path = src / "key_cities.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('title: "', 'title: "Edited ', 1), encoding="utf-8")
     calls: list[int] = []
-    result = build_gallery(
-        src, out, jobs=1, quiet=True, progress=lambda done, total, e: calls.append(total)
-    )
+    result = build_gallery(src, out, jobs=1, progress=lambda done, total, e: calls.append(total))
     assert [e.id for e in result.rendered] == ["key_cities"] and calls == [1]
     after, times_after = _snapshot(out), _mtimes(out)
     for sid in ("dnipro_line", "western_regions"):
@@ -201,7 +199,7 @@ def test_changing_one_scenario_renders_only_it_and_deleting_removes_it(tmp_path:
     assert "Edited" in after["index.html"].decode()
 
     (src / "western_regions.yaml").unlink()
-    result = build_gallery(src, out, jobs=1, quiet=True)
+    result = build_gallery(src, out, jobs=1)
     assert result.rendered == []
     files = set(_snapshot(out))
     assert "maps/western_regions.html" not in files and "thumbs/western_regions.png" not in files
@@ -213,9 +211,9 @@ def test_changing_one_scenario_renders_only_it_and_deleting_removes_it(tmp_path:
 def test_a_new_build_key_renders_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = _copy(SMALL[:1], tmp_path / "scen")
     out = tmp_path / "gallery"
-    build_gallery(src, out, jobs=1, quiet=True)
-    monkeypatch.setattr(gallery_mod, "build_key", lambda: "another mapper version")
-    assert len(build_gallery(src, out, jobs=1, quiet=True).rendered) == 1
+    build_gallery(src, out, jobs=1)
+    monkeypatch.setattr(gallery_entries, "build_key", lambda: "another mapper version")
+    assert len(build_gallery(src, out, jobs=1).rendered) == 1
 
 
 def test_an_own_front_line_file_is_part_of_the_key(tmp_path: Path) -> None:
@@ -229,13 +227,13 @@ def test_an_own_front_line_file_is_part_of_the_key(tmp_path: Path) -> None:
         text = text.replace("options:", "front_line: front.geojson\noptions:", 1)
     (src / "own.yaml").write_text(text, encoding="utf-8")
     out = tmp_path / "gallery"
-    first = build_gallery(src, out, jobs=1, quiet=True)
+    first = build_gallery(src, out, jobs=1)
     assert first.ok, [e.errors for e in first.failed]
     assert list(first.entries[0].inputs) == ["front.geojson"]
-    assert build_gallery(src, out, jobs=1, quiet=True).rendered == []
+    assert build_gallery(src, out, jobs=1).rendered == []
     doc = json.loads((src / "front.geojson").read_text(encoding="utf-8"))
     (src / "front.geojson").write_text(json.dumps(doc, indent=1), encoding="utf-8")
-    assert len(build_gallery(src, out, jobs=1, quiet=True).rendered) == 1
+    assert len(build_gallery(src, out, jobs=1).rendered) == 1
 
 
 # -- invalid scenarios, duplicates, hostile text ---------------------------------------------------------------
@@ -245,8 +243,8 @@ def test_an_invalid_scenario_gets_a_card_and_exit_code_1(tmp_path: Path) -> None
     src = _copy(SMALL[:2], tmp_path / "scen")
     (src / "bad.yaml").write_text(BAD, encoding="utf-8")
     out = tmp_path / "gallery"
-    result = CliRunner().invoke(cli, ["gallery", str(src), "-o", str(out), "--jobs", "1"])
-    assert result.exit_code == 1, result.output
+    result = run_cli("gallery", src, "-o", out, "--jobs", "1")
+    assert result.exit_code == 1, result
     assert "Traceback" not in result.output
     assert "3 scenarios: 2 built (2 rendered, 0 unchanged), 1 failed (bad.yaml)" in result.output
     assert "bad.yaml:10:" in result.output and "Nowhere" in result.output  # the messages too
@@ -269,15 +267,15 @@ def test_an_invalid_scenario_gets_a_card_and_exit_code_1(tmp_path: Path) -> None
         BAD.replace('"<b>Nowhere</b>"', "Kyiv"),
         encoding="utf-8",
     )
-    result = CliRunner().invoke(cli, ["gallery", str(src), "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
+    result = run_cli("gallery", src, "-o", out, "-q", "--jobs", "1")
+    assert result.exit_code == 0, result
     assert result.output == ""
 
 
 def test_duplicate_ids_keep_the_first_file(tmp_path: Path) -> None:
     src = _copy(SMALL[:1], tmp_path / "scen")
     shutil.copy(src / SMALL[0], src / "z_copy.yaml")
-    result = build_gallery(src, tmp_path / "gallery", jobs=1, quiet=True)
+    result = build_gallery(src, tmp_path / "gallery", jobs=1)
     assert [e.source for e in result.built] == [SMALL[0]]
     assert result.failed[0].source == "z_copy.yaml"
     assert "already used by dnipro_line.yaml" in result.failed[0].errors[0]
@@ -296,7 +294,7 @@ def test_hostile_text_is_escaped_in_the_index(tmp_path: Path) -> None:
     )
     (src / "hostile.yaml").write_text(text, encoding="utf-8")
     out = tmp_path / "gallery"
-    result = build_gallery(src, out, jobs=1, quiet=True)
+    result = build_gallery(src, out, jobs=1)
     assert result.ok, [e.errors for e in result.failed]
     assert result.entries[0].title == "T " + HOSTILE
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -318,7 +316,7 @@ def test_an_interrupted_build_leaves_the_previous_gallery(
 ) -> None:
     src = _copy(SMALL[:2], tmp_path / "scen")
     out = tmp_path / "gallery"
-    build_gallery(src, out, jobs=1, quiet=True)
+    build_gallery(src, out, jobs=1)
     before, times = _snapshot(out), _mtimes(out)
     for p in src.iterdir():  # every scenario changed: both must be rendered again
         p.write_text(p.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
@@ -340,7 +338,7 @@ def test_an_interrupted_build_leaves_the_previous_gallery(
 
         monkeypatch.setattr(gallery_mod, "render_index", render_index)
     with pytest.raises(RuntimeError, match="boom"):
-        build_gallery(src, out, jobs=1, quiet=True)
+        build_gallery(src, out, jobs=1)
     assert _snapshot(out) == before and _mtimes(out) == times
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gallery", "scen"]
 
@@ -351,11 +349,11 @@ def test_refuses_a_folder_that_is_not_a_gallery(tmp_path: Path) -> None:
     out.mkdir()
     (out / "keep.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(OutputError, match=r"not a gallery.*--overwrite"):
-        build_gallery(src, out, jobs=1, quiet=True)
+        build_gallery(src, out, jobs=1)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
-    result = CliRunner().invoke(cli, ["gallery", str(src), "-o", str(out)])
-    assert isinstance(result.exception, OutputError) and "--overwrite" in str(result.exception)
-    build_gallery(src, out, jobs=1, quiet=True, overwrite=True)
+    result = run_cli("gallery", src, "-o", out)  # the OutputError, as the command line shows it
+    assert result.exit_code == 1 and "--overwrite" in result.stderr, result
+    build_gallery(src, out, jobs=1, overwrite=True)
     assert not (out / "keep.txt").exists() and (out / "gallery.json").is_file()
 
 
@@ -365,7 +363,7 @@ def test_never_replaces_the_scenarios_or_a_file(tmp_path: Path, target: str) -> 
     (tmp_path / "file").write_text("x", encoding="utf-8")
     out = tmp_path / target
     with pytest.raises(OutputError):
-        build_gallery(src, out, jobs=1, quiet=True, overwrite=True)
+        build_gallery(src, out, jobs=1, overwrite=True)
     assert (src / SMALL[0]).is_file() and (tmp_path / "file").read_text(encoding="utf-8") == "x"
 
 
@@ -374,48 +372,38 @@ def test_the_gallery_compares_its_options_and_keeps_the_page_while_nothing_chang
 ) -> None:
     src = _copy(SMALL[:2], tmp_path / "scen")
     out = tmp_path / "gallery"
-    build_gallery(src, out, jobs=1, quiet=True)
+    build_gallery(src, out, jobs=1)
     page = (out / "compare.html").read_text(encoding="utf-8")
     assert 'href="compare.html"' in (out / "index.html").read_text(encoding="utf-8")
     assert "Brigades on the Dnipro cities" in page and "Key cities and bases" in page
     assert external_urls(page) == []
     # unchanged: nothing written, the page kept as it is
-    assert not build_gallery(src, out, jobs=1, quiet=True).written
+    assert not build_gallery(src, out, jobs=1).written
     assert (out / "compare.html").read_text(encoding="utf-8") == page
     # a scenario removed: the comparison follows
     (src / SMALL[1]).unlink()
-    build_gallery(src, out, jobs=1, quiet=True)
+    build_gallery(src, out, jobs=1)
     page = (out / "compare.html").read_text(encoding="utf-8")
     assert "Brigades on the Dnipro cities" in page and "Key cities and bases" not in page
 
 
 def test_an_empty_or_missing_scenario_folder_is_a_clean_error(tmp_path: Path) -> None:
-    from mapper.cli import main
-
     (tmp_path / "empty").mkdir()
     for folder in ("empty", "missing"):
-        with pytest.raises(SystemExit) as exc:
-            main(["gallery", str(tmp_path / folder), "-o", str(tmp_path / "g")])
-        assert exc.value.code in (1, 2)
+        result = run_cli("gallery", tmp_path / folder, "-o", tmp_path / "g")
+        assert result.exit_code in (1, 2) and result.stderr, result
     assert not (tmp_path / "g").exists()
 
 
 def test_a_fifo_among_the_scenarios_gets_an_error_card_and_never_blocks(tmp_path: Path) -> None:
     """Hashing for the incremental build must not open a FIFO (it would wait for a writer for ever)."""
     import os
-    import subprocess
-    import sys
 
     src = _copy(SMALL[:1], tmp_path / "scen")
     os.mkfifo(src / "pipe.yaml")
     out = tmp_path / "gallery"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mapper", "gallery", str(src), "-o", str(out), "--jobs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 1, proc.stderr
+    proc = run_process("gallery", src, "-o", out, "--jobs", "1", timeout=120)
+    assert proc.exit_code == 1, proc.stderr
     assert "pipe.yaml: is not a regular file" in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
     assert (out / "maps" / SMALL[0].replace(".yaml", ".html")).is_file()

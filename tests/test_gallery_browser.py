@@ -35,7 +35,7 @@ def small_gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(REPO / "scenarios" / name, src / name)
     (src / "zz_bad.yaml").write_text(BAD, encoding="utf-8")
     out = root / "gallery"
-    result = build_gallery(src, out, jobs=2, quiet=True)
+    result = build_gallery(src, out, jobs=2)
     assert len(result.built) == 3 and len(result.failed) == 1
     return out
 

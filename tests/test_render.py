@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support.cli import run_cli, run_process
 
-from mapper.analysis import analyze
 from mapper.errors import OutputError
 from mapper.loader import load_scenario
+from mapper.pipeline import prepare
 from mapper.render import build_map, render_html, render_map
 from mapper.render.assets import external_urls
 from mapper.render.layers import GeoJsonData
@@ -23,8 +22,7 @@ EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def dnipro():
-    scenario = load_scenario(REPO / "scenarios" / "dnipro_line.yaml")
-    return scenario, analyze(scenario)
+    return prepare(REPO / "scenarios" / "dnipro_line.yaml")
 
 
 def _groups(m) -> dict[str, object]:
@@ -36,8 +34,8 @@ def _groups(m) -> dict[str, object]:
 def test_layer_groups_and_feature_counts(dnipro) -> None:
     import folium
 
-    scenario, analysis = dnipro
-    m = build_map(scenario, analysis)
+    scenario = dnipro.scenario
+    m = build_map(dnipro)
     groups = _groups(m)
     opt = scenario.options[0]
     # one marker per force and per hub, in their own groups
@@ -62,8 +60,8 @@ def test_layer_groups_and_feature_counts(dnipro) -> None:
 
 
 def test_bounds_cover_every_site_and_the_front_line(dnipro) -> None:
-    scenario, analysis = dnipro
-    m = build_map(scenario, analysis)
+    scenario, analysis = dnipro.scenario, dnipro.analysis
+    m = build_map(dnipro)
     fit = next(c for c in walk(m) if type(c).__name__ == "FitBounds")
     (lat0, lon0), (lat1, lon1) = fit.bounds
     for opt in analysis.options:
@@ -76,7 +74,7 @@ def test_bounds_cover_every_site_and_the_front_line(dnipro) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_example_renders_offline_and_small(path: Path) -> None:
     scenario = load_scenario(path)
-    html = render_html(scenario)
+    html = render_html(prepare(scenario))
     assert external_urls(html) == []
     assert len(html.encode()) < 1.5 * 1024 * 1024  # issue 5: each example map under 1.5 MB
     # it names the front line's date and source, and carries the credits and the distances table
@@ -91,20 +89,12 @@ def test_render_is_deterministic_across_processes(tmp_path: Path) -> None:
     outs = []
     for i in range(2):
         out = tmp_path / f"m{i}.html"
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mapper",
-                "-q",
-                "render",
-                str(REPO / "scenarios" / "key_cities.yaml"),
-                "-o",
-                str(out),
-            ],
-            check=True,
-            env={"PYTHONHASHSEED": str(i + 1), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        # the first process draws the symbols and fills a fresh cache, the second reads it
+        env = {"PYTHONHASHSEED": str(i + 1), "MAPPER_CACHE_DIR": str(tmp_path / "cache")}
+        result = run_process(
+            "-q", "render", REPO / "scenarios" / "key_cities.yaml", "-o", out, env=env
         )
+        assert result.exit_code == 0, result
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     assert not re.search(rb"[0-9a-f]{32}", outs[0])  # no uuid4-style folium ids left
@@ -114,14 +104,18 @@ def test_option_filter_and_unknown_option(tmp_path: Path) -> None:
     from mapper.errors import UsageError
 
     scenario = load_scenario(REPO / "scenarios" / "key_cities.yaml")
-    html = render_html(scenario, options=["cities"])
+    html = render_html(prepare(scenario, options=["cities"]))
     assert "Key cities and bases" in html
     with pytest.raises(UsageError, match="no option 'nope'; options: cities"):
-        render_html(scenario, options=["nope"])
+        prepare(scenario, options=["nope"])
 
 
 def test_failed_render_leaves_existing_output_untouched(tmp_path: Path, monkeypatch) -> None:
-    import mapper.render as render
+    import importlib
+
+    render = importlib.import_module(
+        "mapper.render"
+    )  # the package (mapper.render is the API function)
 
     out = tmp_path / "map.html"
     render_map(REPO / "scenarios" / "western_regions.yaml", out)
@@ -149,14 +143,9 @@ def test_render_replaces_its_own_map_but_not_other_files(tmp_path: Path) -> None
     render_map(scenario, other)  # now a mapper map: replaced without --overwrite
 
 
-def test_cli_render_writes_default_output(tmp_path: Path, monkeypatch) -> None:
-    from click.testing import CliRunner
-
-    from mapper.cli import cli
-
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["render", str(REPO / "scenarios" / "black_sea.yaml")])
-    assert result.exit_code == 0, result.output
+def test_cli_render_writes_default_output(tmp_path: Path) -> None:
+    result = run_cli("render", REPO / "scenarios" / "black_sea.yaml", cwd=tmp_path)
+    assert result.exit_code == 0, result
     assert (tmp_path / "out" / "black_sea.html").is_file()
 
 

@@ -15,20 +15,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from PIL import Image
+from support.cli import run_cli
 
-from mapper.analysis import analyze
-from mapper.cli import cli
 from mapper.errors import OutputError
-from mapper.loader import load_scenario
+from mapper.pipeline import prepare
 from mapper.staticmap import (
-    _nice,
-    _scale_factor,
+    PNG_OUTPUT,
+    check_png_target,
     draw_static_map,
     render_png,
+    write_png,
     written_by_mapper,
 )
+from mapper.staticmap.furniture import nice as _nice
+from mapper.staticmap.projection import scale_factor as _scale_factor
 
 REFERENCE = Path(__file__).parent / "data" / "reference" / "static_map.png"
 REFERENCE_SIZE = (160, 100)
@@ -71,14 +72,13 @@ options:
 def model(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("static") / "static.yaml"
     path.write_text(SCENARIO, encoding="utf-8")
-    scenario = load_scenario(path)
-    return scenario, analyze(scenario), path
+    return prepare(path), path
 
 
 @pytest.fixture(scope="module")
 def full_png(model) -> bytes:
-    scenario, analysis, _ = model
-    return draw_static_map(scenario, analysis)
+    prepared, _ = model
+    return draw_static_map(prepared)
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -107,34 +107,34 @@ def test_full_map_size_content_and_colours(full_png: bytes) -> None:
 
 
 def test_same_inputs_same_bytes(model, full_png: bytes, tmp_path: Path) -> None:
-    scenario, analysis, _ = model
-    assert draw_static_map(scenario, analysis) == full_png
+    prepared, _ = model
+    assert draw_static_map(prepared) == full_png
     assert b"tIME" not in full_png  # no timestamp chunk
     (tmp_path / "a.png").write_bytes(full_png)
     assert written_by_mapper(tmp_path / "a.png")
 
 
 def test_thumbnail(model) -> None:
-    scenario, analysis, _ = model
-    png = draw_static_map(scenario, analysis, size=(480, 320), dpi=96, thumbnail=True)
+    prepared, _ = model
+    png = draw_static_map(prepared, size=(480, 320), dpi=96, thumbnail=True)
     rgb = _pixels(png)
     assert rgb.shape == (320, 480, 3)
     assert rgb.std() > 20
     assert _has_colour(rgb, "#1f4e9c", 15) and _has_colour(rgb, "#d95f02", 15)
-    assert png == draw_static_map(scenario, analysis, size=(480, 320), dpi=96, thumbnail=True)
+    assert png == draw_static_map(prepared, size=(480, 320), dpi=96, thumbnail=True)
 
 
 def test_options_without_title_or_legend(model) -> None:
-    scenario, analysis, _ = model
-    png = draw_static_map(scenario, analysis, size=(800, 500), dpi=100, title=False, legend=False)
+    prepared, _ = model
+    png = draw_static_map(prepared, size=(800, 500), dpi=100, title=False, legend=False)
     assert _pixels(png).shape == (500, 800, 3)
 
 
 def test_no_pyplot_state_is_left_behind(model) -> None:
     import matplotlib
 
-    scenario, analysis, _ = model
-    draw_static_map(scenario, analysis, size=(300, 200), dpi=72, thumbnail=True)
+    prepared, _ = model
+    draw_static_map(prepared, size=(300, 200), dpi=72, thumbnail=True)
     from matplotlib import _pylab_helpers
 
     assert _pylab_helpers.Gcf.get_num_fig_managers() == 0
@@ -142,11 +142,13 @@ def test_no_pyplot_state_is_left_behind(model) -> None:
 
 
 def test_bad_sizes_are_refused(model) -> None:
-    scenario, analysis, _ = model
+    prepared, _ = model
     with pytest.raises(ValueError, match="size"):
-        draw_static_map(scenario, analysis, size=(10, 10))
+        draw_static_map(prepared, size=(10, 10))
     with pytest.raises(ValueError, match="dpi"):
-        draw_static_map(scenario, analysis, dpi=5)
+        draw_static_map(prepared, dpi=5)
+    with pytest.raises(TypeError, match="Prepared"):
+        draw_static_map(prepared.scenario)
 
 
 def test_scale_bar_is_geodesic() -> None:
@@ -177,7 +179,7 @@ def test_close_to_the_committed_reference(full_png: bytes) -> None:
 
 
 def test_render_png_replaces_its_own_file_only(model, tmp_path: Path) -> None:
-    _, _, path = model
+    _, path = model
     out = tmp_path / "map.png"
     out.write_bytes(b"my holiday photo")
     with pytest.raises(OutputError, match="--overwrite"):
@@ -190,16 +192,37 @@ def test_render_png_replaces_its_own_file_only(model, tmp_path: Path) -> None:
 
 
 def test_cli_render_png(model, tmp_path: Path) -> None:
-    _, _, path = model
-    runner = CliRunner()
+    _, path = model
     html, png = tmp_path / "m.html", tmp_path / "m.png"
-    args = ["render", str(path), "-o", str(html), "--png", str(png), "--size", "640x400"]
-    result = runner.invoke(cli, [*args, "--dpi", "80"])
-    assert result.exit_code == 0, result.output
+    args = ["render", path, "-o", html, "--png", png, "--size", "640x400"]
+    result = run_cli(*args, "--dpi", "80")
+    assert result.exit_code == 0, result
     assert html.is_file() and _pixels(png.read_bytes()).shape == (400, 640, 3)
     for bad in ("640", "640x", "axb", "0x400", "640x400x2", "99999x400"):
-        result = runner.invoke(cli, ["render", str(path), "--png", str(png), "--size", bad])
+        result = run_cli("render", path, "--png", png, "--size", bad)
         assert result.exit_code == 2, (bad, result.output)
         assert "--size" in result.output
-    result = runner.invoke(cli, ["render", str(path), "-o", str(html), "--size", "640x400"])
+    result = run_cli("render", path, "-o", html, "--size", "640x400")
     assert result.exit_code == 2 and "--png" in result.output
+
+
+def test_write_png_draws_a_prepared_scenario(model, tmp_path: Path, monkeypatch) -> None:
+    prepared, _ = model
+    out = write_png(prepared, tmp_path / "w.png", size=(320, 200), dpi=72)
+    assert out == tmp_path / "w.png" and written_by_mapper(out)
+    assert _pixels(out.read_bytes()).shape == (200, 320, 3)
+    monkeypatch.chdir(tmp_path)  # the default path: out/<scenario id>.png
+    assert write_png(prepared, size=(320, 200), dpi=72) == Path("out") / "static.png"
+    assert PNG_OUTPUT.default("static") == Path("out") / "static.png"
+
+
+def test_check_png_target_refuses_before_any_work(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"my holiday photo")
+    with pytest.raises(OutputError) as err:
+        check_png_target(photo, False)
+    assert str(err.value) == (
+        f"{photo}: exists and is not a PNG written by mapper; pass --overwrite to replace it"
+    )
+    assert check_png_target(photo, True) is True
+    assert check_png_target(tmp_path / "new.png", False) is False

@@ -2,8 +2,9 @@
 
 ``build_map`` assembles the folium map from the layer functions in ``layers`` and the controls in ``controls``;
 ``render_html`` turns it into the page (``page.finalize_html``: offline assets, deterministic ids, accessible
-layout with a plain table of every force and its distances); ``render_map`` is the command's library function
-(load → analyse → draw → write atomically).
+layout with a plain table of every force and its distances); ``write_html`` writes a prepared scenario's page
+under the output policy (``HTML_OUTPUT``) and ``render_map`` is the command's library function (prepare → draw →
+write atomically). Everything here takes a ``mapper.pipeline.Prepared``: nothing in ``render`` loads or analyses.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mapper.analysis import ScenarioAnalysis, analyze
-from mapper.errors import OutputError
-from mapper.scenario import Scenario
+from mapper.pipeline import OutputPolicy, Prepared, generated_by_mapper, prepare
+
+#: ``out/<id>.html``; a page mapper wrote is replaced, any other file needs ``overwrite``.
+HTML_OUTPUT = OutputPolicy(".html", "a map", generated_by_mapper)
 
 CREDITS = (
     "Basemap: Natural Earth (public domain). Places: GeoNames (CC-BY 4.0). "
@@ -37,46 +39,33 @@ def new_map() -> Any:
     )
 
 
-def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | None = None) -> Any:
+def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
     """The folium map with every layer and control (not yet rendered)."""
     from mapper.render import controls, layers
     from mapper.render.assets import online_tiles
     from mapper.render.safety import safe_text
 
+    scenario = prepared.scenario
     m = new_map()
     groups: list[tuple[str, list[Any]]] = []
-    base = []
+    base: list[Any] = []
     if tiles:
         tile_layer = online_tiles(tiles, show=True)
         tile_layer.add_to(m)
         base.append((f"Online tiles: {tiles}", tile_layer, None, "fill"))
     base += layers.basemap_layers(m, opaque=not tiles)
     groups.append(("Basemap", base))
-    groups.append(("Situation", layers.situation_layers(m, scenario)))
-    stacks: dict[
-        tuple[float, float], int
-    ] = {}  # markers already drawn at each spot, across options
-    for opt, res in zip(
-        [o for o in scenario.options if o.id in {r.id for r in analysis.options}],
-        analysis.options,
-        strict=True,
-    ):
+    groups.append(("Situation", layers.situation_layers(m, prepared)))
+    # markers already drawn at each spot, across options
+    stacks: dict[tuple[float, float], int] = {}
+    for of in prepared.features.options:
         groups.append(
-            (f"Option {opt.id}: {opt.name}", layers.option_layers(m, opt, res, scenario, stacks))
+            (
+                f"Option {of.option.id}: {of.option.name}",
+                layers.option_layers(m, of, scenario, stacks),
+            )
         )
-
-    pts = layers.all_points(analysis)
-    front_bounds = scenario.front.line.bounds  # (minx, miny, maxx, maxy) = lon/lat
-    lat_min = min([front_bounds[1], *pts[:, 0]]) if len(pts) else front_bounds[1]
-    lat_max = max([front_bounds[3], *pts[:, 0]]) if len(pts) else front_bounds[3]
-    lon_min = min([front_bounds[0], *pts[:, 1]]) if len(pts) else front_bounds[0]
-    lon_max = max([front_bounds[2], *pts[:, 1]]) if len(pts) else front_bounds[2]
-    # keep the content clear of the legend (top right) on screens wide enough to have room for both
-    m.fit_bounds(
-        [[lat_min - 0.5, lon_min - 0.5], [lat_max + 0.5, lon_max + 0.5]],
-        padding_top_left=(20, 20),
-        padding_bottom_right=(280, 20),
-    )
+    _fit_view(m, prepared)
 
     controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
     controls.ScaleControl().add_to(m)
@@ -97,9 +86,29 @@ def build_map(scenario: Scenario, analysis: ScenarioAnalysis, *, tiles: str | No
     return m
 
 
-def distances_table(scenario: Scenario, analysis: ScenarioAnalysis) -> str:
+def _fit_view(m: Any, prepared: Prepared) -> None:
+    """Frame the front line and every site, keeping the content clear of the legend (top right) on screens wide
+    enough to have room for both."""
+    from mapper.render import layers
+
+    pts = layers.all_points(prepared.analysis)
+    front_bounds = prepared.scenario.front.line.bounds  # (minx, miny, maxx, maxy) = lon/lat
+    lat_min = min([front_bounds[1], *pts[:, 0]]) if len(pts) else front_bounds[1]
+    lat_max = max([front_bounds[3], *pts[:, 0]]) if len(pts) else front_bounds[3]
+    lon_min = min([front_bounds[0], *pts[:, 1]]) if len(pts) else front_bounds[0]
+    lon_max = max([front_bounds[2], *pts[:, 1]]) if len(pts) else front_bounds[2]
+    m.fit_bounds(
+        [[lat_min - 0.5, lon_min - 0.5], [lat_max + 0.5, lon_max + 0.5]],
+        padding_top_left=(20, 20),
+        padding_bottom_right=(280, 20),
+    )
+
+
+def distances_table(prepared: Prepared) -> str:
     """A plain HTML table of every force and hub with its distances: the map's accessible twin."""
     from mapper.render.safety import safe_text
+
+    scenario, analysis = prepared.scenario, prepared.analysis
 
     head = (
         "<tr><th scope='col'>Option</th><th scope='col'>Site</th><th scope='col'>Nation</th>"
@@ -150,14 +159,9 @@ def distances_table(scenario: Scenario, analysis: ScenarioAnalysis) -> str:
 
 
 def render_html(
-    scenario: Scenario,
-    analysis: ScenarioAnalysis | None = None,
-    *,
-    options: list[str] | None = None,
-    tiles: str | None = None,
-    back_link: str | None = None,
+    prepared: Prepared, *, tiles: str | None = None, back_link: str | None = None
 ) -> str:
-    """The complete HTML page of a scenario's map.
+    """The complete HTML page of a prepared scenario's map.
 
     ``back_link`` (a relative URL such as ``../index.html``) adds an "All scenarios" link above the map (the gallery
     uses it to link each map page back to its index).
@@ -165,27 +169,47 @@ def render_html(
     from mapper.render.page import finalize_html
     from mapper.render.safety import safe_attr
 
-    analysis = analysis or analyze(scenario, options=options)
-    m = build_map(scenario, analysis, tiles=tiles)
+    m = build_map(prepared, tiles=tiles)
     return finalize_html(
         m,
-        title=f"{scenario.title} — deployment scenario map",
+        title=f"{prepared.scenario.title} — deployment scenario map",
         body_before=(
             '<nav class="mapper-back" aria-label="Gallery" style="padding:6px 12px;font:14px sans-serif">'
             f'<a href="{safe_attr(back_link)}">← All scenarios</a></nav>'
             if back_link
             else ""
         ),
-        body_after=distances_table(scenario, analysis),
+        body_after=distances_table(prepared),
     )
 
 
-def default_output(scenario: Scenario) -> Path:
-    return Path("out") / f"{scenario.id}.html"
+def check_tiles(tiles: str | None) -> str | None:
+    """The canonical tile provider name (``osm`` → ``OpenStreetMap``), or a usage error before any work."""
+    if not tiles:
+        return None
+    from mapper.render.assets import tile_name
+
+    return tile_name(tiles)
+
+
+def write_html(
+    prepared: Prepared,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    tiles: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a prepared scenario's map page (default ``out/<id>.html``) atomically; return its path.
+
+    Re-rendering replaces a page this tool wrote; any other existing file needs ``overwrite``. Checked before the
+    drawing, so a refused run fails fast.
+    """
+    target = HTML_OUTPUT.claim(output, prepared.id, overwrite=overwrite)
+    return target.write(render_html(prepared, tiles=check_tiles(tiles)))
 
 
 def render_map(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Any,
     output: str | os.PathLike[str] | None = None,
     *,
     options: list[str] | None = None,
@@ -193,24 +217,8 @@ def render_map(
     front_line: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Load, analyse and draw one scenario file; write the page atomically and return its path."""
-    from mapper.atomic import atomic_write
-    from mapper.loader import load_scenario
-    from mapper.render.page import generated_by_mapper
-
-    if tiles:
-        from mapper.render.assets import tile_name
-
-        tiles = tile_name(tiles)  # a usage error before any work
-    scenario = load_scenario(path, front_line=front_line)
-    out = Path(output) if output else default_output(scenario)
-    # Re-rendering replaces a map this tool wrote; any other existing file needs --overwrite. Checked before the
-    # work, so a refused run fails fast; the write itself is atomic either way.
-    overwrite = overwrite or generated_by_mapper(out)
-    if out.exists() and not overwrite:
-        raise OutputError(
-            f"{out}: exists and is not a map written by mapper; pass --overwrite to replace it"
-        )
-    html = render_html(scenario, options=options, tiles=tiles)
-    atomic_write(out, html, overwrite=overwrite)
-    return out
+    """``mapper render``: prepare ``source`` (a file, YAML text, a ``Scenario`` or a ``Prepared``), draw it and
+    write the page atomically; return its path."""
+    tiles = check_tiles(tiles)  # a usage error before any work
+    prepared = prepare(source, front_line=front_line, options=options)
+    return write_html(prepared, output, tiles=tiles, overwrite=overwrite)

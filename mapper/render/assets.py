@@ -67,7 +67,7 @@ class VerbatimMacroElement(MacroElement):
     template pass over data that must never be interpreted. Our own elements use this instead.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's stub says str; it returns None
         figure = self.get_root()
         module = self._template.module.__dict__
         for part in ("header", "html", "script"):

@@ -80,10 +80,10 @@ class _Control(VerbatimMacroElement):
     def js_constructor(self) -> str:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's stub says str; it returns None
         if not isinstance(self._parent, folium.Map):
             raise TypeError(f"{type(self).__name__} must be added to the folium.Map itself")
-        add_control_assets(self.get_root())
+        add_control_assets(self.get_root())  # type: ignore[arg-type]  # a map's root is its Figure
         super().render(**kwargs)
 
 

@@ -18,11 +18,13 @@ import shapely
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from mapper.analysis import OptionAnalysis, ScenarioAnalysis, SiteMetrics
+from mapper.analysis import ScenarioAnalysis, SiteMetrics
+from mapper.features import OptionFeatures
+from mapper.pipeline import Prepared
 from mapper.render.assets import VerbatimMacroElement
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
-from mapper.style import BAND_COLOURS, FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR
+from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
 
 # Display precision: 4 decimals is ~10 m, far below a screen pixel at the zooms this map is for.
 DECIMALS = 4
@@ -275,20 +277,6 @@ def place_labels() -> folium.FeatureGroup:
 # -------------------------------------------------------------------------------------------------------------
 # Situation
 
-THEATRE_BOX = shapely.box(12.0, 40.0, 45.0, 58.0)
-
-
-@lru_cache(maxsize=4)
-def band_areas(
-    front_line: BaseGeometry, edges: tuple[float, ...], hostile: BaseGeometry
-) -> list[tuple[float, float, Any]]:
-    """Geodesic distance bands from the front line over the theatre, land and sea, minus hostile territory
-    (a band inside Russia tells a planner nothing). Cached: the bands depend only on the line and the edges."""
-    from mapper import geodesy
-
-    clip = shapely.difference(THEATRE_BOX, shapely.simplify(hostile, 0.005))
-    return geodesy.distance_bands(front_line, list(edges), clip=clip)
-
 
 @lru_cache(maxsize=1)
 def _hostile_countries() -> BaseGeometry:
@@ -297,11 +285,9 @@ def _hostile_countries() -> BaseGeometry:
     return shapely.union_all([c.geometry for c in geodata.hostile_countries()])
 
 
-def situation_layers(m: folium.Map, scenario: Scenario) -> list[Layer]:
+def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
     """Front line (with its date and source), occupied area, distance bands and Russia/Belarus."""
-    from mapper.frontline import hostile_territory
-
-    front = scenario.front
+    front = prepared.scenario.front
     hostile = group("Russia and Belarus")
     GeoJsonData(
         feature(_hostile_countries(), BASEMAP_TOLERANCE, name="Russia and Belarus"),
@@ -326,22 +312,18 @@ def situation_layers(m: folium.Map, scenario: Scenario) -> list[Layer]:
 
     # one group per band: each is its own legend entry with its colour and meaning, and can be hidden alone
     band_items: list[Layer] = []
-    edges = tuple(b.outer_km for b in scenario.bands)
-    for i, (inner, outer, geom) in enumerate(
-        band_areas(front.line, edges, hostile_territory(front))
-    ):
-        label = scenario.bands[i].label
-        name = f"{inner:g}–{outer:g} km from the front line" + (f": {label}" if label else "")
-        colour = BAND_COLOURS[i % len(BAND_COLOURS)]
+    for b in prepared.features.bands:
+        name = f"{b.inner_km:g}–{b.outer_km:g} km from the front line" + (
+            f": {b.label}" if b.label else ""
+        )
+        colour = band_colour(b.index)
         band = group(f"Band {name}")
         GeoJsonData(
-            feature(geom, OVERLAY_TOLERANCE, name=safe_text(name)),
+            feature(b.geometry, OVERLAY_TOLERANCE, name=safe_text(name)),
             {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.35},
             tooltip="name",
         ).add_to(band)
-        band_items.append(
-            (f"{inner:g}–{outer:g} km" + (f": {label}" if label else ""), band, colour, "fill")
-        )
+        band_items.append((b.title, band, colour, "fill"))
 
     line = group("Front line")
     label = safe_text(f"Front line as of {front.date} — {front.source} ({front.accuracy})")
@@ -404,7 +386,7 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
     return f"<div class='mapper-popup'><h3>{safe_text(site.name)}</h3><table>{body}</table></div>"
 
 
-def _site_icon(site_model: Any, site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon:
+def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon:
     """The APP-6 symbol with the site's name (and troops) underneath, underlined in the option's colour.
 
     ``stack`` > 0 lifts the icon by that many icon heights: sites at the same place (a city's protection force
@@ -413,7 +395,8 @@ def _site_icon(site_model: Any, site: SiteMetrics, colour: str, stack: int = 0) 
     from mapper.render import symbols
 
     if site.kind == "force":
-        sidc = site_model.sidc or symbols.sidc_for(site_model.kind, site_model.echelon)
+        force = site.force
+        sidc = force.sidc or symbols.sidc_for(force.kind, force.echelon)
         lines = [site.name, f"{site.troops:,} troops"]
     else:
         sidc = symbols.sidc_for("logistics", None)
@@ -432,166 +415,168 @@ def _site_icon(site_model: Any, site: SiteMetrics, colour: str, stack: int = 0) 
 
 
 STACK_GAP = 30  # px between stacked symbols: room for the two-line label
-
-
-SYMBOL_SIZE = 26
-
-
 SYMBOL_SIZE = 26
 
 
 def option_layers(
     m: folium.Map,
-    option: Option,
-    result: OptionAnalysis,
+    of: OptionFeatures,
     scenario: Scenario,
     stacks: dict[tuple[float, float], int] | None = None,
 ) -> list[Layer]:
     """One group of layers per option, in the option's colour: areas and zones, lines, coverage rings, hubs
     with the links from each force to its nearest hub, and the forces as APP-6 symbols with popups."""
-    from mapper import geodesy
+    colour = safe_color(of.option.colour)
+    stacks = {} if stacks is None else stacks
+    items = [
+        _shapes_layer(m, of, colour),
+        _lines_layer(m, of, colour),
+        _rings_layer(m, of, colour),
+        _hubs_layer(m, of, scenario, colour, stacks),
+        _forces_layer(m, of, scenario, colour, stacks),
+    ]
+    return [item for item in items if item is not None]
 
-    colour = safe_color(option.colour)
-    items: list[Layer] = []
 
-    if option.areas or option.zones:
-        shapes = group(f"{option.name}: areas and zones")
-        GeoJsonData(
-            features(
-                [a.geometry for a in option.areas],
-                [{"name": safe_text(f"{a.name} ({a.how})")} for a in option.areas],
-                OVERLAY_TOLERANCE,
-            ),
-            {
-                "color": colour,
-                "weight": 1.5,
-                "fillColor": colour,
-                "fillOpacity": 0.12,
-                "dashArray": "6 4",
-            },
-            tooltip="name",
-        ).add_to(shapes)
-        GeoJsonData(
-            features(
-                [z.geometry for z in option.zones],
-                [
-                    {"name": safe_text(f"{z.name}: {z.km:g} km either side of {z.buffer_of}")}
-                    for z in option.zones
-                ],
-                OVERLAY_TOLERANCE,
-            ),
-            {
-                "color": colour,
-                "weight": 1,
-                "fillColor": colour,
-                "fillOpacity": 0.25,
-                "dashArray": "2 4",
-            },
-            tooltip="name",
-        ).add_to(shapes)
-        shapes.add_to(m)
-        items.append(("Areas and zones", shapes, colour, "dashed"))
-
-    if option.lines:
-        lines = group(f"{option.name}: lines")
-        for ln in option.lines:
-            km = result.lines_km.get(ln.name, 0.0)
-            style: dict[str, Any] = {
-                "color": colour,
-                "weight": 5 if ln.kind == "defence_line" else 3,
-                "opacity": 0.85,
-            }
-            if ln.kind in ("supply_route", "corridor"):
-                style["dashArray"] = "8 6"
-            GeoJsonData(
-                feature(
-                    ln.geometry,
-                    OVERLAY_TOLERANCE,
-                    name=safe_text(f"{ln.name}: {ln.how}, {km:,.0f} km"),
-                ),
-                style,
-                tooltip="name",
-            ).add_to(lines)
-        lines.add_to(m)
-        items.append(("Lines and routes", lines, colour, "line"))
-
-    ranged = [(f, s) for f, s in zip(option.forces, result.forces, strict=True) if f.range_km]
-    if ranged:
-        rings = group(f"{option.name}: coverage rings")
-        GeoJsonData(
-            features(
-                [
-                    geodesy.geodesic_circle(
-                        lat=f.location.lat, lon=f.location.lon, radius_km=f.range_km
+def _shapes_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None:
+    if not (of.areas or of.zones):
+        return None
+    shapes = group(f"{of.option.name}: areas and zones")
+    GeoJsonData(
+        features(
+            [a.geometry for a in of.areas],
+            [{"name": safe_text(f"{a.area.name} ({a.area.how})")} for a in of.areas],
+            OVERLAY_TOLERANCE,
+        ),
+        {
+            "color": colour,
+            "weight": 1.5,
+            "fillColor": colour,
+            "fillOpacity": 0.12,
+            "dashArray": "6 4",
+        },
+        tooltip="name",
+    ).add_to(shapes)
+    GeoJsonData(
+        features(
+            [z.geometry for z in of.zones],
+            [
+                {
+                    "name": safe_text(
+                        f"{z.zone.name}: {z.zone.km:g} km either side of {z.zone.buffer_of}"
                     )
-                    for f, _ in ranged
-                ],
-                [
-                    {
-                        "name": safe_text(
-                            f"{f.name}: {f.range_km:g} km ring, population {s.population_covered or 0:,}"
-                        )
-                    }
-                    for f, s in ranged
-                ],
-            ),
-            {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.06},
-            tooltip="name",
-        ).add_to(rings)
-        rings.add_to(m)
-        items.append(("Coverage rings", rings, colour, "dashed"))
+                }
+                for z in of.zones
+            ],
+            OVERLAY_TOLERANCE,
+        ),
+        {
+            "color": colour,
+            "weight": 1,
+            "fillColor": colour,
+            "fillOpacity": 0.25,
+            "dashArray": "2 4",
+        },
+        tooltip="name",
+    ).add_to(shapes)
+    shapes.add_to(m)
+    return ("Areas and zones", shapes, colour, "dashed")
 
-    if option.hubs:
-        hubs = group(f"{option.name}: hubs and links")
-        by_name = {h.name: h for h in option.hubs}
-        linked = [
-            (f, s, by_name[s.nearest_hub])
-            for f, s in zip(option.forces, result.forces, strict=True)
-            if s.nearest_hub
-        ]
+
+def _lines_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None:
+    if not of.lines:
+        return None
+    lines = group(f"{of.option.name}: lines")
+    for lf in of.lines:
+        style: dict[str, Any] = {"color": colour, "weight": 5 if lf.heavy else 3, "opacity": 0.85}
+        if lf.dashed:
+            style["dashArray"] = "8 6"
         GeoJsonData(
-            features(
-                [
-                    geodesy.geodesic_path(
-                        [(f.location.lon, f.location.lat), (h.location.lon, h.location.lat)]
-                    )
-                    for f, _, h in linked
-                ],
-                [
-                    {
-                        "name": safe_text(
-                            f"{f.name} → {h.name}: {s.distance_to_nearest_hub_km:,.0f} km"
-                        )
-                    }
-                    for f, s, h in linked
-                ],
+            feature(
+                lf.geometry,
+                OVERLAY_TOLERANCE,
+                name=safe_text(f"{lf.line.name}: {lf.line.how}, {lf.length_km:,.0f} km"),
             ),
-            {"color": colour, "weight": 1, "dashArray": "2 5", "opacity": 0.8},
+            style,
             tooltip="name",
-        ).add_to(hubs)
-        for h, s in zip(option.hubs, result.hubs, strict=True):
-            _marker(h, s, option, scenario, colour, stacks).add_to(hubs)
-        hubs.add_to(m)
-        items.append(("Hubs and links", hubs, colour, "point"))
+        ).add_to(lines)
+    lines.add_to(m)
+    return ("Lines and routes", lines, colour, "line")
 
-    if option.forces:
-        forces = group(f"{option.name}: forces")
-        for f, s in zip(option.forces, result.forces, strict=True):
-            _marker(f, s, option, scenario, colour, stacks).add_to(forces)
-        forces.add_to(m)
-        items.append((f"Forces ({result.summary.troops:,} troops)", forces, colour, "point"))
-    return items
+
+def _rings_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None:
+    if not of.rings:
+        return None
+    rings = group(f"{of.option.name}: coverage rings")
+    GeoJsonData(
+        features(
+            [r.geometry for r in of.rings],
+            [
+                {
+                    "name": safe_text(
+                        f"{r.force.name}: {r.radius_km:g} km ring, population {r.site.population_covered or 0:,}"
+                    )
+                }
+                for r in of.rings
+            ],
+        ),
+        {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.06},
+        tooltip="name",
+    ).add_to(rings)
+    rings.add_to(m)
+    return ("Coverage rings", rings, colour, "dashed")
+
+
+def _hubs_layer(
+    m: folium.Map,
+    of: OptionFeatures,
+    scenario: Scenario,
+    colour: str,
+    stacks: dict[tuple[float, float], int],
+) -> Layer | None:
+    if not of.hubs:
+        return None
+    hubs = group(f"{of.option.name}: hubs and links")
+    GeoJsonData(
+        features(
+            [link.geometry for link in of.links],
+            [
+                {"name": safe_text(f"{link.force.name} → {link.hub.name}: {link.km:,.0f} km")}
+                for link in of.links
+            ],
+        ),
+        {"color": colour, "weight": 1, "dashArray": "2 5", "opacity": 0.8},
+        tooltip="name",
+    ).add_to(hubs)
+    for s in of.hubs:
+        _marker(s, of.option, scenario, colour, stacks).add_to(hubs)
+    hubs.add_to(m)
+    return ("Hubs and links", hubs, colour, "point")
+
+
+def _forces_layer(
+    m: folium.Map,
+    of: OptionFeatures,
+    scenario: Scenario,
+    colour: str,
+    stacks: dict[tuple[float, float], int],
+) -> Layer | None:
+    if not of.forces:
+        return None
+    forces = group(f"{of.option.name}: forces")
+    for s in of.forces:
+        _marker(s, of.option, scenario, colour, stacks).add_to(forces)
+    forces.add_to(m)
+    return (f"Forces ({of.result.summary.troops:,} troops)", forces, colour, "point")
 
 
 def _marker(
-    site_model: Any,
     site: SiteMetrics,
     option: Option,
     scenario: Scenario,
     colour: str,
-    stacks: dict[tuple[float, float], int] | None,
+    stacks: dict[tuple[float, float], int],
 ) -> folium.Marker:
-    stacks = {} if stacks is None else stacks
     # Sites within ~10 km of an earlier one share its spot (a display heuristic in degrees, not a measurement):
     # at theatre zoom their symbols would overlap, so they are stacked above it.
     spot = next(
@@ -601,7 +586,7 @@ def _marker(
     stack = stacks.get(spot, 0)
     stacks[spot] = stack + 1
     marker = folium.Marker(
-        [site.lat, site.lon], icon=_site_icon(site_model, site, colour, stack), keyboard=True
+        [site.lat, site.lon], icon=_site_icon(site, colour, stack), keyboard=True
     )
     SitePopup(force_popup(site, option, scenario)).add_to(marker)
     return marker

@@ -34,6 +34,7 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import ElementAddToElement
 
+from mapper.pipeline import GENERATOR_META, generated_by_mapper  # noqa: F401  (re-exported)
 from mapper.render.assets import check_offline_header, head_assets, make_offline
 from mapper.render.safety import safe_attr, safe_text
 
@@ -86,6 +87,20 @@ def assign_ids(root: Element) -> int:
 
     Keys of ``_children`` and string attributes that contain an old id are rewritten to the new one.
     """
+    order = _tree_order(root)
+    renames: dict[str, str] = {}
+    for n, el in enumerate(order):
+        new = f"n{n}"
+        if el._id != new:
+            renames[el._id] = new
+        el._id = new
+    if renames:
+        _rewrite_ids(order, renames)
+    return len(order)
+
+
+def _tree_order(root: Element) -> list[Element]:
+    """Every element reachable from ``root``, once each, depth first: children, then elements in attributes."""
     order: list[Element] = []
     seen: set[int] = set()
 
@@ -100,14 +115,11 @@ def assign_ids(root: Element) -> int:
             visit(sub)
 
     visit(root)
-    renames: dict[str, str] = {}
-    for n, el in enumerate(order):
-        new = f"n{n}"
-        if el._id != new:
-            renames[el._id] = new
-        el._id = new
-    if not renames:
-        return len(order)
+    return order
+
+
+def _rewrite_ids(order: list[Element], renames: dict[str, str]) -> None:
+    """Replace old ids by new ones in ``_children`` keys and in string attributes (rendered names refer to them)."""
 
     def fix(text: str) -> str:
         return _ID_IN_NAME.sub(lambda m: renames.get(m.group(1), m.group(1)), text)
@@ -118,7 +130,6 @@ def assign_ids(root: Element) -> int:
         for key, value in vars(el).items():
             if isinstance(value, str) and key not in ("_id", "_name") and _ID_IN_NAME.search(value):
                 setattr(el, key, fix(value))
-    return len(order)
 
 
 def _is_generated(key: str, ids: set[str], names: set[str]) -> bool:
@@ -236,16 +247,6 @@ def finalize_html(
         "",
     ]
     return "\n".join(p for p in parts if p)
-
-
-GENERATOR_META = '<meta name="generator" content="mapper">'
-
-
-def generated_by_mapper(path: Any) -> bool:
-    """Whether the file at ``path`` is a page this module wrote (so re-rendering may replace it)."""
-    from mapper.atomic import head_contains
-
-    return head_contains(path, GENERATOR_META.encode())
 
 
 def _tidy(html: str) -> str:

@@ -1,0 +1,438 @@
+"""``mapper gallery``: a folder of scenarios → a static site (index, one map page and one thumbnail per scenario).
+
+``build_gallery(scenario_dir, out_dir)`` writes a plain folder that works from ``file://`` and any static server::
+
+    out/gallery/
+      index.html            a card per scenario (title, date, summary, thumbnail, key figures), sortable and
+                            filterable with a few lines of inline JS, fully usable without it
+      maps/<id>.html        the scenario's offline map (``render_html``) with a link back to the index
+      thumbs/<id>.png       480x320 thumbnail (``staticmap.draw_static_map(thumbnail=True)``)
+      gallery.json          the manifest: every scenario's files, key figures, content hash and cache key, the
+                            errors of the invalid ones, the generator version and the front lines' dates
+      compare.html          kept from the previous build if the compare command put one there (linked from
+                            the index only when it exists)
+
+The build is
+
+* **incremental**: each scenario's cache key hashes its file's bytes together with a build key (the mapper
+  version, the versions of the libraries that draw, the source of the mapper package and every geodata file); the
+  files a scenario names (its own front line) are recorded with their hashes. A scenario whose key and inputs are
+  unchanged is not rendered again: its files are hard-linked (or copied, keeping their mtime) from the previous
+  gallery. Invalid scenarios are always checked again (a missing front-line file may have appeared). When nothing
+  changed at all, nothing is written;
+* **parallel**: scenarios are rendered in worker processes (``ProcessPoolExecutor``, ``jobs`` defaults to the
+  number of CPUs); workers return the page and the PNG to the parent, which alone writes files;
+* **robust**: a scenario that raises ``MapperError`` becomes a card with its messages, the others are built, and
+  ``GalleryResult.failed`` says so (the CLI exits 1). Anything else is a bug and aborts the build;
+* **atomic**: everything is built in a temporary sibling folder that replaces ``out_dir`` only at the end
+  (``mapper.atomic.atomic_dir``); an interrupted build leaves the previous gallery as it was. A folder that is not
+  a gallery (no ``gallery.json`` of ours) is replaced only with ``overwrite=True``, and never one that holds the
+  scenarios, the current directory or the mapper's own data.
+
+All scenario text reaches ``index.html`` through Jinja2 with autoescaping on (the template never uses ``|safe`` on
+scenario text); the map pages escape it with ``mapper.render.safety``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mapper.errors import MapperError, OutputError, ScenarioError, UsageError
+from mapper.gallery.entries import (
+    _ID,
+    BACK_LINK,
+    COMPARE,
+    INDEX,
+    MANIFEST,
+    MAPS,
+    PRESERVED,
+    THUMB_DPI,
+    THUMB_SIZE,
+    THUMBS,
+    GalleryEntry,
+    GalleryResult,
+    Progress,
+    _cache_key,
+    _dedupe,
+    _entry_from_result,
+    _is_gallery,
+    _manifest_bytes,
+    _previous_entries,
+    _read_manifest,
+    _reusable,
+    _sha256_file,
+    build_key,
+)
+from mapper.gallery.index import render_index
+from mapper.pipeline import Prepared
+from mapper.yamlsafe import MAX_FILE_BYTES
+
+__all__ = [
+    "GalleryEntry",
+    "GalleryResult",
+    "build_gallery",
+    "build_key",
+    "default_jobs",
+    "render_index",
+]
+
+log = logging.getLogger("mapper")
+
+# -------------------------------------------------------------------------------------------------------------
+# The work of one scenario (runs in a worker process)
+
+
+def _figures(prepared: Prepared) -> dict[str, Any]:
+    scenario, analysis = prepared.scenario, prepared.analysis
+    sums = [o.summary for o in analysis.options]
+    dists = [s.min_distance_to_front_km for s in sums if s.min_distance_to_front_km is not None]
+    c = scenario.constraints
+    rules = []
+    if c.min_distance_from_front_km is not None:
+        rules.append(f"at least {c.min_distance_from_front_km:g} km from the front line")
+    if c.max_distance_to_nato_border_km is not None:
+        rules.append(f"at most {c.max_distance_to_nato_border_km:g} km from a NATO border")
+    if not c.allow_in_occupied:
+        rules.append("outside the occupied area")
+    return {
+        "options": len(analysis.options),
+        "forces": sum(s.forces for s in sums),
+        "troops": sum(s.troops for s in sums),
+        "min_distance_to_front_km": round(min(dists), 1) if dists else None,
+        "meets_constraints": all(s.meets_constraints for s in sums),
+        "violations": sum(s.violations for s in sums),
+        "constraints": rules,
+    }
+
+
+def _inputs(scenario: Any, scenario_dir: Path) -> dict[str, str]:
+    """Files the scenario read besides itself and the bundled geodata (its own front line), with their hashes."""
+    from mapper.paths import geodata_dir
+
+    geo = geodata_dir().resolve()
+    out: dict[str, str] = {}
+    for name in (scenario.front.path, scenario.front.occupied_path):
+        if not name:
+            continue
+        path = Path(name).resolve()
+        if path.is_relative_to(geo) or not path.is_file():
+            continue
+        try:
+            key = path.relative_to(scenario_dir.resolve()).as_posix()
+        except ValueError:
+            key = str(path)
+        out[key] = _sha256_file(path)
+    return out
+
+
+def _render_one(path: str, scenario_dir: str) -> dict[str, Any]:
+    """Load, analyse and draw one scenario. Returns the manifest fields plus ``html`` and ``png`` (or the errors).
+
+    Runs in a worker process: every ``MapperError`` becomes error messages; nothing is printed.
+    """
+    from mapper.analysis import scenario_warnings
+    from mapper.pipeline import prepare
+    from mapper.render import render_html
+    from mapper.staticmap import draw_static_map
+
+    try:
+        prepared = prepare(Path(path))
+        scenario = prepared.scenario
+        # the format checks the id already; a file name must never depend on that alone
+        if not _ID.fullmatch(scenario.id):
+            raise ScenarioError(
+                f"scenario id {scenario.id!r} cannot be used as a file name", file=path
+            )
+        html = render_html(prepared, back_link=BACK_LINK)
+        png = draw_static_map(prepared, size=THUMB_SIZE, dpi=THUMB_DPI, thumbnail=True)
+        warnings = [*scenario.warnings, *scenario_warnings(scenario, prepared.analysis)]
+    except ScenarioError as exc:
+        return {
+            "status": "failed",
+            "errors": [p.format() for p in exc.problems if p.severity == "error"] or [str(exc)],
+            "warnings": [p.format() for p in exc.problems if p.severity != "error"],
+        }
+    except MapperError as exc:
+        return {"status": "failed", "errors": [str(exc)], "warnings": []}
+    front = scenario.front
+    return {
+        "status": "built",
+        "id": scenario.id,
+        "title": scenario.title,
+        "date": scenario.date.isoformat(),
+        "summary": (scenario.summary or "").strip() or None,
+        "figures": _figures(prepared),
+        "front_line": {"date": front.date, "source": front.source, "accuracy": front.accuracy},
+        "warnings": [p.format() for p in warnings],
+        "inputs": _inputs(scenario, Path(scenario_dir)),
+        "html": html.encode("utf-8"),
+        "png": png,
+    }
+
+
+# -------------------------------------------------------------------------------------------------------------
+def _check_out_dir(scenario_dir: Path, out_dir: Path, overwrite: bool) -> None:
+    """Refuse outputs that would destroy something: a file, a link, a folder holding the scenarios (or the current
+    folder, or mapper's own data), or a non-gallery folder without ``overwrite``."""
+    from mapper.paths import PACKAGE_DIR, geodata_dir
+
+    if out_dir.is_symlink():
+        raise OutputError(f"{out_dir}: is a symbolic link; give the real folder")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder")
+    target = out_dir.resolve()
+    for what, path in (
+        ("the scenarios", scenario_dir),
+        ("the current folder", Path.cwd()),
+        ("the geodata", geodata_dir()),
+        ("the mapper package", PACKAGE_DIR),
+    ):
+        p = path.resolve()
+        if p == target or p.is_relative_to(target):
+            raise OutputError(
+                f"{out_dir}: refusing to build a gallery there: the folder would replace {what} ({path})"
+            )
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not _is_gallery(out_dir) and not overwrite:
+        raise OutputError(
+            f"{out_dir}: exists and is not a gallery (no {MANIFEST} written by mapper); "
+            "pass --overwrite to replace it"
+        )
+
+
+def _place(src: Path, dst: Path) -> None:
+    """Put an unchanged file from the previous gallery into the new one: a hard link, else a copy (keeping its
+    mtime). The previous gallery is never modified."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Progress
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Rendering many scenarios
+
+
+def _run(
+    work: list[tuple[str, Path]], scenario_dir: Path, jobs: int, compare: list[str] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """Yield ``(source, result)`` as each scenario finishes: in this process for one job, else in a pool.
+
+    With ``compare`` (scenario files), the comparison page is one more job, yielded as ``(COMPARE, html)``; in a
+    pool it starts first, so it runs beside the renders instead of after them.
+    """
+    if jobs <= 1 or len(work) <= 1:
+        for source, path in work:
+            yield source, _render_one(str(path), str(scenario_dir))
+        if compare is not None:
+            yield COMPARE, _comparison_html(compare)
+        return
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work) + (compare is not None))) as pool:
+        pending: dict[Any, str] = {}
+        if compare is not None:
+            pending[pool.submit(_comparison_html, compare)] = COMPARE
+        for source, path in work:
+            pending[pool.submit(_render_one, str(path), str(scenario_dir))] = source
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: pending[f]):
+                    source = pending.pop(fut)
+                    yield source, fut.result()
+        finally:
+            for fut in pending:
+                fut.cancel()
+
+
+# -------------------------------------------------------------------------------------------------------------
+# The build
+
+
+def build_gallery(
+    scenario_dir: str | os.PathLike[str] = "scenarios",
+    out_dir: str | os.PathLike[str] = "out/gallery",
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    overwrite: bool = False,
+) -> GalleryResult:
+    """Build (or update) the static gallery of every scenario in ``scenario_dir`` in ``out_dir``.
+
+    ``jobs`` worker processes render the scenarios that changed (default: the number of CPUs; 1 renders in this
+    process). ``progress(done, total, entry)`` is called after each scenario that had to be rendered or checked
+    (the CLI draws a progress bar with it). ``overwrite`` allows replacing an existing folder that is not a
+    gallery. Invalid scenarios do not raise: they are listed in ``GalleryResult.failed`` (and on the index with
+    their messages). Raises ``MapperError`` for a missing or empty scenario folder and for an output folder it
+    must not replace.
+    """
+    from mapper.atomic import atomic_dir
+
+    scenario_dir = Path(scenario_dir)
+    out_dir = Path(out_dir)
+    if not scenario_dir.is_dir():
+        raise UsageError(f"{scenario_dir}: not a folder of scenario files")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    _check_out_dir(scenario_dir, out_dir, overwrite)
+    plan = _plan(scenario_dir, out_dir)
+    compare = [name for name in PRESERVED if (out_dir / name).is_file()]
+    if not plan.work:
+        final = _dedupe([plan.entries[p.name] for p in plan.files])
+        if _unchanged(out_dir, final, compare):
+            return GalleryResult(out_dir, final, written=False)
+    with atomic_dir(out_dir, overwrite=True) as tmp:
+        final = _build(tmp, plan, scenario_dir, out_dir, jobs or default_jobs(), progress)
+    log.debug("gallery %s: %d scenario(s), %d rendered", out_dir, len(final), len(plan.work))
+    return GalleryResult(out_dir, final)
+
+
+@dataclass
+class _Plan:
+    """What a build does: the scenario files, the entries known already (reused or unreadable), the files to
+    render (``work``) and each file's content hash and cache key."""
+
+    files: list[Path]
+    entries: dict[str, GalleryEntry] = field(default_factory=dict)
+    work: list[tuple[str, Path]] = field(default_factory=list)
+    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _plan(scenario_dir: Path, out_dir: Path) -> _Plan:
+    """Reuse what is unchanged, render (or check again) the rest."""
+    from mapper.loader import scenario_files
+
+    plan = _Plan(list(scenario_files([scenario_dir])))
+    previous = _previous_entries(_read_manifest(out_dir))
+    for path in plan.files:
+        source = path.name
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            # a FIFO, device or oversized file: never read it here (it could block or be endless); the
+            # loader refuses it with a clear message that ends up on the scenario's card
+            plan.hashes[source] = ("", "")
+            plan.work.append((source, path))
+            continue
+        try:
+            content_hash = _sha256_file(path)
+        except OSError as exc:
+            plan.entries[source] = GalleryEntry(
+                source=source, status="failed", errors=(f"{path}: {exc.strerror or exc}",)
+            )
+            continue
+        key = _cache_key(content_hash)
+        plan.hashes[source] = (content_hash, key)
+        prev = previous.get(source)
+        if prev is not None and _reusable(prev, key, scenario_dir, out_dir):
+            plan.entries[source] = prev
+        else:
+            plan.work.append((source, path))
+    return plan
+
+
+def _build(
+    tmp: Path,
+    plan: _Plan,
+    scenario_dir: Path,
+    out_dir: Path,
+    jobs: int,
+    progress: Progress | None,
+) -> list[GalleryEntry]:
+    """Render the planned work into ``tmp`` (the new gallery folder), move the reused files in, write the
+    comparison, the index and the manifest; return the final entries."""
+    staging = tmp / ".staging"
+    staging.mkdir()
+    (tmp / MAPS).mkdir()
+    (tmp / THUMBS).mkdir()
+    # source -> folder holding maps/<id>.html and thumbs/<id>.png
+    where = {source: out_dir for source, entry in plan.entries.items() if entry.built}
+    # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
+    # added, changed or removed); an unchanged rebuild returned before and keeps it as it is
+    candidates = [str(p) for p in plan.files if p.is_file()]
+    compare_html: str | None = None
+    done = 0
+    for source, result in _run(plan.work, scenario_dir, jobs, candidates or None):
+        if source == COMPARE:
+            compare_html = result
+            continue
+        done += 1
+        content_hash, key = plan.hashes[source]
+        entry = _entry_from_result(source, content_hash, key, result)
+        if entry.built:
+            where[source] = _stage(staging / f"{done}", entry, result)
+        plan.entries[source] = entry
+        if progress is not None:
+            progress(done, len(plan.work), entry)
+    final = _dedupe([plan.entries[p.name] for p in plan.files])
+    for entry in final:
+        if entry.built:
+            _move_in(where[entry.source], tmp, entry, reused=where[entry.source] == out_dir)
+    shutil.rmtree(staging)
+    has_compare = compare_html is not None and any(e.built for e in final)
+    if has_compare:
+        (tmp / COMPARE).write_text(compare_html, encoding="utf-8")  # type: ignore[arg-type]
+    (tmp / INDEX).write_text(render_index(final, compare=has_compare), encoding="utf-8")
+    (tmp / MANIFEST).write_bytes(_manifest_bytes(final))
+    return final
+
+
+def _stage(folder: Path, entry: GalleryEntry, result: dict[str, Any]) -> Path:
+    """Write a freshly rendered scenario's page and thumbnail into a staging folder of its own."""
+    (folder / MAPS).mkdir(parents=True)
+    (folder / THUMBS).mkdir()
+    (folder / str(entry.map)).write_bytes(result["html"])
+    (folder / str(entry.thumb)).write_bytes(result["png"])
+    return folder
+
+
+def _move_in(src: Path, tmp: Path, entry: GalleryEntry, *, reused: bool) -> None:
+    for rel in (str(entry.map), str(entry.thumb)):
+        if reused:
+            _place(src / rel, tmp / rel)  # linked or copied from the previous gallery
+        else:
+            os.replace(src / rel, tmp / rel)
+
+
+def _comparison_html(paths: list[str]) -> str | None:
+    """The comparison page of the scenarios that load (the others are listed on it); None if none does.
+
+    Runs in a worker process beside the renders."""
+    from mapper.comparison import compare_report, load_comparison
+
+    try:
+        # the page itself shows the comparison's warnings (e.g. different front lines)
+        comparison = load_comparison(paths, keep_going=True)
+        return compare_report(comparison, "html")
+    except MapperError:
+        return None
+
+
+def _unchanged(out_dir: Path, entries: list[GalleryEntry], compare: list[str]) -> bool:
+    """Whether ``out_dir`` already holds exactly this gallery (same manifest, index and set of files)."""
+    expected = {MANIFEST, INDEX, *compare}
+    for e in entries:
+        if e.built:
+            expected.update((e.map, e.thumb))  # type: ignore[arg-type]
+    try:
+        present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+        if present != expected:
+            return False
+        if (out_dir / MANIFEST).read_bytes() != _manifest_bytes(entries):
+            return False
+        index = render_index(entries, compare=bool(compare)).encode("utf-8")
+        return (out_dir / INDEX).read_bytes() == index
+    except OSError:
+        return False

@@ -1,0 +1,408 @@
+"""Where the static map's symbols and words go: site symbols and labels, city, country and sea names.
+
+Placement is greedy over axis-aligned boxes in pixels (``Boxes``): bigger units keep their true spot and units
+that share a spot are displaced with a leader line to it; then each site's label takes the first free spot around
+its symbol (or, when crowded, the least covered one); then cities, country and sea names are drawn only where
+they collide with nothing already placed. Sites come from ``Prepared.options`` (each ``SiteMetrics.model`` is its
+``Force`` or ``Hub``), never by pairing lists by position.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import shapely
+
+from mapper.staticmap.basemap import basemap
+from mapper.staticmap.drawing import Frame, Style, short, text
+from mapper.staticmap.projection import transformers
+from mapper.staticmap.units import draw_unit
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from mapper.pipeline import Prepared
+    from mapper.scenario import Force, Hub
+
+__all__ = ["Boxes", "Site", "draw_places", "place_sites", "sites_of"]
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
+
+#: where a symbol may move, in frame widths and heights, when its spot is taken (nearest first)
+_OFFSETS = (
+    (0, 0),
+    (0, 1),
+    (0, -1),
+    (1, 0),
+    (-1, 0),
+    (1, 1),
+    (-1, 1),
+    (1, -1),
+    (-1, -1),
+    (0, 2),
+    (0, -2),
+    (2, 0),
+    (-2, 0),
+)
+#: seas named on the map (name, lon, lat)
+_SEAS = (("Black Sea", 33.6, 43.4), ("Sea of Azov", 36.7, 46.25))
+
+
+@dataclass
+class Site:
+    name: str
+    label: str
+    x: float  # true position (map metres)
+    y: float
+    dx: float = 0.0  # displacement of the symbol (map metres) when sites share a spot
+    dy: float = 0.0
+    kind: str | None = None
+    echelon: str | None = None
+    colour: str = "#000000"
+    hub: bool = False
+    troops: int = 0
+
+
+class Boxes:
+    """Axis-aligned boxes already taken on the map (in pixels), for a greedy label placement."""
+
+    def __init__(self) -> None:
+        self.boxes: list[Box] = []
+
+    def free(self, b: Box) -> bool:
+        x0, y0, x1, y1 = b
+        return not any(x0 < c[2] and c[0] < x1 and y0 < c[3] and c[1] < y1 for c in self.boxes)
+
+    def overlap(self, b: Box) -> float:
+        """Total area (px²) of ``b`` covered by the boxes taken."""
+        x0, y0, x1, y1 = b
+        return sum(
+            max(0.0, min(x1, c[2]) - max(x0, c[0])) * max(0.0, min(y1, c[3]) - max(y0, c[1]))
+            for c in self.boxes
+        )
+
+    def add(self, b: Box) -> None:
+        self.boxes.append(b)
+
+
+def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
+    """Every analysed option's hubs, then forces, projected, with their labels (name; troops for a force)."""
+    fwd, _ = transformers(frame.lat0, frame.lon0)
+    sites: list[Site] = []
+    for res in prepared.options:
+        c = res.option.colour
+        for metrics in res.hubs:
+            h = cast("Hub", metrics.model)  # analysis results hold their model objects
+            x, y = fwd.transform(h.location.lon, h.location.lat)
+            label = short(h.name, 28) + ("" if "hub" in h.name.lower() else " (hub)")
+            sites.append(Site(h.name, label, x, y, kind="logistics", colour=c, hub=True))
+        for metrics in res.forces:
+            f = cast("Force", metrics.model)
+            x, y = fwd.transform(f.location.lon, f.location.lat)
+            sites.append(
+                Site(
+                    f.name,
+                    short(f.name, 28) + f"\n{metrics.troops:,}",
+                    x,
+                    y,
+                    kind=f.kind,
+                    echelon=f.echelon,
+                    colour=c,
+                    troops=metrics.troops,
+                )
+            )
+    return sites
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Site symbols and labels
+
+
+def place_sites(
+    ax: Axes, sites: list[Site], frame: Frame, style: Style, boxes: Boxes, canvas: Any
+) -> None:
+    """Draw every site's symbol (displacing symbols that share a spot, with a leader line), then label them."""
+    order = _displace(sites, frame, style, boxes)
+    _draw_leaders(ax, sites)
+    fw = style.frame_w * frame.pt * frame.m_per_px  # frame width in metres
+    for site in sorted(sites, key=lambda s_: (-s_.y - s_.dy, s_.name)):  # draw from north to south
+        draw_unit(
+            ax,
+            (site.x + site.dx, site.y + site.dy),
+            kind=site.kind,
+            echelon=site.echelon,
+            colour=site.colour,
+            hub=site.hub,
+            style=style,
+            scale=fw / 1.5,  # frame units (x ±0.75) → metres
+            echelon_gap=0.5 * frame.pt * frame.m_per_px,
+        )
+    if style.labels:
+        _label_sites(ax, [sites[i] for i in order], frame, style, boxes, canvas)
+
+
+def _px_box(frame: Frame, x: float, y: float, w: float, h: float) -> Box:
+    px, py = frame.to_px(x, y)
+    return (px - w / 2, py - h / 2, px + w / 2, py + h / 2)
+
+
+def _displace(sites: list[Site], frame: Frame, style: Style, boxes: Boxes) -> list[int]:
+    """Give each symbol the nearest free spot (setting ``dx``, ``dy``), bigger units first so they keep their true
+    spot; return that order."""
+    pt, m_per_px = frame.pt, frame.m_per_px
+    fw = style.frame_w * pt * m_per_px  # frame width in metres
+    fh = fw / 1.5
+    gap = 2 * pt * m_per_px
+    ech_h = (7 * pt * m_per_px) if style.marks else 0
+    order = sorted(range(len(sites)), key=lambda i: (sites[i].hub, -sites[i].troops, sites[i].name))
+    frame_boxes = Boxes()
+    for i in order:
+        site = sites[i]
+        for ox, oy in _OFFSETS:
+            dx, dy = ox * (fw + gap), oy * (fh + ech_h + gap)
+            b = _px_box(
+                frame,
+                site.x + dx,
+                site.y + dy + ech_h / 2,
+                fw / m_per_px + 2,
+                (fh + ech_h) / m_per_px + 2,
+            )
+            if frame_boxes.free(b):
+                break
+        site.dx, site.dy = dx, dy
+        frame_boxes.add(b)
+        boxes.add(b)
+    return order
+
+
+def _draw_leaders(ax: Axes, sites: list[Site]) -> None:
+    """A dot at each displaced site's true spot and a line from it to the symbol."""
+    from matplotlib.collections import LineCollection
+
+    leaders = []
+    for site in sites:
+        if site.dx or site.dy:
+            leaders.append([(site.x, site.y), (site.x + site.dx, site.y + site.dy)])
+            ax.plot(
+                [site.x],
+                [site.y],
+                marker="o",
+                ms=2.5,
+                color="#222222",
+                zorder=8.0,
+                linestyle="none",
+            )
+    if leaders:
+        ax.add_collection(LineCollection(leaders, colors="#222222", linewidths=0.6, zorder=8.0))
+
+
+def _label_candidates(
+    half_w: float, half_h: float, pad: float, h: float, pt: float
+) -> list[tuple[str, str, float, float]]:
+    """Spots for a label around its symbol, best first: ``(ha, va, x offset, y offset)`` in pixels."""
+    candidates: list[tuple[str, str, float, float]] = [
+        ("left", "center", half_w + pad, 0),
+        ("right", "center", -half_w - pad, 0),
+        ("center", "top", 0, -half_h - pad),
+        ("left", "bottom", half_w + pad, half_h),
+        ("left", "top", half_w + pad, -half_h),
+        ("right", "bottom", -half_w - pad, half_h),
+        ("right", "top", -half_w - pad, -half_h),
+    ]
+    for k in (1, 2, 3):  # crowded: slide sideways labels up and down, then further out
+        for sign in (1, -1):
+            dy = sign * (half_h + k * h * 0.75)
+            candidates += [
+                ("left", "center", half_w + pad, dy),
+                ("right", "center", -half_w - pad, dy),
+            ]
+    candidates += [("center", "bottom", 0, half_h + 8 * pt)]
+    return candidates
+
+
+def _label_box(
+    ha: str, va: str, x: float, y: float, w: float, h: float
+) -> tuple[float, float, float, float]:
+    x0 = x - (0 if ha == "left" else w if ha == "right" else w / 2)
+    y0 = y - (0 if va == "bottom" else h if va == "top" else h / 2)
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def _choose_spot(
+    candidates: list[tuple[str, str, float, float]],
+    at: tuple[float, float],
+    size: tuple[float, float],
+    frame: Frame,
+    boxes: Boxes,
+) -> tuple[str, str, float, float, Box]:
+    """The first free candidate inside the map, else the least covered one, else (nowhere inside the map) the
+    first, to the right where it stays readable."""
+    (px, py), (w, h) = at, size
+    chosen, best = None, math.inf
+    for ha, va, ox, oy in candidates:
+        b = _label_box(ha, va, px + ox, py + oy, w, h)
+        if not (b[0] >= 2 and b[1] >= 2 and b[2] <= frame.width_px - 2):
+            continue
+        overlap = boxes.overlap(b)
+        if overlap < best:  # free (0) wins at once; when crowded, the least overlapping spot
+            chosen, best = (ha, va, ox, oy, b), overlap
+            if overlap == 0:
+                break
+    if chosen is None:
+        ha, va, ox, oy = candidates[0]
+        x0, y0 = px + ox, py - h / 2
+        chosen = (ha, va, ox, oy, (x0, y0, x0 + w, y0 + h))
+    return chosen
+
+
+def _label_sites(
+    ax: Axes, ordered: list[Site], frame: Frame, style: Style, boxes: Boxes, canvas: Any
+) -> None:
+    from matplotlib import patheffects
+
+    pt, m_per_px = frame.pt, frame.m_per_px
+    fw = style.frame_w * pt * m_per_px
+    fh = fw / 1.5
+    renderer = canvas.get_renderer()
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    for site in ordered:
+        cx, cy = site.x + site.dx, site.y + site.dy
+        label = text(
+            ax,
+            0,
+            0,
+            site.label,
+            fontsize=style.label_size,
+            color="#111111",
+            zorder=9,
+            linespacing=1.05,
+            path_effects=halo,
+        )
+        ext = label.get_window_extent(renderer)
+        w, h = ext.width, ext.height
+        candidates = _label_candidates(fw / 2 / m_per_px, fh / 2 / m_per_px, 2.5 * pt, h, pt)
+        ha, va, ox, oy, b = _choose_spot(candidates, frame.to_px(cx, cy), (w, h), frame, boxes)
+        boxes.add(b)
+        label.set_position((cx + ox * m_per_px, cy + oy * m_per_px))
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Place names
+
+
+def draw_places(ax: Axes, frame: Frame, boxes: Boxes, canvas: Any, sites: list[Site]) -> None:
+    """Orientation: major cities (dot and name) and country and sea names, where they do not collide."""
+    renderer = canvas.get_renderer()
+    _draw_cities(ax, frame, boxes, renderer, sites)
+    _draw_country_names(ax, frame, boxes, renderer)
+    _draw_sea_names(ax, frame, boxes, renderer)
+
+
+def _axes_box(ax: Axes, artist: Any, renderer: Any) -> Box:
+    """The pixel box of a drawn text, from the axes' lower left corner."""
+    ext = artist.get_window_extent(renderer)
+    return (ext.x0 - ax.bbox.x0, ext.y0 - ax.bbox.y0, ext.x1 - ax.bbox.x0, ext.y1 - ax.bbox.y0)
+
+
+def _keep_if_free(ax: Axes, artist: Any, renderer: Any, boxes: Boxes) -> None:
+    """Keep a text where it collides with nothing placed (taking its box), remove it otherwise."""
+    bb = _axes_box(ax, artist, renderer)
+    if not boxes.free(bb):
+        artist.remove()
+        return
+    boxes.add(bb)
+
+
+def _draw_cities(ax: Axes, frame: Frame, boxes: Boxes, renderer: Any, sites: list[Site]) -> None:
+    from matplotlib import patheffects
+
+    pt, m_per_px = frame.pt, frame.m_per_px
+    halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
+    near = 9 * pt  # px: a site this close names the place already
+    site_px = np.array([frame.to_px(s.x, s.y) for s in sites]).reshape(-1, 2)
+    dots_x, dots_y = [], []
+    for name, x, y, pop, _in_ua in basemap(frame.lat0, frame.lon0).places:
+        if not frame.contains(x, y):
+            continue
+        px, py = frame.to_px(x, y)
+        if len(site_px) and np.min(np.hypot(site_px[:, 0] - px, site_px[:, 1] - py)) < near:
+            continue
+        label = text(
+            ax,
+            x + 3 * pt * m_per_px,
+            y,
+            name,
+            fontsize=5.8 if pop >= 1_000_000 else 5.2,
+            color="#444444",
+            ha="left",
+            va="center",
+            zorder=7.1,
+            path_effects=halo,
+            fontstyle="normal",
+        )
+        dot = (px - 2 * pt, py - 2 * pt, px + 2 * pt, py + 2 * pt)
+        b = _axes_box(ax, label, renderer)
+        if not (boxes.free(b) and boxes.free(dot)) or b[2] > frame.width_px:
+            label.remove()
+            continue
+        boxes.add(b)
+        boxes.add(dot)
+        dots_x.append(x)
+        dots_y.append(y)
+    if dots_x:
+        ax.scatter(
+            dots_x, dots_y, s=7, facecolor="white", edgecolor="#444444", linewidths=0.6, zorder=7.0
+        )
+
+
+def _draw_country_names(ax: Axes, frame: Frame, boxes: Boxes, renderer: Any) -> None:
+    """Faint names of the countries with room in the view (at least 2.5 % of it), largest first."""
+    xmin, xmax, ymin, ymax = frame.view
+    view_area = shapely.box(xmin, ymin, xmax, ymax).area
+    labels = []
+    for name, geom in basemap(frame.lat0, frame.lon0).country_names:
+        part = shapely.make_valid(shapely.clip_by_rect(geom, xmin, ymin, xmax, ymax))
+        if part.is_empty or part.area < 0.025 * view_area:
+            continue
+        labels.append((part.area, name.upper(), shapely.point_on_surface(part)))
+    for _area, name, p in sorted(labels, key=lambda t: -t[0]):
+        label = text(
+            ax,
+            p.x,
+            p.y,
+            name,
+            fontsize=7.5,
+            color="#8a8a8a",
+            ha="center",
+            va="center",
+            zorder=3.5,
+            fontweight="bold",
+            alpha=0.75,
+        )
+        _keep_if_free(ax, label, renderer, boxes)
+
+
+def _draw_sea_names(ax: Axes, frame: Frame, boxes: Boxes, renderer: Any) -> None:
+    fwd, _ = transformers(frame.lat0, frame.lon0)
+    for name, lon, lat in _SEAS:
+        x, y = fwd.transform(lon, lat)
+        if not frame.contains(x, y):
+            continue
+        label = text(
+            ax,
+            x,
+            y,
+            name,
+            fontsize=7 if name == "Black Sea" else 5.5,
+            color="#5d87b0",
+            ha="center",
+            va="center",
+            fontstyle="italic",
+            zorder=3.5,
+        )
+        _keep_if_free(ax, label, renderer, boxes)
