@@ -561,3 +561,21 @@ class Scenario:
             if opt.id == option_id:
                 return opt
         raise KeyError(option_id)
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: title, dates, front line and each option's contents (text escaped)."""
+        from html import escape
+
+        rows = "".join(
+            f"<tr><td>{escape(o.id)}</td><td>{escape(o.name)}</td><td>{len(o.forces)}</td>"
+            f"<td>{o.troops:,}</td><td>{len(o.hubs)}</td>"
+            f"<td>{len(o.lines) + len(o.areas) + len(o.zones)}</td></tr>"
+            for o in self.options
+        )
+        return (
+            f"<div class='mapper-scenario'><strong>{escape(self.title)}</strong> ({escape(self.id)}, "
+            f"situation {self.date.isoformat()})<br><small>Front line {escape(self.front.date)}: "
+            f"{escape(self.front.source)}</small><table><thead><tr><th>option</th><th>name</th>"
+            "<th>forces</th><th>troops</th><th>hubs</th><th>shapes</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )

@@ -1,0 +1,269 @@
+"""The Python API: what an analyst in Python or Jupyter uses instead of files and commands.
+
+A composition over the pipeline and the outputs (like the gallery): ``load`` → ``Scenario``; ``analyze`` →
+``Analysis`` (``.forces`` a GeoDataFrame, one row per force and hub; ``.options`` a DataFrame, one row per option;
+``to_dict()`` the JSON contract of ``mapper analyze -f json``); ``render`` → ``Map`` (``save``, ``to_png`` and an
+inline offline display in notebooks); ``compare`` → a DataFrame of every option (or of every force with
+``per="force"``). Every function accepts a file path, YAML text, a loaded ``Scenario`` or an ``Analysis``, and runs
+the pipeline once per scenario: a ``Map`` made from an ``Analysis`` reuses its numbers and geometry.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import os
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mapper.pipeline import Prepared, load, prepare
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+    from mapper.analysis import OptionAnalysis, ScenarioAnalysis
+    from mapper.scenario import Scenario
+
+__all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_files"]
+
+Source = Any  # a path, YAML text, a Scenario, an Analysis or a Prepared
+
+#: Columns of ``Analysis.forces`` ahead of the distances (the rest follow ``SiteMetrics.to_dict()``).
+_SITE_KEYS = ("scenario", "option", "option_name", "kind", "name")
+
+
+def _prepared(
+    source: Source, front_line: Any = None, options: Sequence[str] | None = None
+) -> Prepared:
+    if isinstance(source, Analysis):
+        source = source.prepared
+    return prepare(source, front_line=front_line, options=options)
+
+
+class Analysis:
+    """The geodesic analysis of one scenario, with pandas views of it.
+
+    ``forces``: a ``geopandas.GeoDataFrame``, one row per force and hub, point geometry in EPSG:4326, with every
+    distance, band and constraint column of ``mapper analyze -f json`` (same rounding). ``options``: a
+    ``pandas.DataFrame``, one row per option with every metric of ``mapper compare``. ``to_dict()`` is the JSON
+    contract (``schema/analysis.schema.json``); ``results`` the typed results (``ScenarioAnalysis``).
+    """
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.prepared.scenario
+
+    @property
+    def results(self) -> ScenarioAnalysis:
+        return self.prepared.analysis
+
+    def option(self, option_id: str) -> OptionAnalysis:
+        """The typed results of one option (``KeyError`` if it was not analysed)."""
+        return self.results.option(option_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.results.to_dict()
+
+    @cached_property
+    def forces(self) -> gpd.GeoDataFrame:
+
+        rows, lon, lat = [], [], []
+        for res in self.results.options:
+            for site in (*res.forces, *res.hubs):
+                d = site.to_dict()
+                nearest = d.pop("nearest_front_point")
+                d["nearest_front_lat"], d["nearest_front_lon"] = nearest["lat"], nearest["lon"]
+                rows.append(
+                    {"scenario": self.scenario.id, "option": res.id, "option_name": res.name, **d}
+                )
+                lon.append(site.lon)
+                lat.append(site.lat)
+        return _site_frame(rows, lon, lat, self.to_dict()["front_line"])
+
+    @cached_property
+    def options(self) -> pd.DataFrame:
+        from mapper.comparison import compare as compare_options
+
+        return compare_options([self.prepared])
+
+    def _repr_html_(self) -> str:
+        s = self.scenario
+        front = s.front
+        cols = [
+            "option",
+            "name",
+            "nation",
+            "troops",
+            "distance_to_front_km",
+            "band",
+            "distance_to_hostile_territory_km",
+            "distance_to_nato_border_km",
+            "meets_constraints",
+        ]
+        table = self.forces[cols].to_html(index=False, escape=True, na_rep="–", border=0)
+        return (
+            f"<div class='mapper-analysis'><strong>{_html.escape(s.title)}</strong> "
+            f"({_html.escape(s.id)}, situation {s.date.isoformat()})<br>"
+            f"<small>Geodesic distances (WGS84, km) to the front line of {_html.escape(front.date)} "
+            f"({_html.escape(front.source)}; {_html.escape(front.accuracy)})</small>{table}</div>"
+        )
+
+    def __repr__(self) -> str:
+        opts = ", ".join(o.id for o in self.results.options)
+        return f"<Analysis of {self.scenario.id!r}: options {opts}; front line {self.scenario.front.date}>"
+
+
+def _site_frame(
+    rows: list[dict[str, Any]], lon: list[float], lat: list[float], front_line: dict[str, Any]
+) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    if not rows:  # the columns of an analysis, without rows
+        frame = gpd.GeoDataFrame(
+            columns=[*_SITE_KEYS, "geometry"], geometry="geometry", crs="EPSG:4326"
+        )
+    else:
+        frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    frame.attrs["front_line"] = front_line
+    return frame
+
+
+class Map:
+    """The offline map of a scenario: ``save()`` writes the HTML page, ``to_png()`` a static image; in Jupyter
+    (JupyterLab, VS Code) the map displays inline, self-contained, with no network."""
+
+    def __init__(self, prepared: Prepared, *, tiles: str | None = None) -> None:
+        from mapper.render import check_tiles
+
+        self.prepared = prepared
+        self.tiles = check_tiles(tiles)
+
+    @cached_property
+    def html(self) -> str:
+        """The complete page (as ``mapper render`` writes it)."""
+        from mapper.render import render_html
+
+        return render_html(self.prepared, tiles=self.tiles)
+
+    def save(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
+        """Write the page atomically (default ``out/<id>.html``); a page mapper wrote is replaced, any other
+        existing file needs ``overwrite=True``. Returns the path."""
+        from mapper.render import HTML_OUTPUT
+
+        return HTML_OUTPUT.claim(path, self.prepared.id, overwrite=overwrite).write(self.html)
+
+    def to_png(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        size: tuple[int, int] = (1600, 1000),
+        dpi: int = 150,
+        overwrite: bool = False,
+    ) -> Path:
+        """Draw the static PNG map (default ``out/<id>.png``), same rules as ``save``."""
+        from mapper.staticmap import write_png
+
+        return write_png(self.prepared, path, overwrite=overwrite, size=size, dpi=dpi)
+
+    def _repr_html_(self) -> str:
+        # The page in an iframe's srcdoc (escaped as an attribute): its scripts run in their own sandboxed
+        # document, so they neither need the notebook to be trusted nor can reach the notebook's page.
+        return (
+            '<iframe class="mapper-map" title="'
+            + _html.escape(f"{self.prepared.scenario.title} — map", quote=True)
+            + '" sandbox="allow-scripts" allowfullscreen '
+            'style="width:100%;height:640px;border:1px solid #ccc" srcdoc="'
+            + _html.escape(self.html, quote=True)
+            + '"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<Map of {self.prepared.scenario.id!r}>"
+
+
+def analyze(
+    source: Source,
+    *,
+    front_line: str | os.PathLike[str] | None = None,
+    options: Sequence[str] | None = None,
+) -> Analysis:
+    """Analyse a scenario (path, YAML text or ``Scenario``); ``front_line`` replaces its front line (a file),
+    ``options`` keeps only these option ids."""
+    return Analysis(_prepared(source, front_line, options))
+
+
+def render(
+    source: Source,
+    *,
+    front_line: str | os.PathLike[str] | None = None,
+    options: Sequence[str] | None = None,
+    tiles: str | None = None,
+) -> Map:
+    """The offline ``Map`` of a scenario (path, YAML text, ``Scenario`` or ``Analysis``)."""
+    return Map(_prepared(source, front_line, options), tiles=tiles)
+
+
+def render_files(
+    source: Source,
+    output: str | os.PathLike[str] | None = None,
+    *,
+    png: str | os.PathLike[str] | None = None,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 150,
+    options: Sequence[str] | None = None,
+    tiles: str | None = None,
+    front_line: str | os.PathLike[str] | None = None,
+    overwrite: bool = False,
+) -> list[Path]:
+    """``mapper render``: the HTML map and, with ``png``, the static PNG, from one preparation of ``source``.
+
+    Both targets are checked before any work; returns the written paths."""
+    from mapper.render import HTML_OUTPUT, check_tiles
+    from mapper.staticmap import check_png_target
+
+    tiles = check_tiles(tiles)
+    if png is not None:
+        check_png_target(png, overwrite)
+    if output is not None:
+        HTML_OUTPUT.claim(output, "", overwrite=overwrite)
+    m = Map(_prepared(source, front_line, options), tiles=tiles)
+    written = [m.save(output, overwrite=overwrite)]
+    if png is not None:
+        written.append(m.to_png(png, size=size, dpi=dpi, overwrite=overwrite))
+    return written
+
+
+def compare(
+    sources: Iterable[Source] | Source,
+    *,
+    front_line: str | os.PathLike[str] | None = None,
+    keep_going: bool = False,
+    per: str = "option",
+) -> pd.DataFrame:
+    """Every option of every scenario (paths, folders, YAML texts, ``Scenario``s or ``Analysis`` objects) side by
+    side: one row per option (``per="option"``, the metrics of ``mapper compare``) or a ``GeoDataFrame`` with one
+    row per force and hub (``per="force"``, the columns of ``Analysis.forces``)."""
+    from mapper.comparison import compare as compare_options
+
+    if per not in ("option", "force"):
+        raise ValueError(f"per must be 'option' or 'force', got {per!r}")
+    if isinstance(sources, str | os.PathLike | Analysis | Prepared) or not isinstance(
+        sources, Iterable
+    ):
+        sources = [sources]
+    items = [s.prepared if isinstance(s, Analysis) else s for s in sources]
+    if per == "option":
+        return compare_options(items, front_line=front_line, keep_going=keep_going)
+    import pandas as pd
+
+    from mapper.comparison import load_comparison
+
+    c = load_comparison(items, front_line=front_line, keep_going=keep_going)
+    seen: dict[int, Prepared] = {id(e.prepared): e.prepared for e in c.entries}
+    frames = [Analysis(p).forces for p in seen.values()]
+    return pd.concat(frames, ignore_index=True) if frames else _site_frame([], [], [], {})
