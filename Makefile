@@ -14,15 +14,19 @@ $(BIN)/mapper: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
 
+# One pytest worker per CPU (pytest-xdist); a module's tests stay on one worker, so they share its fixtures.
+XDIST := -n auto --dist loadfile
+
 test: install
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" $(XDIST)
 
 test-all: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(XDIST)
 
 lint: install
 	$(BIN)/ruff check mapper tests scripts bench
 	$(BIN)/ruff format --check mapper tests scripts bench
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format mapper tests scripts bench

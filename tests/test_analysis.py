@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import math
 from functools import lru_cache
@@ -18,97 +17,28 @@ from typing import Any
 
 import jsonschema
 import numpy as np
-import pyproj
 import pytest
-import shapely
-from click.testing import CliRunner
+from support.cli import run_cli
+from support.reference import (
+    EXAMPLES,
+    HEAD,
+    REPO,
+    bundled_line_coords,
+    country_boundary,
+    csv_place,
+    dense_front,
+    densify,
+    geod_km,
+    places_rows,
+    ref_distance_km,
+)
 
 from mapper.analysis import analyze, band_names, band_of
-from mapper.cli import cli
 from mapper.loader import load_scenario
 from mapper.report import CSV_COLUMNS, to_csv, to_json, to_table
 from mapper.scenario import Band
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
-GEODATA = REPO / "geodata"
-GEOD = pyproj.Geod(ellps="WGS84")
 ANALYSIS_SCHEMA = REPO / "schema" / "analysis.schema.json"
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# Independent helpers
-
-
-def geod_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
-    )
-    return np.atleast_1d(GEOD.inv(lon1, lat1, lon2, lat2)[2]) / 1000.0
-
-
-def densify(coords: np.ndarray, max_m: float) -> np.ndarray:
-    out = [coords[0]]
-    for (lon1, lat1), (lon2, lat2) in itertools.pairwise(coords):
-        n = int(np.ceil(GEOD.inv(lon1, lat1, lon2, lat2)[2] / max_m)) - 1
-        if n > 0:
-            out.extend(GEOD.npts(lon1, lat1, lon2, lat2, n))
-        out.append((lon2, lat2))
-    return np.array(out, dtype=float)
-
-
-@lru_cache(maxsize=1)
-def bundled_line_coords() -> np.ndarray:
-    data = json.loads((GEODATA / "front_line_2025-03.geojson").read_text(encoding="utf-8"))
-    [feature] = data["features"]
-    assert feature["geometry"]["type"] == "LineString"
-    return np.array(feature["geometry"]["coordinates"], dtype=float)
-
-
-@lru_cache(maxsize=1)
-def dense_front() -> np.ndarray:
-    """The bundled front line densified to <= 100 m along geodesics."""
-    return densify(bundled_line_coords(), 100.0)
-
-
-def ref_distance_km(lat: float, lon: float, dense: np.ndarray | None = None) -> float:
-    dense = dense_front() if dense is None else dense
-    return float(geod_km(lat, lon, dense[:, 1], dense[:, 0]).min())
-
-
-@lru_cache(maxsize=1)
-def places_rows() -> list[dict[str, str]]:
-    with (GEODATA / "places.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def place(name: str, oblast: str | None = None, country: str = "UA") -> tuple[float, float]:
-    rows = [
-        r
-        for r in places_rows()
-        if r["name"] == name
-        and r["country"] == country
-        and (oblast is None or r["oblast"] == oblast)
-    ]
-    r = max(rows, key=lambda r: int(r["population"]))
-    return float(r["lat"]), float(r["lon"])
-
-
-@lru_cache(maxsize=4)
-def country_boundary(iso3: str) -> np.ndarray:
-    data = json.loads((GEODATA / "countries.geojson").read_text(encoding="utf-8"))
-    [geom] = [
-        shapely.geometry.shape(f["geometry"])
-        for f in data["features"]
-        if f["properties"]["iso3"] == iso3
-    ]
-    parts = [
-        densify(shapely.get_coordinates(ring), 200.0) for ring in shapely.get_parts(geom.boundary)
-    ]
-    return np.concatenate(parts)
-
-
-HEAD = "format: 1\nid: t\ntitle: T\ndate: 2025-03-27\n"
 
 
 def scenario_text(forces: list[tuple[str, str, int]], extra: str = "", hubs: str = "") -> str:
@@ -172,7 +102,7 @@ def test_distance_to_front_matches_independent_reference(tmp_path: Path) -> None
 
 def test_reference_itself_is_not_degree_based() -> None:
     # guard on the reference: a planar distance in degrees disagrees badly with it (so it can tell a bug)
-    lat, lon = place("Kyiv")
+    lat, lon = csv_place("Kyiv")
     c = bundled_line_coords()
     planar_deg = float(np.hypot(c[:, 0] - lon, c[:, 1] - lat).min()) * 111.32
     ref = ref_distance_km(lat, lon)
@@ -238,7 +168,9 @@ def test_hostile_and_occupied(tmp_path: Path) -> None:
     # Kyiv: the nearest hostile territory is Belarus, about 90 km north (the border near Vilcha/Chernobyl zone);
     # independent: Geod distance to Belarus's boundary from the countries layer
     ref = float(
-        geod_km(*place("Kyiv"), country_boundary("BLR")[:, 1], country_boundary("BLR")[:, 0]).min()
+        geod_km(
+            *csv_place("Kyiv"), country_boundary("BLR")[:, 1], country_boundary("BLR")[:, 0]
+        ).min()
     )
     assert f["Kyiv"].distance_to_hostile_territory_km == pytest.approx(ref, abs=0.3)
     assert 75 < ref < 100
@@ -260,7 +192,7 @@ def test_nato_distance(tmp_path: Path) -> None:
     lviv = f["Lviv"].distance_to_nato_border_km
     assert 45 <= lviv <= 60
     pol = country_boundary("POL")
-    ref = float(geod_km(*place("Lviv"), pol[:, 1], pol[:, 0]).min())
+    ref = float(geod_km(*csv_place("Lviv"), pol[:, 1], pol[:, 0]).min())
     assert lviv == pytest.approx(ref, abs=0.3)
     # Uzhhorod lies on the Slovak border (a few km at most)
     assert f["Uzhhorod"].distance_to_nato_border_km < 5
@@ -296,8 +228,8 @@ def test_band_names_include_beyond() -> None:
 
 def test_bands_end_to_end(tmp_path: Path) -> None:
     # bands chosen from independently computed distances: an edge exactly at a force's distance puts it outside
-    kyiv = ref_distance_km(*place("Kyiv"))  # ~420 km
-    odesa = ref_distance_km(*place("Odesa"))  # ~61 km
+    kyiv = ref_distance_km(*csv_place("Kyiv"))  # ~420 km
+    odesa = ref_distance_km(*csv_place("Odesa"))  # ~61 km
     text = scenario_text(
         [("Kyiv", "Kyiv", 1000), ("Odesa", "Odesa", 3000), ("Lviv", "Lviv", 500)],
         f"bands_km: [{math.floor(odesa) - 1}, {math.ceil(odesa) + 1}, {math.ceil(kyiv) + 1}]\n",
@@ -366,7 +298,7 @@ def test_troop_weighted_mean_by_hand(tmp_path: Path) -> None:
         tmp_path,
         scenario_text([("Kyiv", "Kyiv", 1000), ("Lviv", "Lviv", 3000), ("Odesa", "Odesa", 500)]),
     )
-    dk, dl, do = (ref_distance_km(*place(n)) for n in ("Kyiv", "Lviv", "Odesa"))
+    dk, dl, do = (ref_distance_km(*csv_place(n)) for n in ("Kyiv", "Lviv", "Odesa"))
     by_hand = (1000 * dk + 3000 * dl + 500 * do) / 4500
     sm = a.options[0].summary
     assert sm.troop_weighted_mean_distance_to_front_km == pytest.approx(by_hand, abs=0.1)
@@ -388,8 +320,8 @@ def test_population_covered_matches_independent_count(tmp_path: Path) -> None:
     plat = np.array([float(r["lat"]) for r in rows])
     plon = np.array([float(r["lon"]) for r in rows])
     pop = np.array([int(r["population"]) for r in rows])
-    inside_k = geod_km(*place("Kyiv"), plat, plon) <= 100
-    inside_c = geod_km(*place("Cherkasy"), plat, plon) <= 80
+    inside_k = geod_km(*csv_place("Kyiv"), plat, plon) <= 100
+    inside_c = geod_km(*csv_place("Cherkasy"), plat, plon) <= 80
     f = sites(a)
     assert f["K"].population_covered == int(pop[inside_k].sum())
     assert f["C"].population_covered == int(pop[inside_c].sum())
@@ -407,14 +339,14 @@ def test_nearest_hub(tmp_path: Path) -> None:
     )
     a = analyse(tmp_path, scenario_text([("Lviv", "Lviv", 10), ("Odesa", "Odesa", 10)], hubs=hubs))
     f = sites(a)
-    rz, co = place("Rzeszów", country="PL"), place("Constanța", country="RO")
+    rz, co = csv_place("Rzeszów", country="PL"), csv_place("Constanța", country="RO")
     assert f["Lviv"].nearest_hub == "Rzeszow hub"
     assert f["Lviv"].distance_to_nearest_hub_km == pytest.approx(
-        geod_km(*place("Lviv"), *rz)[0], abs=0.01
+        geod_km(*csv_place("Lviv"), *rz)[0], abs=0.01
     )
     assert f["Odesa"].nearest_hub == "Constanta hub"
     assert f["Odesa"].distance_to_nearest_hub_km == pytest.approx(
-        geod_km(*place("Odesa"), *co)[0], abs=0.01
+        geod_km(*csv_place("Odesa"), *co)[0], abs=0.01
     )
     hub_sites = a.options[0].hubs
     assert [h.kind for h in hub_sites] == ["hub", "hub"]
@@ -469,9 +401,9 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 
 def _cli_json(path: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["analyze", str(path), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    result = run_cli("analyze", path, "--format", "json")
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -580,5 +512,5 @@ def test_analysis_with_front_line_override(tmp_path: Path) -> None:
     line = np.array(
         json.loads(fixture.read_text(encoding="utf-8"))["features"][0]["geometry"]["coordinates"]
     )
-    ref = ref_distance_km(*place("Kyiv"), densify(line, 100.0))
+    ref = ref_distance_km(*csv_place("Kyiv"), densify(line, 100.0))
     assert sites(a)["Kyiv"].distance_to_front_km == pytest.approx(ref, abs=0.1)

@@ -7,26 +7,17 @@ fetched or logged as an error, the controls work, and the hostile strings show l
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import folium
 import pytest
-from browser import OfflinePage
-from hostile_text import ISSUE_STRINGS
+from support.browser import OfflinePage
+from support.hostile_text import ISSUE_STRINGS
 
 from mapper.render import controls, page, symbols
 from mapper.render.safety import safe_text
 
 pytestmark = pytest.mark.browser
-
-if (
-    "conftest_browser" not in sys.modules
-):  # tests/conftest.py does not import the browser fixtures (yet)
-    import conftest_browser
-
-    chromium = conftest_browser.chromium
-    browser_page = conftest_browser.browser_page
 
 HOSTILE = [*ISSUE_STRINGS, "🙂 Київ", "שלום عربى"]
 POPUP_TEXT = " | ".join(HOSTILE)

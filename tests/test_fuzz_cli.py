@@ -8,8 +8,8 @@ readable output while a failure writes nothing.
 
 Inputs: the five examples in scenarios/ damaged as *text* (lines deleted or duplicated, which gives duplicate
 keys, values swapped for other types, NaN/inf/huge numbers, random unicode, YAML syntax damage), and the
-structural mutations and random documents of tests/test_loader.py (built on, not repeated). The default run is
-bounded and deterministic; ``-m slow`` runs a long randomised one.
+structural mutations and random documents of tests/support/strategies.py (shared with the loader's property
+tests). The default run is bounded and deterministic; ``-m slow`` runs a long randomised one.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_hostile import run
-from test_loader import documents, mutated_examples
+from support.cli import run_cli
+from support.reference import EXAMPLES
+from support.strategies import documents, mutated_examples
 
-REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_TEXTS = [p.read_text("utf-8") for p in sorted((REPO / "scenarios").glob("*.yaml"))]
+EXAMPLE_TEXTS = [p.read_text("utf-8") for p in EXAMPLES]
 
 ODD_VALUES = [
     "[]",
@@ -155,25 +155,25 @@ def check_commands(text: str, *, render: bool) -> int:
         folder = Path(d)
         path = _write(folder, text)
         codes = {}
-        result = run("validate", path)
-        codes["validate"] = result.code
-        result = run("analyze", path, "--format", "json")
-        codes["analyze"] = result.code
-        if result.code == 0:
-            assert json.loads(result.out)["format"] == "mapper-analysis/1"
+        result = run_cli("validate", path)
+        codes["validate"] = result.exit_code
+        result = run_cli("analyze", path, "--format", "json")
+        codes["analyze"] = result.exit_code
+        if result.exit_code == 0:
+            assert json.loads(result.stdout)["format"] == "mapper-analysis/1"
         else:
-            assert result.out == "" and result.err.strip()
+            assert result.stdout == "" and result.stderr.strip()
         out = folder / "x.geojson"
-        result = run("export", path, "--format", "geojson", "-o", out)
-        codes["export"] = result.code
-        assert (result.code == 0) == out.exists()
+        result = run_cli("export", path, "--format", "geojson", "-o", out)
+        codes["export"] = result.exit_code
+        assert (result.exit_code == 0) == out.exists()
         if out.exists():
             assert json.loads(out.read_text("utf-8"))["type"] == "FeatureCollection"
         if render:
             page = folder / "x.html"
-            result = run("render", path, "-o", page)
-            codes["render"] = result.code
-            assert (result.code == 0) == page.exists()
+            result = run_cli("render", path, "-o", page)
+            codes["render"] = result.exit_code
+            assert (result.exit_code == 0) == page.exists()
         assert set(codes.values()) <= {0, 1}, codes
         assert len(set(codes.values())) == 1, f"commands disagree: {codes}"
         leftovers = {p.name for p in folder.iterdir()} - {"fuzz.yaml", "x.geojson", "x.html"}

@@ -7,7 +7,6 @@ temporary folder and compares bytes with the committed files.
 from __future__ import annotations
 
 import hashlib
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 import shapely
 from pyproj import Geod
 from shapely.geometry import Point
+from support.cli import run_command
 
 from mapper import geodata
 from mapper.errors import GeodataError, PlaceError
@@ -319,13 +319,10 @@ def test_places_columns():
 @pytest.mark.slow
 def test_build_is_reproducible(tmp_path):
     """Rebuilding from the pinned sources gives the committed bytes (needs .cache/sources or network)."""
-    result = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "build_geodata.py"), "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    result = run_command(
+        [sys.executable, REPO / "scripts" / "build_geodata.py", "--out", tmp_path], timeout=900
     )
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     for name in (
         "countries.geojson",
         "regions.geojson",

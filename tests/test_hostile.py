@@ -2,10 +2,10 @@
 message, never a traceback), and outputs are atomic, never clobbered and never outside the chosen place.
 
 The loader-level cases live in tests/test_loader.py; here the same kinds of input (and worse) go through
-``mapper.cli.main`` in-process (``run``: the entry point's real exit-code logic under click's ``CliRunner``
-isolation) and, for the cases that could hang or that need the real process, through ``python -m mapper`` in a
-subprocess with a timeout. Corpus: tests/data/hostile/ (small files; big ones are generated here). What the tool
-guarantees, and which test here proves it, is written down in docs/reliability.md.
+``mapper.cli.main`` in-process (``run_cli`` of tests/support/cli.py: the entry point's real exit-code logic,
+streams captured) and, for the cases that could hang or that need the real process, through ``python -m mapper``
+in a subprocess with a timeout (``run_process``). Corpus: tests/data/hostile/ (small files; big ones are generated
+here). What the tool guarantees, and which test here proves it, is written down in docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -17,80 +17,23 @@ import json
 import os
 import random
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import run_cli, run_process
+from support.reference import DATA, FRONTLINES, SCENARIOS
 
 from mapper import atomic, yamlsafe
-from mapper.cli import main
 from mapper.scenario import MAX_FORCES_PER_OPTION, MAX_SHAPES, MAX_SITES
 
-REPO = Path(__file__).resolve().parent.parent
-HOSTILE = REPO / "tests" / "data" / "hostile"
-FRONTLINES = REPO / "tests" / "data" / "frontlines"
-EXAMPLE = REPO / "scenarios" / "dnipro_line.yaml"
+HOSTILE = DATA / "hostile"
+EXAMPLE = SCENARIOS / "dnipro_line.yaml"
 
 INJ = (
     "{{ 7*7 }} {% raw %} <script>alert(1)</script> <img src=x onerror=alert(2)> `${x}` </script> "
     "\\ \" ' ]]> & &amp;"
 )
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def text(self) -> str:
-        return self.out + self.err
-
-
-def run(*args: str | Path, cwd: Path | None = None) -> Run:
-    """``mapper ARGS`` in-process through ``mapper.cli.main`` (the console entry point), output captured.
-
-    Only ``SystemExit`` may leave ``main``; any other exception propagates and fails the test. The output never
-    shows a traceback.
-    """
-    runner = CliRunner()
-    old = Path.cwd()
-    with runner.isolation() as (out, err, _):
-        if cwd is not None:
-            os.chdir(cwd)
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        finally:
-            os.chdir(old)
-    result = Run(
-        code, out.getvalue().decode("utf-8", "replace"), err.getvalue().decode("utf-8", "replace")
-    )
-    assert "Traceback" not in result.text, result.text
-    return result
-
-
-def run_process(*args: str | Path, timeout: float = 120, cwd: Path = REPO) -> Run:
-    """``python -m mapper ARGS`` in a fresh process; the timeout is the guard against hangs."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "mapper", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=cwd,
-        env=env,
-    )
-    result = Run(proc.returncode, proc.stdout, proc.stderr)
-    assert "Traceback" not in result.text, result.text
-    return result
 
 
 def scenario_text(
@@ -126,11 +69,11 @@ def test_hostile_files_are_refused_cleanly(name: str, command: str, tmp_path: Pa
     args = [command, HOSTILE / name]
     if command in ("render", "export"):
         args += ["-o", tmp_path / ("x.html" if command == "render" else "x.geojson")]
-    result = run(*args, cwd=tmp_path)
-    assert result.code == 1, result.text
-    assert BAD_FILES[name] in result.err
-    assert f"{HOSTILE / name}:" in result.err  # file:line:col: message
-    assert result.out.strip() in ("", "1 file(s) checked, 1 with errors.")
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert BAD_FILES[name] in result.stderr
+    assert f"{HOSTILE / name}:" in result.stderr  # file:line:col: message
+    assert result.stdout.strip() in ("", "1 file(s) checked, 1 with errors.")
     assert not (tmp_path / "pwned").exists() and not list(tmp_path.iterdir())
 
 
@@ -138,8 +81,8 @@ def test_bombs_through_the_real_process() -> None:
     result = run_process(
         "validate", HOSTILE / "billion_laughs.yaml", HOSTILE / "recursive_alias.yaml", timeout=60
     )
-    assert result.code == 1
-    assert result.err.count("an alias bomb?") == 2
+    assert result.exit_code == 1
+    assert result.stderr.count("an alias bomb?") == 2
 
 
 def test_fifty_megabyte_file_refused_by_size_without_reading_it(
@@ -155,24 +98,27 @@ def test_fifty_megabyte_file_refused_by_size_without_reading_it(
         return open(path, *args, **kwargs)
 
     monkeypatch.setattr(yamlsafe, "open", spy_open, raising=False)
-    result = run("validate", big)
-    assert result.code == 1
-    assert "file is 52,428,800 bytes, over the 1,048,576-byte limit for a scenario" in result.err
+    result = run_cli("validate", big)
+    assert result.exit_code == 1
+    assert "file is 52,428,800 bytes, over the 1,048,576-byte limit for a scenario" in result.stderr
     assert opened == []
     # the real process says the same, for every command
     for command in ("analyze", "render"):
         proc = run_process(command, big, timeout=60)
-        assert proc.code == 1 and "over the 1,048,576-byte limit" in proc.err
+        assert proc.exit_code == 1 and "over the 1,048,576-byte limit" in proc.stderr
 
 
 def test_directory_given_as_a_scenario(tmp_path: Path) -> None:
     (tmp_path / "folder").mkdir()
     for command in ("analyze", "render", "export"):
-        result = run(command, tmp_path / "folder")
-        assert result.code == 1
-        assert "is a directory, expected a scenario file (.yaml)" in result.err
-    result = run("validate", tmp_path / "folder")
-    assert result.code == 1 and "no scenario files (*.yaml, *.yml) in this folder" in result.err
+        result = run_cli(command, tmp_path / "folder")
+        assert result.exit_code == 1
+        assert "is a directory, expected a scenario file (.yaml)" in result.stderr
+    result = run_cli("validate", tmp_path / "folder")
+    assert (
+        result.exit_code == 1
+        and "no scenario files (*.yaml, *.yml) in this folder" in result.stderr
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
@@ -181,8 +127,8 @@ def test_fifo_given_as_a_scenario_does_not_hang(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     for command in ("validate", "analyze", "render"):
         result = run_process(command, fifo, timeout=60)  # a hang fails here with TimeoutExpired
-        assert result.code == 1
-        assert "is not a regular file (a FIFO, device or socket?)" in result.err
+        assert result.exit_code == 1
+        assert "is not a regular file (a FIFO, device or socket?)" in result.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
@@ -190,11 +136,11 @@ def test_fifo_as_front_line_file_does_not_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "front.geojson"
     os.mkfifo(fifo)
     result = run_process("analyze", EXAMPLE, "--front-line", fifo, timeout=60)
-    assert result.code == 1 and "front.geojson: is not a regular file" in result.err
+    assert result.exit_code == 1 and "front.geojson: is not a regular file" in result.stderr
     scenario = tmp_path / "s.yaml"
     scenario.write_text(scenario_text().replace("options:", "front_line: front.geojson\noptions:"))
     result = run_process("validate", scenario, timeout=60)
-    assert result.code == 1 and "is not a regular file" in result.err
+    assert result.exit_code == 1 and "is not a regular file" in result.stderr
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -210,10 +156,10 @@ def _with_front(folder: Path, value: str) -> Path:
 
 @pytest.mark.parametrize("name", ["front_line_dotdot.yaml", "front_line_absolute.yaml"])
 def test_front_line_outside_the_folder_refused(name: str) -> None:
-    result = run("analyze", HOSTILE / name)
-    assert result.code == 1
-    assert "a scenario may only name files inside its own folder" in result.err
-    assert "pass other files on the command line with --front-line" in result.err
+    result = run_cli("analyze", HOSTILE / name)
+    assert result.exit_code == 1
+    assert "a scenario may only name files inside its own folder" in result.stderr
+    assert "pass other files on the command line with --front-line" in result.stderr
 
 
 def test_front_line_symlink_pointing_outside_refused(tmp_path: Path) -> None:
@@ -222,15 +168,15 @@ def test_front_line_symlink_pointing_outside_refused(tmp_path: Path) -> None:
     target.write_bytes((FRONTLINES / "contact.geojson").read_bytes())
     path = _with_front(tmp_path / "scn", "front.geojson")
     (tmp_path / "scn" / "front.geojson").symlink_to(target)
-    result = run("analyze", path)
-    assert result.code == 1
+    result = run_cli("analyze", path)
+    assert result.exit_code == 1
     assert (
         "front_line: 'front.geojson' resolves (through a link) outside the scenario's folder"
-        in result.err
+        in result.stderr
     )
     # ... while the same file given on the command line is fine
-    ok = run("analyze", path, "--front-line", target, "-f", "json")
-    assert ok.code == 0 and json.loads(ok.out)["front_line"]["date"] == "2025-01-10"
+    ok = run_cli("analyze", path, "--front-line", target, "-f", "json")
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["front_line"]["date"] == "2025-01-10"
 
 
 def test_front_line_symlink_inside_the_folder_allowed(tmp_path: Path) -> None:
@@ -238,8 +184,8 @@ def test_front_line_symlink_inside_the_folder_allowed(tmp_path: Path) -> None:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "front.geojson").write_bytes((FRONTLINES / "contact.geojson").read_bytes())
     (tmp_path / "link.geojson").symlink_to(tmp_path / "data" / "front.geojson")
-    result = run("analyze", path, "-f", "json")
-    assert result.code == 0 and json.loads(result.out)["front_line"]["date"] == "2025-01-10"
+    result = run_cli("analyze", path, "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["front_line"]["date"] == "2025-01-10"
 
 
 def test_linked_scenario_reads_and_checks_files_next_to_the_link(tmp_path: Path) -> None:
@@ -255,18 +201,19 @@ def test_linked_scenario_reads_and_checks_files_next_to_the_link(tmp_path: Path)
     link = tmp_path / "link" / "s.yaml"
     link.symlink_to(real)
     # no front.geojson next to the link: not found (it is not taken from the target's folder either)
-    result = run("analyze", link)
-    assert result.code == 1 and "front-line file not found" in result.err
+    result = run_cli("analyze", link)
+    assert result.exit_code == 1 and "front-line file not found" in result.stderr
     # a front.geojson next to the link that points outside the link's folder: refused
     (tmp_path / "link" / "front.geojson").symlink_to(tmp_path / "secret" / "front.geojson")
-    result = run("analyze", link)
+    result = run_cli("analyze", link)
     assert (
-        result.code == 1 and "resolves (through a link) outside the scenario's folder" in result.err
+        result.exit_code == 1
+        and "resolves (through a link) outside the scenario's folder" in result.stderr
     )
     # the real file is fine, and a link to a scenario with the bundled line loads from anywhere
-    assert run("analyze", real).code == 0
+    assert run_cli("analyze", real).exit_code == 0
     (tmp_path / "link2.yaml").symlink_to(EXAMPLE)
-    assert run("validate", tmp_path / "link2.yaml").code == 0
+    assert run_cli("validate", tmp_path / "link2.yaml").exit_code == 0
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -293,10 +240,10 @@ def test_non_finite_and_huge_numbers(tmp_path: Path, value: str, field: str, mes
     )
     path = tmp_path / "s.yaml"
     path.write_text(scenario_text(force))
-    result = run("analyze", path)
-    assert result.code == 1
-    assert f"options[0].forces[0].{message}, got '" in result.err
-    assert len(result.err.strip().splitlines()) == 1, result.err
+    result = run_cli("analyze", path)
+    assert result.exit_code == 1
+    assert f"options[0].forces[0].{message}, got '" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "1e308", "9" * 5000])
@@ -307,9 +254,9 @@ def test_non_finite_zone_and_band_km(tmp_path: Path, value: str) -> None:
     text = text.replace("options:", f"bands_km: [{value}]\noptions:")
     path = tmp_path / "s.yaml"
     path.write_text(text)
-    result = run("validate", path)
-    assert result.code == 1
-    assert "bands_km[0]" in result.err and "options[0].zones[0].km" in result.err
+    result = run_cli("validate", path)
+    assert result.exit_code == 1
+    assert "bands_km[0]" in result.stderr and "options[0].zones[0].km" in result.stderr
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -336,9 +283,9 @@ def test_ten_thousand_forces_in_one_option_refused_by_the_list_limit(tmp_path: P
     assert (
         path.stat().st_size < yamlsafe.MAX_FILE_BYTES
     )  # under the size limit: the list limit refuses it
-    result = run("analyze", path)
-    assert result.code == 1
-    assert result.err.strip().splitlines() == [
+    result = run_cli("analyze", path)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
         f"{path}:10:7: options[0].forces: 10,000 items, over the limit of {MAX_FORCES_PER_OPTION:,} for this list"
     ]
 
@@ -346,9 +293,9 @@ def test_ten_thousand_forces_in_one_option_refused_by_the_list_limit(tmp_path: P
 def test_ten_thousand_forces_in_five_options_refused_by_the_scenario_limit(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(_forces(5, 2_000))
-    result = run("render", path, cwd=tmp_path)  # (validate and analyze load the same way)
-    assert result.code == 1
-    assert result.err.strip().splitlines() == [
+    result = run_cli("render", path, cwd=tmp_path)  # (validate and analyze load the same way)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
         f"{path}:6:3: options: 10,000 forces and hubs in all options together, over the limit of "
         f"{MAX_SITES:,} per scenario; split it into several scenario files"
     ]
@@ -362,17 +309,19 @@ def test_too_many_shapes_refused(tmp_path: Path) -> None:
     )
     path = tmp_path / "zones.yaml"
     path.write_text(scenario_text() + "    zones:\n" + zones)
-    result = run("validate", path)
-    assert result.code == 1
-    assert f"options: {MAX_SHAPES + 1} lines, areas and zones in all options together" in result.err
+    result = run_cli("validate", path)
+    assert result.exit_code == 1
+    assert (
+        f"options: {MAX_SHAPES + 1} lines, areas and zones in all options together" in result.stderr
+    )
 
 
 def test_scenario_at_the_site_limit_is_analysed(tmp_path: Path) -> None:
     path = tmp_path / "limit.yaml"
     path.write_text(_forces(2, MAX_SITES // 2))
-    result = run("analyze", path, "-f", "json")
-    assert result.code == 0, result.err
-    data = json.loads(result.out)
+    result = run_cli("analyze", path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
     assert sum(len(o["forces"]) for o in data["options"]) == MAX_SITES
 
 
@@ -382,7 +331,7 @@ def test_scenario_at_the_site_limit_renders(tmp_path: Path) -> None:
     path.write_text(_forces(2, MAX_SITES // 2))
     out = tmp_path / "limit.html"
     result = run_process("render", path, "-o", out, timeout=300)
-    assert result.code == 0, result.err
+    assert result.exit_code == 0, result.stderr
     assert out.stat().st_size > 0
 
 
@@ -390,10 +339,10 @@ def test_an_invalid_forces_list_is_not_reported_as_missing(tmp_path: Path) -> No
     """Regression: an over-long or mistyped forces list also said 'an option needs at least one of forces ...'."""
     path = tmp_path / "s.yaml"
     path.write_text(scenario_text("").replace("    forces:\n", "    forces: 5\n"))
-    result = run("validate", path)
-    assert result.code == 1
-    assert "forces: expected a list of" in result.err
-    assert "needs at least one of" not in result.err
+    result = run_cli("validate", path)
+    assert result.exit_code == 1
+    assert "forces: expected a list of" in result.stderr
+    assert "needs at least one of" not in result.stderr
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -415,9 +364,9 @@ def _lit(marker: str) -> str:
 
 
 def test_injection_json_round_trips() -> None:
-    result = run("analyze", HOSTILE / "injection.yaml", "-f", "json")
-    assert result.code == 0, result.err
-    data = json.loads(result.out)
+    result = run_cli("analyze", HOSTILE / "injection.yaml", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
     for marker, where in SHOWN.items():
         value = data
         for key in where:
@@ -427,26 +376,26 @@ def test_injection_json_round_trips() -> None:
 
 
 def test_injection_csv_round_trips() -> None:
-    result = run("analyze", HOSTILE / "injection.yaml", "-f", "csv")
-    assert result.code == 0, result.err
-    rows = list(csv.DictReader(io.StringIO(result.out)))
+    result = run_cli("analyze", HOSTILE / "injection.yaml", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["name"] for r in rows] == [_lit("F"), _lit("F2"), _lit("H")]
     assert rows[0]["location"] == _lit("L") and rows[0]["nearest_hub"] == _lit("H")
 
 
 def test_injection_table_shows_the_text_as_written() -> None:
-    result = run("analyze", HOSTILE / "injection.yaml")
-    assert result.code == 0, result.err
-    flat = " ".join(result.out.split())  # the table wraps long titles
+    result = run_cli("analyze", HOSTILE / "injection.yaml")
+    assert result.exit_code == 0, result.stderr
+    flat = " ".join(result.stdout.split())  # the table wraps long titles
     for marker in ("T", "O"):
         assert " ".join(_lit(marker).split()) in flat
-    assert "&lt;" not in result.out and "&#" not in result.out  # not HTML-escaped: plain text
+    assert "&lt;" not in result.stdout and "&#" not in result.stdout  # not HTML-escaped: plain text
 
 
 def test_injection_export_geojson_and_kml_read_back_literally(tmp_path: Path) -> None:
     gj, kml = tmp_path / "x.geojson", tmp_path / "x.kml"
-    assert run("export", HOSTILE / "injection.yaml", "-o", gj).code == 0
-    assert run("export", HOSTILE / "injection.yaml", "-o", kml).code == 0
+    assert run_cli("export", HOSTILE / "injection.yaml", "-o", gj).exit_code == 0
+    assert run_cli("export", HOSTILE / "injection.yaml", "-o", kml).exit_code == 0
     names = {f["properties"]["name"] for f in json.loads(gj.read_text("utf-8"))["features"]}
     for marker in ("F", "F2", "H", "LN", "AR", "Z"):
         assert _lit(marker) in names, marker
@@ -467,7 +416,7 @@ def test_injection_export_geojson_and_kml_read_back_literally(tmp_path: Path) ->
 def test_injection_export_gpkg_reads_back_literally(tmp_path: Path) -> None:
     pyogrio = pytest.importorskip("pyogrio")
     out = tmp_path / "x.gpkg"
-    assert run("export", HOSTILE / "injection.yaml", "-o", out).code == 0
+    assert run_cli("export", HOSTILE / "injection.yaml", "-o", out).exit_code == 0
     forces = pyogrio.read_dataframe(out, layer="forces")
     assert sorted(forces["name"]) == sorted([_lit("F"), _lit("F2")])
     assert set(pyogrio.read_dataframe(out, layer="zones")["name"]) == {_lit("Z")}
@@ -475,8 +424,8 @@ def test_injection_export_gpkg_reads_back_literally(tmp_path: Path) -> None:
 
 def test_injection_render_bytes_are_inert(tmp_path: Path) -> None:
     out = tmp_path / "x.html"
-    result = run("render", HOSTILE / "injection.yaml", "-o", out)
-    assert result.code == 0, result.err
+    result = run_cli("render", HOSTILE / "injection.yaml", "-o", out)
+    assert result.exit_code == 0, result.stderr
     page = out.read_text("utf-8")
     for raw in ("<script>alert(1)", "<img src=x", "{{ 7*7 }}", "{% raw %}", "`${x}`", INJ):
         assert raw not in page, raw
@@ -514,12 +463,12 @@ def test_failed_write_leaves_the_existing_output_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, name: str, extra: list[str]
 ) -> None:
     out = tmp_path / name
-    assert run(command, EXAMPLE, "-o", out, *extra).code == 0
+    assert run_cli(command, EXAMPLE, "-o", out, *extra).exit_code == 0
     before = out.read_bytes()
     _fail_replace(monkeypatch)
-    result = run(command, EXAMPLE, "-o", out, *extra)
-    assert result.code == 1
-    assert f"{out}: cannot write: No space left on device" in result.err
+    result = run_cli(command, EXAMPLE, "-o", out, *extra)
+    assert result.exit_code == 1
+    assert f"{out}: cannot write: No space left on device" in result.stderr
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no temporary file left behind
 
@@ -530,7 +479,7 @@ def test_failed_gpkg_write_leaves_the_existing_output_untouched(
     import mapper.export as export
 
     out = tmp_path / "x.gpkg"
-    assert run("export", EXAMPLE, "-o", out).code == 0
+    assert run_cli("export", EXAMPLE, "-o", out).exit_code == 0
     before = out.read_bytes()
     real = export._gpkg_writer
     calls = []
@@ -542,8 +491,8 @@ def test_failed_gpkg_write_leaves_the_existing_output_untouched(
         real(path, layer, frame, description)
 
     monkeypatch.setattr(export, "_gpkg_writer", half)
-    result = run("export", EXAMPLE, "-o", out, "--overwrite")
-    assert result.code == 1 and "No space left on device" in result.err
+    result = run_cli("export", EXAMPLE, "-o", out, "--overwrite")
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.gpkg"]
 
@@ -554,22 +503,22 @@ def test_failed_gpkg_write_leaves_the_existing_output_untouched(
 def test_existing_foreign_file_needs_overwrite(tmp_path: Path, command: str, name: str) -> None:
     out = tmp_path / name
     out.write_text("precious, not written by mapper")
-    result = run(command, EXAMPLE, "-o", out)
-    assert result.code == 1
-    assert "pass --overwrite to replace it" in result.err
+    result = run_cli(command, EXAMPLE, "-o", out)
+    assert result.exit_code == 1
+    assert "pass --overwrite to replace it" in result.stderr
     assert out.read_text() == "precious, not written by mapper"
-    assert run(command, EXAMPLE, "-o", out, "--overwrite").code == 0
+    assert run_cli(command, EXAMPLE, "-o", out, "--overwrite").exit_code == 0
     assert out.read_text("utf-8") != "precious, not written by mapper"
 
 
 def test_render_replaces_its_own_map_but_export_needs_overwrite(tmp_path: Path) -> None:
     html_out, gj = tmp_path / "m.html", tmp_path / "m.geojson"
-    assert run("render", EXAMPLE, "-o", html_out).code == 0
+    assert run_cli("render", EXAMPLE, "-o", html_out).exit_code == 0
     assert '<meta name="generator" content="mapper">' in html_out.read_text("utf-8")
-    assert run("render", EXAMPLE, "-o", html_out).code == 0  # its own map: replaced
-    assert run("export", EXAMPLE, "-o", gj).code == 0
-    again = run("export", EXAMPLE, "-o", gj)
-    assert again.code == 1 and "file exists; pass --overwrite to replace it" in again.err
+    assert run_cli("render", EXAMPLE, "-o", html_out).exit_code == 0  # its own map: replaced
+    assert run_cli("export", EXAMPLE, "-o", gj).exit_code == 0
+    again = run_cli("export", EXAMPLE, "-o", gj)
+    assert again.exit_code == 1 and "file exists; pass --overwrite to replace it" in again.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
@@ -578,17 +527,17 @@ def test_fifo_as_output_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "out.html"
     os.mkfifo(fifo)
     result = run_process("render", EXAMPLE, "-o", fifo, timeout=120)
-    assert result.code == 1 and "exists and is not a map written by mapper" in result.err
+    assert result.exit_code == 1 and "exists and is not a map written by mapper" in result.stderr
     result = run_process("render", EXAMPLE, "-o", fifo, "--png", tmp_path / "x.png", timeout=120)
-    assert result.code == 1
+    assert result.exit_code == 1
     for command, extra in (
         ("render", []),
         ("export", ["-f", "geojson"]),
         ("analyze", []),
     ):
-        result = run(command, EXAMPLE, "-o", fifo, "--overwrite", *extra)
-        assert result.code == 1
-        assert "is not a regular file (a device, FIFO or socket)" in result.err
+        result = run_cli(command, EXAMPLE, "-o", fifo, "--overwrite", *extra)
+        assert result.exit_code == 1
+        assert "is not a regular file (a device, FIFO or socket)" in result.stderr
     assert fifo.exists() and not fifo.is_file()  # still the FIFO: never replaced
 
 
@@ -600,17 +549,17 @@ def test_scenario_id_cannot_name_a_path(tmp_path: Path, bad_id: str) -> None:
     path = tmp_path / "work" / "s.yaml"
     path.write_text(scenario_text().replace("id: t", f"id: {json.dumps(bad_id)}"))
     for command in ("render", "export"):
-        result = run(command, path, cwd=tmp_path / "work")
-        assert result.code == 1
-        assert "id: expected an id of lower-case letters, digits, '-' or '_'" in result.err
+        result = run_cli(command, path, cwd=tmp_path / "work")
+        assert result.exit_code == 1
+        assert "id: expected an id of lower-case letters, digits, '-' or '_'" in result.stderr
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["s.yaml", "work"]
 
 
 def test_default_outputs_stay_in_out(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(scenario_text())
-    assert run("render", path, cwd=tmp_path).code == 0
-    assert run("export", path, cwd=tmp_path).code == 0
+    assert run_cli("render", path, cwd=tmp_path).exit_code == 0
+    assert run_cli("export", path, cwd=tmp_path).exit_code == 0
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
         "out",
         "out/t.geojson",
@@ -620,8 +569,8 @@ def test_default_outputs_stay_in_out(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    result = run("render", EXAMPLE, "--size", "10x10")
-    assert result.code == 2 and "width and height must be 64 to 10000 pixels" in result.err
-    assert run("export", EXAMPLE, "-o", tmp_path / "x.kml", "-f", "gpkg").code == 2
-    assert run("analyze", EXAMPLE, "--option", "nope").code == 2
-    assert run("frobnicate").code == 2
+    result = run_cli("render", EXAMPLE, "--size", "10x10")
+    assert result.exit_code == 2 and "width and height must be 64 to 10000 pixels" in result.stderr
+    assert run_cli("export", EXAMPLE, "-o", tmp_path / "x.kml", "-f", "gpkg").exit_code == 2
+    assert run_cli("analyze", EXAMPLE, "--option", "nope").exit_code == 2
+    assert run_cli("frobnicate").exit_code == 2

@@ -8,9 +8,6 @@ from ``geodata/places.csv`` with the ``csv`` module, distances with ``pyproj.Geo
 
 from __future__ import annotations
 
-import copy
-import csv
-import datetime as dt
 import itertools
 import os
 import shutil
@@ -18,41 +15,32 @@ import tempfile
 import textwrap
 import threading
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyproj
 import pytest
 import shapely
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.reference import (
+    GEOD,
+    GEODATA,
+    HEAD,
+    REPO,
+    csv_place,
+    densify,
+    force,
+    geod_km,
+    min_distance_km,
+    option,
+)
+from support.strategies import EXAMPLE_DATA, documents, mutated_examples, top_level
 
 from mapper.errors import ScenarioError
 from mapper.loader import load_scenario, validate
 from mapper.scenario import DEFAULT_BANDS, Scenario
-
-REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = REPO / "scenarios"
-EXAMPLES = sorted(SCENARIOS.glob("*.yaml"))
-GEODATA = REPO / "geodata"
-GEOD = pyproj.Geod(ellps="WGS84")
-
-HEAD = """\
-format: 1
-id: t
-title: T
-date: 2025-03-27
-"""
-
-
-def option(body: str, colour: str = "navy") -> str:
-    """One option ``a`` whose content (forces:, lines: ...) is ``body``, indented under the option."""
-    return f"options:\n  - id: a\n    name: A\n    colour: {colour}\n" + textwrap.indent(
-        textwrap.dedent(body), "    "
-    )
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
@@ -69,54 +57,6 @@ def errors_of(tmp_path: Path, text: str, name: str = "s.yaml") -> list[Any]:
     with pytest.raises(ScenarioError) as info:
         load_text(tmp_path, text, name)
     return info.value.problems
-
-
-@lru_cache(maxsize=1)
-def _places_csv() -> list[dict[str, str]]:
-    with (GEODATA / "places.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def csv_place(name: str, oblast: str | None = None, country: str = "UA") -> tuple[float, float]:
-    """(lat, lon) of the most populous row of places.csv with this name (and oblast): the independent truth."""
-    rows = [
-        r
-        for r in _places_csv()
-        if r["name"] == name
-        and r["country"] == country
-        and (oblast is None or r["oblast"] == oblast)
-    ]
-    # the city, not a namesake village: the most populous row with this exact name
-    rows = sorted(rows, key=lambda r: -int(r["population"]))[:1]
-    assert len(rows) == 1, (name, oblast, rows)
-    return float(rows[0]["lat"]), float(rows[0]["lon"])
-
-
-def geod_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
-    )
-    return np.atleast_1d(GEOD.inv(lon1, lat1, lon2, lat2)[2]) / 1000.0
-
-
-def densify_lonlat(coords: np.ndarray, max_m: float) -> np.ndarray:
-    """Densify a lon/lat polyline along geodesics (pyproj.Geod.npts) so no step exceeds ``max_m``."""
-    out = [coords[0]]
-    for (lon1, lat1), (lon2, lat2) in itertools.pairwise(coords):
-        d = GEOD.inv(lon1, lat1, lon2, lat2)[2]
-        n = int(np.ceil(d / max_m)) - 1
-        if n > 0:
-            out.extend(np.array(GEOD.npts(lon1, lat1, lon2, lat2, n)))
-        out.append((lon2, lat2))
-    return np.array(out, dtype=float)
-
-
-def min_distance_km(lat: float, lon: float, dense: np.ndarray) -> float:
-    return float(geod_km(lat, lon, dense[:, 1], dense[:, 0]).min())
-
-
-def force(name: str, at: str, nation: str = "FR", troops: int = 100) -> str:
-    return f"  - {{name: {name}, nation: {nation}, troops: {troops}, at: {at}}}\n"
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -465,7 +405,7 @@ def test_along_river_follows_the_dnipro(tmp_path: Path) -> None:
     # The line must pass near each, in that order; if it passes within eps_i of city i, its length is at least
     # sum(d(c_i, c_i+1)) - sum(slack), which bounds it from below independently of how the river was drawn.
     cities = [kyiv, csv_place("Cherkasy"), csv_place("Kremenchuk"), csv_place("Dnipro"), zap]
-    dense = densify_lonlat(c, 200.0)
+    dense = densify(c, 200.0)
     eps, order = [], []
     for lat, lon in cities:
         d = geod_km(lat, lon, dense[:, 1], dense[:, 0])
@@ -580,7 +520,7 @@ def test_zone_buffer_of_front_line_is_geodesic_and_clipped(tmp_path: Path) -> No
     # clipped to Ukraine: nothing of it lies outside Ukraine's polygon
     assert zone.geometry.difference(ukraine()).area < 1e-9
     front = shapely.get_coordinates(bundled_front_line().line)
-    dense = densify_lonlat(front, 500.0)  # min over 500 m steps overestimates by < 2 m at 15 km
+    dense = densify(front, 500.0)  # min over 500 m steps overestimates by < 2 m at 15 km
     pts = _boundary_samples(zone.geometry, 10.0)
     # keep the boundary points that are not on Ukraine's border or coast (where the zone was clipped)
     border = shapely.boundary(ukraine())
@@ -612,7 +552,7 @@ def test_zone_buffer_of_named_line(tmp_path: Path) -> None:
     )
     zone = s.options[0].zones[0]
     assert zone.buffer_of == "Route"
-    dense = densify_lonlat(shapely.get_coordinates(s.options[0].lines[0].geometry), 200.0)
+    dense = densify(shapely.get_coordinates(s.options[0].lines[0].geometry), 200.0)
     pts = _boundary_samples(zone.geometry, 5.0)
     d = _distances_to(dense, pts[:: max(1, len(pts) // 120)])
     assert np.abs(d - 20.0).max() < 20.0 * 0.005 + 0.05, (d.min(), d.max())
@@ -895,123 +835,6 @@ def test_several_documents_refused(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------------------------------------------
 # Property tests: load_scenario returns a Scenario or raises ScenarioError, nothing else
-
-FORMAT_KEYS = [
-    "format", "id", "title", "date", "summary", "sources", "assumptions", "front_line", "front_line_layer",
-    "occupied", "bands_km", "constraints", "options", "name", "colour", "forces", "hubs", "lines", "areas",
-    "zones", "nation", "troops", "at", "kind", "echelon", "sidc", "role", "range_km", "description", "place",
-    "oblast", "region", "country", "lat", "lon", "river", "from", "to", "along", "through", "regions",
-    "polygon", "buffer_of", "km", "label", "min_distance_from_front_km", "max_distance_to_nato_border_km",
-    "allow_in_occupied",
-]  # fmt: skip
-WORDS = [
-    "Kyiv",
-    "Odesa",
-    "Lyman",
-    "Dnipro",
-    "bundled",
-    "front_line",
-    "navy",
-    "FR",
-    "NO",
-    "1",
-    "none",
-    "",
-]
-
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(10**12), max_value=10**12),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(WORDS),
-    st.text(max_size=12),
-    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
-)
-plausible = st.one_of(
-    st.sampled_from(
-        ["Kyiv", "Kiev", "Lyman", "Lyman, Donetsk", "Dnipro", "Odesa", "Rzeszow", "Poland", "navy"]
-    ),
-    st.integers(min_value=-10, max_value=6000),
-    st.floats(min_value=-200, max_value=6000, allow_nan=False),
-    st.builds(lambda la, lo: {"lat": la, "lon": lo}, st.floats(-95, 95), st.floats(-185, 185)),
-    st.builds(lambda la, lo: {"lat": la, "lon": lo}, st.floats(44, 53), st.floats(22, 40)),
-)
-keys = st.one_of(st.sampled_from(FORMAT_KEYS), st.text(min_size=1, max_size=8))
-documents = st.recursive(
-    scalars,
-    lambda children: st.one_of(
-        st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=6)
-    ),
-    max_leaves=30,
-)
-top_level = st.fixed_dictionaries(
-    {
-        "format": st.sampled_from([1, "1", 2]),
-        "id": st.sampled_from(["t", "T x"]),
-        "title": st.just("T"),
-    },
-    optional={
-        "date": st.sampled_from([dt.date(2025, 3, 27), "2025-03-27", "soon"]),
-        "options": documents,
-        "bands_km": documents,
-        "constraints": documents,
-        "front_line": documents,
-    },
-)
-
-
-def _example_data() -> list[Any]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
-
-
-EXAMPLE_DATA = _example_data()
-
-
-def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
-    out = [prefix]
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            out += _paths(v, (*prefix, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            out += _paths(v, (*prefix, i))
-    return out
-
-
-@st.composite
-def mutated_examples(draw: st.DrawFn) -> str:
-    data = copy.deepcopy(draw(st.sampled_from(EXAMPLE_DATA)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(data) if p]
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = data
-        for k in path[:-1]:
-            parent = parent[k]
-        last = path[-1]
-        action = draw(st.sampled_from(["delete", "replace", "insert", "retype", "plausible"]))
-        if (
-            action == "plausible"
-        ):  # a value of the right kind, to reach the resolution and geometry stages
-            parent[last] = draw(plausible)
-        elif action == "delete":
-            del parent[last]
-        elif action == "replace":
-            parent[last] = draw(documents)
-        elif action == "insert" and isinstance(parent, dict):
-            parent[draw(keys)] = draw(documents)
-        elif action == "insert" and isinstance(parent, list):
-            parent.insert(draw(st.integers(0, len(parent))), draw(documents))
-        else:
-            value = parent[last]
-            parent[last] = [value] if not isinstance(value, list) else {"x": value}
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    if draw(st.booleans()):  # raw garbage somewhere in the text
-        at = draw(st.integers(0, len(text)))
-        text = text[:at] + draw(st.text(max_size=8)) + text[at:]
-    return text
 
 
 def _load_or_scenario_error(text: str) -> None:

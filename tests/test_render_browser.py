@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hostile_text import ISSUE_STRINGS
+from support.hostile_text import ISSUE_STRINGS
 
 from mapper.loader import load_scenario
 from mapper.render import render_map

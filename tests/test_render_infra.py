@@ -16,7 +16,7 @@ import jinja2
 import pytest
 from branca.element import Element, MacroElement
 from folium.template import Template
-from hostile_text import ISSUE_STRINGS, MORE_STRINGS
+from support.hostile_text import ISSUE_STRINGS, MORE_STRINGS
 
 from mapper import app6, atomic
 from mapper.errors import OutputError

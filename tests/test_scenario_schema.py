@@ -13,9 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
+from support.cli import run_cli
 
-from mapper.cli import cli
 from mapper.errors import ScenarioError
 from mapper.loader import load_scenario
 
@@ -67,9 +66,9 @@ def load_yaml(path: Path, loader: type = Yaml12Loader) -> Any:
 
 
 def test_committed_schema_is_in_sync_with_mapper_schema() -> None:
-    result = CliRunner().invoke(cli, ["schema"])
+    result = run_cli("schema")
     assert result.exit_code == 0
-    assert result.output == SCHEMA_FILE.read_text(encoding="utf-8"), (
+    assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8"), (
         "schema/scenario.schema.json is out of date with the format in mapper/scenario.py: run `make schema`"
     )
 

@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ALLOWED_SCHEMES = ("file:", "data:", "about:", "blob:")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = (
+    Path(__file__).resolve().parents[1] / "artifacts"
+)  # tests/artifacts (make clean removes it)
 
 
 def chromium_path() -> str | None:
