@@ -14,8 +14,8 @@ $(BIN)/mapper: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
 
-# One pytest worker per CPU (pytest-xdist); a module's tests stay on one worker, so they share its fixtures.
-XDIST := -n auto --dist loadfile
+# One pytest worker per CPU (pytest-xdist); idle workers steal queued tests, which balances the long ones best
+XDIST := -n auto --dist worksteal
 
 test: install
 	$(PY) -m pytest -q -m "not slow" $(XDIST)

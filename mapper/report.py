@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mapper.analysis import ScenarioAnalysis
+from mapper.textlayout import aligned
 
 CSV_COLUMNS = (
     "scenario",
@@ -74,17 +75,7 @@ def format_table(
             else "l"
             for i in range(len(headers))
         )
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        out = [
-            v.rjust(w) if a == "r" else v.ljust(w)
-            for v, w, a in zip(values, widths, align, strict=True)
-        ]
-        return "  ".join(out).rstrip()
-
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), sep, *(line(r) for r in cells)])
+    return aligned(headers, cells, align)
 
 
 def _cell(value: Any) -> str:

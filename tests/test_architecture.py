@@ -49,6 +49,7 @@ FOUNDATIONS = (
     "mapper.app6",
     "mapper.pipeline",
     "mapper.atomic",
+    "mapper.textlayout",
 )
 
 

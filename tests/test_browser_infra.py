@@ -14,6 +14,7 @@ import pytest
 from support.browser import OfflinePage
 from support.hostile_text import ISSUE_STRINGS
 
+from mapper import app6
 from mapper.render import controls, page, symbols
 from mapper.render.safety import safe_text
 
@@ -28,7 +29,7 @@ def build_map() -> tuple[folium.Map, folium.FeatureGroup, folium.FeatureGroup]:
     m = folium.Map(location=[48.6, 33.5], zoom_start=6, tiles=None)
     units = folium.FeatureGroup(name="units").add_to(m)
     lines = folium.FeatureGroup(name="lines").add_to(m)
-    sidc = symbols.sidc_for("mechanised_infantry", "battalion")
+    sidc = app6.sidc_for("mechanised_infantry", "battalion")
     folium.Marker(
         [48.4647, 35.0462],
         icon=symbols.unit_div_icon(sidc, [LABEL, "800 troops"]),

@@ -277,26 +277,38 @@ def _forces(n_options: int, per_option: int, seed: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def test_ten_thousand_forces_in_one_option_refused_by_the_list_limit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "n",
+    [MAX_FORCES_PER_OPTION + 1, pytest.param(10_000, marks=pytest.mark.slow)],
+    ids=["limit+1", "10k"],
+)
+def test_too_many_forces_in_one_option_refused_by_the_list_limit(tmp_path: Path, n: int) -> None:
     path = tmp_path / "many.yaml"
-    path.write_text(_forces(1, 10_000))
+    path.write_text(_forces(1, n))
     assert (
         path.stat().st_size < yamlsafe.MAX_FILE_BYTES
     )  # under the size limit: the list limit refuses it
     result = run_cli("analyze", path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:10:7: options[0].forces: 10,000 items, over the limit of {MAX_FORCES_PER_OPTION:,} for this list"
+        f"{path}:10:7: options[0].forces: {n:,} items, over the limit of {MAX_FORCES_PER_OPTION:,} for this list"
     ]
 
 
-def test_ten_thousand_forces_in_five_options_refused_by_the_scenario_limit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "per_option",
+    [MAX_SITES // 5 + 1, pytest.param(2_000, marks=pytest.mark.slow)],
+    ids=["limit+5", "10k"],
+)
+def test_too_many_forces_in_five_options_refused_by_the_scenario_limit(
+    tmp_path: Path, per_option: int
+) -> None:
     path = tmp_path / "many.yaml"
-    path.write_text(_forces(5, 2_000))
+    path.write_text(_forces(5, per_option))
     result = run_cli("render", path, cwd=tmp_path)  # (validate and analyze load the same way)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:6:3: options: 10,000 forces and hubs in all options together, over the limit of "
+        f"{path}:6:3: options: {5 * per_option:,} forces and hubs in all options together, over the limit of "
         f"{MAX_SITES:,} per scenario; split it into several scenario files"
     ]
     assert not (tmp_path / "out").exists()

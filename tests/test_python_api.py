@@ -217,3 +217,27 @@ def test_python_examples_in_the_docs_run(doc: str, tmp_path: Path, monkeypatch) 
     monkeypatch.setattr("sys.stdout", io.StringIO())
     for code in blocks:
         exec(compile(code, doc, "exec"), {})
+
+
+def test_render_with_png_loads_and_analyses_once(run_cli, monkeypatch, tmp_path: Path) -> None:
+    """``mapper render --png`` prepares the scenario once for both outputs (it loaded and analysed twice before)."""
+    import mapper.analysis
+    import mapper.loader
+
+    calls = {"load": 0, "analyze": 0}
+    real_load, real_analyze = mapper.loader.load_scenario, mapper.analysis.analyze
+
+    def load(*args, **kwargs):
+        calls["load"] += 1
+        return real_load(*args, **kwargs)
+
+    def analyze(*args, **kwargs):
+        calls["analyze"] += 1
+        return real_analyze(*args, **kwargs)
+
+    monkeypatch.setattr(mapper.loader, "load_scenario", load)
+    monkeypatch.setattr(mapper.analysis, "analyze", analyze)
+    result = run_cli("render", DNIPRO, "-o", tmp_path / "m.html", "--png", tmp_path / "m.png")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "m.html").is_file() and (tmp_path / "m.png").is_file()
+    assert calls == {"load": 1, "analyze": 1}

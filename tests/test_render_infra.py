@@ -146,7 +146,7 @@ def _sample_map() -> folium.Map:
     m = folium.Map(location=[48.5, 32.0], zoom_start=6, tiles=None)
     fg = folium.FeatureGroup(name="units").add_to(m)
     fg2 = folium.FeatureGroup(name="lines", show=False).add_to(m)
-    sidc = symbols.sidc_for("infantry", "company")
+    sidc = app6.sidc_for("infantry", "company")
     folium.Marker(
         [48.46, 35.04],
         icon=symbols.unit_div_icon(sidc, [ALL]),
@@ -314,52 +314,52 @@ def test_controls_validate_input() -> None:
 # --- symbols --------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [*symbols.KINDS, None])
+@pytest.mark.parametrize("kind", [*app6.KINDS, None])
 def test_every_kind_renders_valid_svg(kind) -> None:
     for echelon in (None, "team", "platoon", "battalion", "brigade", "corps"):
-        sidc = symbols.sidc_for(kind, echelon)
+        sidc = app6.sidc_for(kind, echelon)
         assert re.fullmatch(r"1003100[02][0-9]{12}", sidc)
-        svg = symbols.symbol_svg(sidc, 30)
+        svg = app6.symbol_svg(sidc, 30)
         root = ET.fromstring(svg)
         assert root.tag.endswith("svg")
-        assert symbols.symbol_svg(sidc, 30) == svg
-        (w, h), (ax, ay) = symbols.symbol_anchor(sidc, 30)
+        assert app6.symbol_svg(sidc, 30) == svg
+        (w, h), (ax, ay) = app6.symbol_anchor(sidc, 30)
         assert 20 <= w <= 80 and 20 <= h <= 90 and 0 < ax < w and 0 < ay <= h
         assert "{" not in svg and "`" not in svg and "$" not in svg
 
 
 def test_sidc_details() -> None:
-    assert symbols.sidc_for("infantry", "battalion") == "10031000161211000000"
-    assert symbols.sidc_for("Mechanized Infantry", "Brigade") == symbols.sidc_for(
+    assert app6.sidc_for("infantry", "battalion") == "10031000161211000000"
+    assert app6.sidc_for("Mechanized Infantry", "Brigade") == app6.sidc_for(
         "mechanised_infantry", "brigade"
     )
-    assert symbols.sidc_for("hq", "division")[7] == "2"  # headquarters staff
-    assert symbols.sidc_for("infantry", None, affiliation="hostile")[3] == "6"
+    assert app6.sidc_for("hq", "division")[7] == "2"  # headquarters staff
+    assert app6.sidc_for("infantry", None, affiliation="hostile")[3] == "6"
     from mapper.scenario import ECHELONS
 
-    assert set(symbols.ECHELONS) >= set(ECHELONS)  # every echelon the format accepts has a code
+    assert set(app6.ECHELONS) >= set(ECHELONS)  # every echelon the format accepts has a code
     with pytest.raises(ValueError, match="expected one of"):
-        symbols.sidc_for("cavalry charge", None)
+        app6.sidc_for("cavalry charge", None)
     with pytest.raises(ValueError, match="expected one of"):
-        symbols.sidc_for("infantry", "army group")
+        app6.sidc_for("infantry", "army group")
 
 
 def test_symbols_are_distinct_and_fresh_process_stable() -> None:
-    svgs = {symbols.symbol_svg(symbols.sidc_for(k, "company")) for k in symbols.KINDS}
-    assert len(svgs) == len(symbols.KINDS)
+    svgs = {app6.symbol_svg(app6.sidc_for(k, "company")) for k in app6.KINDS}
+    assert len(svgs) == len(app6.KINDS)
     # a frame without echelon differs from one with
-    assert symbols.symbol_svg(symbols.sidc_for("infantry", None)) != symbols.symbol_svg(
-        symbols.sidc_for("infantry", "company")
+    assert app6.symbol_svg(app6.sidc_for("infantry", None)) != app6.symbol_svg(
+        app6.sidc_for("infantry", "company")
     )
 
 
 def test_unit_icon_html_escapes_label() -> None:
-    sidc = symbols.sidc_for("artillery", "battery")
+    sidc = app6.sidc_for("artillery", "battery")
     out = symbols.unit_icon_html(sidc, ["<b>{{ 7*7 }}</b>", "120 troops", ""])
     assert "&lt;b&gt;&#123;&#123; 7*7 &#125;&#125;&lt;/b&gt;<br>120 troops</div>" in out
     icon = symbols.unit_div_icon(sidc, ["x"])
     assert icon.options["class_name"] == "mapper-unit-icon"
-    assert tuple(icon.options["icon_size"]) == symbols.symbol_anchor(sidc)[0]
+    assert tuple(icon.options["icon_size"]) == app6.symbol_anchor(sidc)[0]
 
 
 # --- atomic writes --------------------------------------------------------------------------------------------
@@ -434,9 +434,9 @@ def test_every_scenario_kind_and_echelon_has_a_symbol() -> None:
 
     for kind in UNIT_KINDS:
         for echelon in (None, *ECHELONS):
-            sidc = symbols.sidc_for(kind, echelon)
+            sidc = app6.sidc_for(kind, echelon)
             assert len(sidc) == 20
-    assert symbols.sidc_for("unit", None) == symbols.sidc_for(None, None)
+    assert app6.sidc_for("unit", None) == app6.sidc_for(None, None)
 
 
 def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monkeypatch) -> None:
@@ -449,20 +449,20 @@ def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monk
     monkeypatch.delenv("MAPPER_NO_CACHE", raising=False)
     for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()
-    sidc = symbols.sidc_for("infantry", "brigade")
-    drawn = symbols.symbol_svg(sidc, 26)
+    sidc = app6.sidc_for("infantry", "brigade")
+    drawn = app6.symbol_svg(sidc, 26)
     (cache,) = (tmp_path / "mapper").glob("symbols-milsymbol-*.json")
     data = json.loads(cache.read_text(encoding="utf-8"))
     assert data[f"{sidc}@26"][0] == drawn
     # every symbol the format can ask for passes the cache's own check
     for kind in UNIT_KINDS:
         for echelon in (None, *ECHELONS):
-            assert app6._plain_svg(symbols.symbol_svg(symbols.sidc_for(kind, echelon), 26))
+            assert app6._plain_svg(app6.symbol_svg(app6.sidc_for(kind, echelon), 26))
     # a poisoned cache: the entry is ignored and the symbol drawn again
     data[f"{sidc}@26"][0] = '<svg onload="window.__pwned=1"><script>alert(1)</script></svg>'
     cache.write_text(json.dumps(data), encoding="utf-8")
     for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()
-    assert symbols.symbol_svg(sidc, 26) == drawn
+    assert app6.symbol_svg(sidc, 26) == drawn
     for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()

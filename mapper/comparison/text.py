@@ -19,6 +19,7 @@ from typing import Any
 
 from mapper.comparison.model import Comparison, Criterion, best, criteria, metadata, rank, ranking
 from mapper.comparison.rows import Row, fmt, front_lines, plain, rows, short, title
+from mapper.textlayout import aligned
 
 __all__ = ["COMPARISON_FORMAT", "md_escape", "to_csv", "to_json", "to_markdown", "to_table"]
 
@@ -56,7 +57,7 @@ def to_table(c: Comparison, rank_by: RankBy = None, width: int = 80) -> str:
             out.append(("  ".join([" " * label_w, *tops])).rstrip())
         headers = ["Metric".ljust(label_w), *(heads[i][1].rjust(widths[i]) for i in block)]
         body = [[lab.ljust(label_w), *(cells[i][j] for i in block)] for j, lab in enumerate(labels)]
-        out.append(_aligned(headers, body, "l" + "r" * len(block)))
+        out.append(aligned(headers, body, "l" + "r" * len(block)))
     if ranked:
         out += [
             "",
@@ -121,22 +122,6 @@ def _blocks(widths: list[int], label_w: int, width: int) -> list[list[int]]:
         blocks[-1].append(i)
         used += 2 + w
     return blocks
-
-
-def _aligned(headers: list[str], body: list[list[str]], align: str) -> str:
-    """An aligned block under a dashed rule, ``align`` one letter per column (``l``/``r``); the cells are text
-    already (the same layout as ``mapper analyze``'s table, which this output does not import)."""
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
-
-    def line(values: Sequence[str]) -> str:
-        cells = (
-            v.rjust(w) if a == "r" else v.ljust(w)
-            for v, w, a in zip(values, widths, align, strict=True)
-        )
-        return "  ".join(cells).rstrip()
-
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), sep, *(line(r) for r in body)])
 
 
 def _short_label(r: Row, label_w: int) -> str:

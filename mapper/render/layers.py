@@ -392,16 +392,17 @@ def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon
     ``stack`` > 0 lifts the icon by that many icon heights: sites at the same place (a city's protection force
     and its air defence) are drawn as a column above the point instead of on top of each other.
     """
+    from mapper import app6
     from mapper.render import symbols
 
     if site.kind == "force":
         force = site.force
-        sidc = force.sidc or symbols.sidc_for(force.kind, force.echelon)
+        sidc = force.sidc or app6.sidc_for(force.kind, force.echelon)
         lines = [site.name, f"{site.troops:,} troops"]
     else:
-        sidc = symbols.sidc_for("logistics", None)
+        sidc = app6.sidc_for("logistics", None)
         lines = [site.name + " (hub)"]
-    (w, h), (ax, ay) = symbols.symbol_anchor(sidc, SYMBOL_SIZE)
+    (w, h), (ax, ay) = app6.symbol_anchor(sidc, SYMBOL_SIZE)
     html = (
         f"<div class='mapper-site' style='--opt:{safe_color(colour)}'>"
         f"{symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)}</div>"
@@ -438,47 +439,40 @@ def option_layers(
     return [item for item in items if item is not None]
 
 
+def _named_shapes(
+    parent: Any,
+    items: Sequence[tuple[BaseGeometry, str]],
+    style: dict[str, Any],
+    tolerance: float = 0.0,
+) -> None:
+    """One ``GeoJsonData`` of shapes, each with its (escaped) name as a tooltip, added to ``parent``."""
+    GeoJsonData(
+        features([g for g, _ in items], [{"name": safe_text(t)} for _, t in items], tolerance),
+        style,
+        tooltip="name",
+    ).add_to(parent)
+
+
 def _shapes_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None:
     if not (of.areas or of.zones):
         return None
     shapes = group(f"{of.option.name}: areas and zones")
-    GeoJsonData(
-        features(
-            [a.geometry for a in of.areas],
-            [{"name": safe_text(f"{a.area.name} ({a.area.how})")} for a in of.areas],
-            OVERLAY_TOLERANCE,
-        ),
-        {
-            "color": colour,
-            "weight": 1.5,
-            "fillColor": colour,
-            "fillOpacity": 0.12,
-            "dashArray": "6 4",
-        },
-        tooltip="name",
-    ).add_to(shapes)
-    GeoJsonData(
-        features(
-            [z.geometry for z in of.zones],
-            [
-                {
-                    "name": safe_text(
-                        f"{z.zone.name}: {z.zone.km:g} km either side of {z.zone.buffer_of}"
-                    )
-                }
-                for z in of.zones
-            ],
-            OVERLAY_TOLERANCE,
-        ),
-        {
-            "color": colour,
-            "weight": 1,
-            "fillColor": colour,
-            "fillOpacity": 0.25,
-            "dashArray": "2 4",
-        },
-        tooltip="name",
-    ).add_to(shapes)
+    fill = {"color": colour, "fillColor": colour}
+    _named_shapes(
+        shapes,
+        [(a.geometry, f"{a.area.name} ({a.area.how})") for a in of.areas],
+        {**fill, "weight": 1.5, "fillOpacity": 0.12, "dashArray": "6 4"},
+        OVERLAY_TOLERANCE,
+    )
+    _named_shapes(
+        shapes,
+        [
+            (z.geometry, f"{z.zone.name}: {z.zone.km:g} km either side of {z.zone.buffer_of}")
+            for z in of.zones
+        ],
+        {**fill, "weight": 1, "fillOpacity": 0.25, "dashArray": "2 4"},
+        OVERLAY_TOLERANCE,
+    )
     shapes.add_to(m)
     return ("Areas and zones", shapes, colour, "dashed")
 
@@ -491,15 +485,12 @@ def _lines_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None
         style: dict[str, Any] = {"color": colour, "weight": 5 if lf.heavy else 3, "opacity": 0.85}
         if lf.dashed:
             style["dashArray"] = "8 6"
-        GeoJsonData(
-            feature(
-                lf.geometry,
-                OVERLAY_TOLERANCE,
-                name=safe_text(f"{lf.line.name}: {lf.line.how}, {lf.length_km:,.0f} km"),
-            ),
+        _named_shapes(
+            lines,
+            [(lf.geometry, f"{lf.line.name}: {lf.line.how}, {lf.length_km:,.0f} km")],
             style,
-            tooltip="name",
-        ).add_to(lines)
+            OVERLAY_TOLERANCE,
+        )
     lines.add_to(m)
     return ("Lines and routes", lines, colour, "line")
 
@@ -508,21 +499,17 @@ def _rings_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None
     if not of.rings:
         return None
     rings = group(f"{of.option.name}: coverage rings")
-    GeoJsonData(
-        features(
-            [r.geometry for r in of.rings],
-            [
-                {
-                    "name": safe_text(
-                        f"{r.force.name}: {r.radius_km:g} km ring, population {r.site.population_covered or 0:,}"
-                    )
-                }
-                for r in of.rings
-            ],
-        ),
+    _named_shapes(
+        rings,
+        [
+            (
+                r.geometry,
+                f"{r.force.name}: {r.radius_km:g} km ring, population {r.site.population_covered or 0:,}",
+            )
+            for r in of.rings
+        ],
         {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.06},
-        tooltip="name",
-    ).add_to(rings)
+    )
     rings.add_to(m)
     return ("Coverage rings", rings, colour, "dashed")
 
@@ -537,17 +524,11 @@ def _hubs_layer(
     if not of.hubs:
         return None
     hubs = group(f"{of.option.name}: hubs and links")
-    GeoJsonData(
-        features(
-            [link.geometry for link in of.links],
-            [
-                {"name": safe_text(f"{link.force.name} → {link.hub.name}: {link.km:,.0f} km")}
-                for link in of.links
-            ],
-        ),
+    _named_shapes(
+        hubs,
+        [(k.geometry, f"{k.force.name} → {k.hub.name}: {k.km:,.0f} km") for k in of.links],
         {"color": colour, "weight": 1, "dashArray": "2 5", "opacity": 0.8},
-        tooltip="name",
-    ).add_to(hubs)
+    )
     for s in of.hubs:
         _marker(s, of.option, scenario, colour, stacks).add_to(hubs)
     hubs.add_to(m)

@@ -8,36 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mapper.app6 import (
-    AFFILIATIONS,
-    ECHELON_ALIASES,
-    ECHELONS,
-    KIND_ALIASES,
-    KINDS,
-    drawable,
-    normalize_echelon,
-    normalize_kind,
-    sidc_for,
-    symbol_anchor,
-    symbol_svg,
-)
+from mapper.app6 import symbol_anchor, symbol_svg
 from mapper.render.safety import safe_text
 
-__all__ = [
-    "AFFILIATIONS",
-    "ECHELONS",
-    "ECHELON_ALIASES",
-    "KINDS",
-    "KIND_ALIASES",
-    "drawable",
-    "normalize_echelon",
-    "normalize_kind",
-    "sidc_for",
-    "symbol_anchor",
-    "symbol_svg",
-    "unit_div_icon",
-    "unit_icon_html",
-]
+__all__ = ["unit_div_icon", "unit_icon_html"]
 
 
 def unit_icon_html(sidc: str, label_lines: Sequence[str] = (), size: int = 30) -> str:
