@@ -264,6 +264,4 @@ def compare(
     from mapper.comparison import load_comparison
 
     c = load_comparison(items, front_line=front_line, keep_going=keep_going)
-    seen: dict[int, Prepared] = {id(e.prepared): e.prepared for e in c.entries}
-    frames = [Analysis(p).forces for p in seen.values()]
-    return pd.concat(frames, ignore_index=True) if frames else _site_frame([], [], [], {})
+    return pd.concat([Analysis(p).forces for p in c.prepared], ignore_index=True)

@@ -241,3 +241,11 @@ def test_render_with_png_loads_and_analyses_once(run_cli, monkeypatch, tmp_path:
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "m.html").is_file() and (tmp_path / "m.png").is_file()
     assert calls == {"load": 1, "analyze": 1}
+
+
+def test_an_option_without_sites_gives_an_empty_frame_with_columns() -> None:
+    text = TEXT.split("    forces:")[0] + "    areas:\n      - {name: West, regions: [Lviv]}\n"
+    analysis = mapper.analyze(text)
+    assert len(analysis.forces) == 0 and analysis.forces.crs.to_epsg() == 4326
+    assert {"scenario", "option", "name", "geometry"} <= set(analysis.forces.columns)
+    assert analysis.options.loc["a", "areas_km2"] > 20_000  # Lviv oblast, ~21,800 km²
