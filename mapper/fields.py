@@ -20,6 +20,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mapper.errors import Problem
+from mapper.yamlsafe import UNSAFE_CHARACTERS, shown
 
 INVALID: Any = type(
     "Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda self: False}
@@ -81,10 +82,25 @@ def describe(node: Node) -> str:
         return "a list"
     if node.tag == _NULL_TAG:
         return "nothing (an empty value)"
-    text = node.value
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return repr(text)
+    return shown(node.value)
+
+
+def key_label(key: str) -> str:
+    """A mapping key as shown in a key path: as written if it is short and printable, else quoted and escaped."""
+    return key if len(key) <= 60 and not UNSAFE_CHARACTERS.search(key) else shown(key)
+
+
+def unsafe_text(text: str) -> str | None:
+    """Why ``text`` may not be used in a scenario (a control or bidirectional character, shown escaped), or None."""
+    found = UNSAFE_CHARACTERS.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if "\u202a" <= char <= "\u2069":
+        what = "a bidirectional control character (it reorders the text around it)"
+    else:
+        what = "a control character"
+    return f"text contains {char!r} (U+{ord(char):04X}), {what}; remove it"
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -99,7 +115,8 @@ def _scalar(node: Node) -> Any:
     """The typed value of a scalar node as YAML 1.1 resolves it (int, float, bool, date, str, None)."""
     try:
         return _constructor.construct_object(node, deep=True)
-    except (ConstructorError, ValueError, OverflowError):
+    # PyYAML's constructors fail in assorted ways on values their tag's pattern does not fully check
+    except (ConstructorError, ValueError, OverflowError, LookupError, AttributeError, TypeError):
         return node.value
 
 
@@ -136,6 +153,9 @@ class Str(Spec):
         ctx.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if not isinstance(node, ScalarNode) or node.tag == _NULL_TAG:
             return self.bad(node, path, ctx)
+        unsafe = unsafe_text(node.value)  # e.g. "\e" or "\u202e" written as YAML escapes
+        if unsafe:
+            return ctx.error(node, path, unsafe)
         # The text as written: `nation: NO` stays 'NO' (not YAML 1.1's False), `id: 010` stays '010'.
         text = node.value.strip()
         if len(text) < self.min_len:
@@ -155,9 +175,13 @@ class Str(Spec):
         return self._schema(s)
 
 
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
 @dataclass
 class Num(Spec):
-    """A finite number (int or float) within bounds."""
+    """A finite number (int or float) within bounds. Messages give the bounds, and say which one a value misses."""
 
     expected: str = "a number"
     minimum: float | None = None
@@ -165,6 +189,31 @@ class Num(Spec):
     exclusive_minimum: bool = False
     integer: bool = False
     description: str = ""
+
+    def _bounds(self) -> str:
+        low, high = self.minimum, self.maximum
+        if low is not None and self.exclusive_minimum:
+            first = f"greater than {_number(low)}"
+            return first if high is None else f"{first}, at most {_number(high)}"
+        if low is not None:
+            return (
+                f"{_number(low)} or more" if high is None else f"{_number(low)} to {_number(high)}"
+            )
+        return "" if high is None else f"at most {_number(high)}"
+
+    def bad(self, node: Node, path: str, ctx: Context, hint: str = "") -> Any:
+        bounds = self._bounds()
+        expected = f"{self.expected} ({bounds})" if bounds else self.expected
+        return ctx.error(node, path, f"expected {expected}, got {describe(node)}{hint}")
+
+    def _out(self, node: Node, path: str, ctx: Context, why: str) -> Any:
+        """A number, but not one this field takes: shown as written (unquoted), with the reason."""
+        bounds = self._bounds()
+        expected = f"{self.expected} ({bounds})" if bounds else self.expected
+        text = node.value.strip()
+        if len(text) > 60:
+            text = text[:57] + "..."
+        return ctx.error(node, path, f"expected {expected}, got {text}: {why}")
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         ctx.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -179,20 +228,25 @@ class Num(Spec):
                 hint = f" (write {value.replace(',', '')} without thousands separators)"
             return self.bad(node, path, ctx, hint)
         if isinstance(value, float) and not math.isfinite(value):
-            return self.bad(node, path, ctx)
+            return self._out(
+                node, path, ctx, "not a number" if value != value else "an infinite number"
+            )
         if self.integer and not isinstance(value, int):
-            if float(value).is_integer():
-                value = int(value)
-            else:
-                return self.bad(node, path, ctx)
-        low_ok = (
-            self.minimum is None
-            or value > self.minimum
-            or (value == self.minimum and not self.exclusive_minimum)
-        )
-        if not low_ok or (self.maximum is not None and value > self.maximum):
-            return self.bad(node, path, ctx)
-        return value
+            if not float(value).is_integer():
+                return self._out(node, path, ctx, "not a whole number")
+            value = int(value)
+        why = self._out_of_range(value)
+        return self._out(node, path, ctx, why) if why else value
+
+    def _out_of_range(self, value: float) -> str | None:
+        low, high = self.minimum, self.maximum
+        if low is not None and (value < low or (value == low and self.exclusive_minimum)):
+            if self.exclusive_minimum:
+                return f"not greater than {_number(low)}"
+            return f"under the minimum of {_number(low)}"
+        if high is not None and value > high:
+            return f"over the maximum of {_number(high)}"
+        return None
 
     def json_schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "integer" if self.integer else "number"}
@@ -408,7 +462,9 @@ class Record(Spec):
         if key in seen:
             first = seen[key].start_mark.line + 1
             ctx.error(
-                key_node, join(path, key), f"duplicate key {key!r} (first given on line {first})"
+                key_node,
+                join(path, key_label(key)),
+                f"duplicate key {shown(key)} (first given on line {first})",
             )
             return None
         seen[key] = key_node
@@ -425,7 +481,11 @@ class Record(Spec):
         if key.isdigit():
             # `{troops: 5,000}` in a flow mapping: YAML reads "5" and then a key "000"
             hint = " (a number with a thousands separator such as 5,000? write 5000)"
-        ctx.error(key_node, join(path, key), f"unknown key {key!r}{hint}; valid keys: {valid}")
+        ctx.error(
+            key_node,
+            join(path, key_label(key)),
+            f"unknown key {shown(key)}{hint}; valid keys: {valid}",
+        )
 
     def _value(self, key: str, spec: Field, value_node: Node, kpath: str, ctx: Context) -> Any:
         """The checked value of a known key; an optional key left empty takes its default."""
@@ -544,8 +604,14 @@ class ByShape(Spec):
 
 
 def _flow(node: Node) -> str:
+    """A short list as written, e.g. ``[48.5, 35.0]`` (longer or unprintable ones shortened and escaped)."""
+    text = _flow_text(node)
+    return text if len(text) <= 60 and not UNSAFE_CHARACTERS.search(text) else shown(text)
+
+
+def _flow_text(node: Node) -> str:
     if isinstance(node, SequenceNode):
-        return "[" + ", ".join(_flow(c) for c in node.value) + "]"
+        return "[" + ", ".join(_flow_text(c) for c in node.value[:10]) + "]"
     if isinstance(node, MappingNode):
         return "{...}"
-    return str(node.value)
+    return str(node.value)[:60]

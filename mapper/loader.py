@@ -18,9 +18,6 @@ from mapper.errors import FrontLineError, MapperError, PlaceError, Problem, Scen
 from mapper.fields import INVALID, Context, join
 from mapper.scenario import (
     DEFAULT_BANDS,
-    MAX_SHAPES,
-    MAX_SITES,
-    SCENARIO,
     THEATRE,
     Area,
     Band,
@@ -32,6 +29,8 @@ from mapper.scenario import (
     Option,
     Scenario,
     Zone,
+    check_document,
+    over_limits,
 )
 from mapper.yamlsafe import Document, load_document, load_text
 
@@ -77,12 +76,12 @@ def _load(
     *,
     shown: str | None = None,
 ) -> Scenario:
-    ctx = Context(file=doc.file)
-    raw = SCENARIO.check(doc.root, "", ctx)
+    ctx = Context(file=doc.file, problems=list(doc.warnings))  # warnings: explicit tags ignored
+    raw = check_document(doc.root, ctx)  # INVALID (reported) when the file is not a scenario at all
     if raw is INVALID:
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     _check_ids(raw, ctx)
-    if _over_limits(raw, ctx):  # refuse before the expensive part (places, shapes, buffers)
+    if over_limits(raw, ctx):  # refuse before the expensive part (places, shapes, buffers)
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     # The folder the scenario is named in (a linked scenario file does not bring its target's folder along):
     # files it names are read from there, so they are checked there.
@@ -128,33 +127,6 @@ def _check_ids(raw: dict[str, Any], ctx: Context) -> None:
                     )
                 else:
                     names[item["name"]] = j
-
-
-def _over_limits(raw: dict[str, Any], ctx: Context) -> bool:
-    """Whether the scenario has more forces and hubs, or lines, areas and zones, than one scenario may have."""
-    options = raw.get("options")
-    if not isinstance(options, list):
-        return False
-    count = {"sites": 0, "shapes": 0}
-    for opt in options:
-        if not isinstance(opt, dict):
-            continue
-        for kind in ("forces", "hubs", "lines", "areas", "zones"):
-            if isinstance(opt.get(kind), list):
-                count["sites" if kind in ("forces", "hubs") else "shapes"] += len(opt[kind])
-    over = False
-    for what, words, limit in (
-        ("sites", "forces and hubs", MAX_SITES),
-        ("shapes", "lines, areas and zones", MAX_SHAPES),
-    ):
-        if count[what] > limit:
-            ctx.error_at(
-                "options",
-                f"{count[what]:,} {words} in all options together, over the limit of {limit:,} per "
-                "scenario; split it into several scenario files",
-            )
-            over = True
-    return over
 
 
 def _valid(*values: Any) -> bool:
@@ -407,7 +379,7 @@ class _Resolver:
                     "or give `kind` and `echelon` instead",
                 )
                 return None
-        if loc is None or not _valid(*raw.values()):
+        if loc is None or not _valid(*raw.values()) or not self._ring_fits(loc, raw, path):
             return None
         return Force(
             name=raw["name"],
@@ -422,6 +394,28 @@ class _Resolver:
             description=raw.get("description"),
             keypath=path,
         )
+
+    def _ring_fits(self, loc: Location, raw: dict[str, Any], path: str) -> bool:
+        """Whether the force's coverage ring stays clear of both poles (else reported): the format's limit keeps
+        it so in the theatre; a point outside it (a warning) may be nearer a pole than ``range_km``."""
+        from mapper.geodesy import point_distance_km
+
+        km = raw.get("range_km")
+        pole = "North" if loc.lat >= 0 else "South"
+        pole_km = float(
+            point_distance_km(
+                lat1=loc.lat, lon1=loc.lon, lat2=90.0 if pole == "North" else -90.0, lon2=loc.lon
+            )[0]
+        )
+        if not km or km <= pole_km - 1.0:
+            return True
+        self.ctx.error_at(
+            join(path, "range_km"),
+            f"a coverage ring of {km:g} km around {loc.label} would reach the {pole} Pole ({pole_km:,.0f} km "
+            "away), where no map can draw it; "
+            f"give at most {int(max(pole_km - 1.0, 0.0)):,} km here",
+        )
+        return False
 
     def hub(self, raw: Any, path: str) -> Hub | None:
         if raw is INVALID:

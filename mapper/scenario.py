@@ -13,11 +13,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from mapper.fields import (
     Bool,
     ByShape,
     Choice,
     Colour,
+    Context,
     Date,
     Field,
     ListOf,
@@ -179,12 +182,8 @@ _location_place = Record(
 _coords = Record(
     title="Coordinates",
     fields={
-        "lat": Field(
-            Num(expected="a latitude in degrees (-90 to 90)", minimum=-90, maximum=90), True
-        ),
-        "lon": Field(
-            Num(expected="a longitude in degrees (-180 to 180)", minimum=-180, maximum=180), True
-        ),
+        "lat": Field(Num(expected="a latitude in degrees", minimum=-90, maximum=90), True),
+        "lon": Field(Num(expected="a longitude in degrees", minimum=-180, maximum=180), True),
         "name": Field(Str(expected="a label")),
     },
     description="Explicit WGS84 coordinates in decimal degrees: {lat: 48.4647, lon: 35.0462}.",
@@ -201,9 +200,14 @@ LOCATION = ByShape(
     description="A place name from the gazetteer, a qualified place, or explicit {lat, lon} coordinates.",
 )
 
-_positive_km = Num(
-    expected="a distance in km greater than 0", minimum=0, exclusive_minimum=True, maximum=5000
+# A coverage ring must never reach a pole (where no map can draw it): from the theatre's northern edge (lat 58)
+# the North Pole is 3,570 km away, so rings are at most 3,000 km everywhere in it (and, for a point outside the
+# theatre, less than its distance to the nearest pole: checked by the loader).
+MAX_RANGE_KM = 3_000
+_range_km = Num(
+    expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=MAX_RANGE_KM
 )
+_zone_km = Num(expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=5000)
 # Country names are accepted too (France, United Kingdom, Britain ...): the code is unambiguous either way.
 NATION_ALIASES = {
     "UK": "GB",
@@ -230,7 +234,7 @@ FORCE = Record(
             _nation, required=True, description="ISO 3166-1 alpha-2 code; MN: multinational"
         ),
         "troops": Field(
-            Num(expected="a positive integer", minimum=1, maximum=1_000_000, integer=True),
+            Num(expected="a whole number of troops", minimum=1, maximum=1_000_000, integer=True),
             required=True,
             description="personnel strength",
         ),
@@ -249,9 +253,7 @@ FORCE = Record(
             description="explicit symbol code; overrides kind and echelon",
         ),
         "role": Field(Choice(values=ROLES, aliases=ROLE_ALIASES)),
-        "range_km": Field(
-            _positive_km, description="coverage ring radius (e.g. air defence reach)"
-        ),
+        "range_km": Field(_range_km, description="coverage ring radius (e.g. air defence reach)"),
         "description": Field(Str(max_len=MAX_TEXT)),
     },
 )
@@ -309,7 +311,7 @@ ZONE = Record(
             Str(expected="'front_line' or the name of a line of this option"),
             required=True,
         ),
-        "km": Field(_positive_km, required=True, description="buffer half-width in km"),
+        "km": Field(_zone_km, required=True, description="buffer half-width in km"),
         "kind": Field(Choice(values=ZONE_KINDS), default="buffer"),
         "description": Field(Str(max_len=MAX_TEXT)),
     },
@@ -336,19 +338,14 @@ OPTION = Record(
     },
 )
 BAND = ByShape(
-    scalar=Num(
-        expected="a distance in km greater than 0", minimum=0, exclusive_minimum=True, maximum=2000
-    ),
+    scalar=Num(expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=2000),
     mappings={
         "km": Record(
             title="Band",
             fields={
                 "km": Field(
                     Num(
-                        expected="a distance in km greater than 0",
-                        minimum=0,
-                        exclusive_minimum=True,
-                        maximum=2000,
+                        expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=2000
                     ),
                     required=True,
                 ),
@@ -362,11 +359,11 @@ CONSTRAINTS = Record(
     title="Constraints",
     fields={
         "min_distance_from_front_km": Field(
-            Num(expected="a distance in km (0 or more)", minimum=0, maximum=5000),
+            Num(expected="a distance in km", minimum=0, maximum=5000),
             description="every force at least this far from the front line",
         ),
         "max_distance_to_nato_border_km": Field(
-            Num(expected="a distance in km (0 or more)", minimum=0, maximum=5000),
+            Num(expected="a distance in km", minimum=0, maximum=5000),
             description="every force within this distance of a NATO member's border",
         ),
         "allow_in_occupied": Field(
@@ -415,6 +412,65 @@ DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
     (150.0, "long-range MLRS, Lancet/Geran drones, KAB with wings"),
     (300.0, "tactical ballistic missiles (Iskander-M class), cruise missiles"),
 )
+
+
+def _kind(node: Node) -> str:
+    """What a document's top level is, in words (never its content)."""
+    if isinstance(node, SequenceNode):
+        return "a list"
+    kinds = {"int": "a number", "float": "a number", "bool": "true or false", "null": "nothing"}
+    return kinds.get(node.tag.rsplit(":", 1)[-1], "a date" if "timestamp" in node.tag else "a text")
+
+
+def check_document(root: Node, ctx: Context) -> Any:
+    """The checked top-level values of a scenario document, or ``INVALID`` (reported) if it is no scenario at all.
+
+    Only a mapping with at least one of the scenario's keys is checked key by key. Anything else (a linked
+    secret, another program's settings) is described, never quoted: no message shows its content.
+    """
+    if not isinstance(root, MappingNode):
+        return ctx.error(
+            root,
+            "",
+            f"is not a scenario file: its top level is {_kind(root)}, "
+            "not a mapping with format, id, options ...",
+        )
+    keys = {k.value for k, _ in root.value if isinstance(k, ScalarNode)}
+    if not keys & set(SCENARIO.fields):
+        return ctx.error(
+            root,
+            "",
+            "is not a scenario file: its top level is a mapping with none of the scenario's keys "
+            "(format, id, title, date, options ...)",
+        )
+    return SCENARIO.check(root, "", ctx)
+
+
+def over_limits(raw: dict[str, Any], ctx: Context) -> bool:
+    """Whether the scenario has more forces and hubs, or lines, areas and zones, than one scenario may have."""
+    options = raw.get("options")
+    if not isinstance(options, list):
+        return False
+    count = {"sites": 0, "shapes": 0}
+    for opt in options:
+        if not isinstance(opt, dict):
+            continue
+        for kind in ("forces", "hubs", "lines", "areas", "zones"):
+            if isinstance(opt.get(kind), list):
+                count["sites" if kind in ("forces", "hubs") else "shapes"] += len(opt[kind])
+    over = False
+    for what, words, limit in (
+        ("sites", "forces and hubs", MAX_SITES),
+        ("shapes", "lines, areas and zones", MAX_SHAPES),
+    ):
+        if count[what] > limit:
+            ctx.error_at(
+                "options",
+                f"{count[what]:,} {words} in all options together, over the limit of {limit:,} per "
+                "scenario; split it into several scenario files",
+            )
+            over = True
+    return over
 
 
 def json_schema() -> dict[str, Any]:

@@ -4,12 +4,15 @@ Scenario text is untrusted. This module is the only place that touches YAML. It 
 insists on UTF-8 text, composes the document with PyYAML's *safe* loader into a node graph (which keeps the line and
 column of every value), and refuses documents that would be expensive to walk: deep nesting and alias expansion
 ("billion laughs") are bounded before anything is constructed. Duplicate keys are reported by the validator, which
-walks these nodes.
+walks these nodes. Explicit tags (``!!int``, ``!!timestamp``, ``!foo``, ``!!python/...``) carry no meaning in a
+scenario: each is dropped while composing (the value is read as written, as if untagged) with a located warning,
+so no tag ever reaches a constructor. Messages quote at most a short, escaped piece of the text (``shown``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,7 @@ from mapper.errors import Problem, ScenarioError
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB
 MAX_DEPTH = 50  # nesting of mappings/sequences
 MAX_NODES = 200_000  # YAML nodes after alias expansion
+MAX_TAG_WARNINGS = 20  # explicit tags reported one by one; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -33,22 +37,54 @@ class Document:
     root: Node
     file: str
     text: str
+    warnings: tuple[Problem, ...] = ()  # explicit tags that were ignored
+
+
+# C0 and C1 control characters but tab and newline, and the bidirectional embeddings, overrides and isolates
+# (which reverse the text around them): never shown raw in a message, refused in a scenario's text
+UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message: escaped (``repr``: control and bidi characters as ``\\x1b``, ``\\u202e``)
+    and cut to about ``limit`` characters."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text)
+
+
+def _tag_name(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:") :]
+    return shown(tag, 20)
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader whose composer refuses excessive nesting (before Python's recursion limit is near)."""
+    """SafeLoader whose composer refuses excessive nesting (before Python's recursion limit is near) and drops
+    explicit tags, recording where they were."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self.tags: list[tuple[str, yaml.Mark]] = []
 
     # ``index`` is the key node for a mapping value, an int in a sequence: typed ``Any`` for both
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
+            event = self.peek_event()
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise _TooDeep(mark)
+                raise _TooDeep(event.start_mark)
+            tag = getattr(event, "tag", None)
+            if tag is not None:  # an explicit tag: read the value as if it had none
+                self.tags.append((tag, event.start_mark))
+                event.tag = None
+                if isinstance(
+                    event, yaml.ScalarEvent
+                ):  # plain: resolved as YAML 1.1 does; quoted: a text
+                    event.implicit = (event.style is None, event.style is not None)
+                else:
+                    event.implicit = True
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -64,6 +100,43 @@ def _problem(
     file: str, message: str, line: int | None = None, column: int | None = None
 ) -> Problem:
     return Problem(message, file=file, line=line, column=column)
+
+
+def _tag_warnings(file: str, tags: list[tuple[str, yaml.Mark]]) -> tuple[Problem, ...]:
+    out = [
+        Problem(
+            f"YAML tag {_tag_name(tag)} ignored: scenario values are read as written (remove the tag)",
+            file,
+            mark.line + 1,
+            mark.column + 1,
+            severity="warning",
+        )
+        for tag, mark in tags[:MAX_TAG_WARNINGS]
+    ]
+    if len(tags) > MAX_TAG_WARNINGS:
+        mark = tags[MAX_TAG_WARNINGS][1]
+        more = len(tags) - MAX_TAG_WARNINGS
+        out.append(
+            Problem(
+                f"{more:,} more YAML tags ignored",
+                file,
+                mark.line + 1,
+                mark.column + 1,
+                severity="warning",
+            )
+        )
+    return tuple(out)
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _yaml_message(text: str) -> str:
+    """A PyYAML message with every quoted piece (an alias, anchor or tag handle) cut short: the file may not be
+    a scenario at all (a linked secret), so no more than a few of its characters are echoed."""
+    return _QUOTED.sub(
+        lambda m: m.group(0) if len(m.group(1)) <= 20 else shown(m.group(1), 20), text
+    )
 
 
 def read_text(path: Path, *, display: str | None = None) -> str:
@@ -178,13 +251,13 @@ def compose(text: str, file: str) -> Document:
         raise ScenarioError(
             _problem(
                 file,
-                f"invalid YAML: {what}",
+                f"invalid YAML: {_yaml_message(what)}",
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
             )
         ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(_problem(file, f"invalid YAML: {exc}")) from None
+        raise ScenarioError(_problem(file, f"invalid YAML: {_yaml_message(str(exc))}")) from None
     except RecursionError:
         raise ScenarioError(_problem(file, "nesting too deep: not a scenario file")) from None
     finally:
@@ -206,7 +279,7 @@ def compose(text: str, file: str) -> Document:
                 root.start_mark.column + 1,
             )
         )
-    return Document(root=root, file=file, text=text)
+    return Document(root=root, file=file, text=text, warnings=_tag_warnings(file, loader.tags))
 
 
 def _expanded_size(root: Node) -> int:
@@ -274,6 +347,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_NODES",
+    "UNSAFE_CHARACTERS",
     "Document",
     "MappingNode",
     "ScalarNode",
@@ -283,4 +357,5 @@ __all__ = [
     "load_document",
     "load_text",
     "read_text",
+    "shown",
 ]

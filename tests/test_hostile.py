@@ -73,7 +73,8 @@ def test_hostile_files_are_refused_cleanly(name: str, command: str, tmp_path: Pa
     assert result.exit_code == 1, result.output
     assert BAD_FILES[name] in result.stderr
     assert f"{HOSTILE / name}:" in result.stderr  # file:line:col: message
-    assert result.stdout.strip() in ("", "1 file(s) checked, 1 with errors.")
+    stdout = [line for line in result.stdout.splitlines() if ": warning: YAML tag " not in line]
+    assert stdout in ([], ["1 file(s) checked, 1 with errors."])
     assert not (tmp_path / "pwned").exists() and not list(tmp_path.iterdir())
 
 
@@ -226,10 +227,10 @@ def test_linked_scenario_reads_and_checks_files_next_to_the_link(tmp_path: Path)
 @pytest.mark.parametrize(
     ("field", "message"),
     [
-        ("troops", "troops: expected a positive integer"),
+        ("troops", "troops: expected a whole number of troops (1 to 1,000,000)"),
         ("lat", "at.lat: expected a latitude in degrees (-90 to 90)"),
         ("lon", "at.lon: expected a longitude in degrees (-180 to 180)"),
-        ("range_km", "range_km: expected a distance in km greater than 0"),
+        ("range_km", "range_km: expected a distance in km (greater than 0, at most 3,000)"),
     ],
 )
 def test_non_finite_and_huge_numbers(tmp_path: Path, value: str, field: str, message: str) -> None:
@@ -242,7 +243,7 @@ def test_non_finite_and_huge_numbers(tmp_path: Path, value: str, field: str, mes
     path.write_text(scenario_text(force))
     result = run_cli("analyze", path)
     assert result.exit_code == 1
-    assert f"options[0].forces[0].{message}, got '" in result.stderr
+    assert f"options[0].forces[0].{message}, got " in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
@@ -539,7 +540,10 @@ def test_fifo_as_output_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "out.html"
     os.mkfifo(fifo)
     result = run_process("render", EXAMPLE, "-o", fifo, timeout=120)
-    assert result.exit_code == 1 and "exists and is not a map written by mapper" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "is not a regular file (a device, FIFO or socket)" in result.stderr
+    )
     result = run_process("render", EXAMPLE, "-o", fifo, "--png", tmp_path / "x.png", timeout=120)
     assert result.exit_code == 1
     for command, extra in (

@@ -1,6 +1,7 @@
 """Hypothesis strategies for scenario documents: random YAML-shaped data, and the bundled examples mutated
 structurally (keys deleted or inserted, values replaced, retyped or swapped for plausible ones, raw garbage in the
-text). Used by the loader's property tests and by the command-line fuzzing."""
+text, an explicit YAML tag on a value, a control or bidirectional character written as a YAML escape). Used by the
+loader's property tests and by the command-line fuzzing."""
 
 from __future__ import annotations
 
@@ -78,6 +79,14 @@ top_level = st.fixed_dictionaries(
 )
 
 
+# explicit tags (issue 19): each is ignored with a warning, the value read as written
+TAGS = [
+    "!!int", "!!float", "!!bool", "!!timestamp", "!!binary", "!!set", "!!omap", "!!pairs", "!!str", "!!null",
+    "!!map", "!!seq", "!foo", "!", "!!python/object/apply:os.system", "!<%1b>",
+]  # fmt: skip
+# YAML escapes giving control and bidirectional characters (refused in text), and tab and newline (allowed)
+ESCAPES = ["\\e", "\\0", "\\a", "\\x9b", "\\N", "\\r", "\\u202e", "\\u2066", "\\t", "\\n"]
+
 EXAMPLE_DATA: list[Any] = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
 
 
@@ -121,7 +130,27 @@ def mutated_examples(draw: st.DrawFn) -> str:
             value = parent[last]
             parent[last] = [value] if not isinstance(value, list) else {"x": value}
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    if draw(st.booleans()):  # raw garbage somewhere in the text
+    damage = draw(st.sampled_from(["none", "garbage", "tag", "escape"]))
+    if damage == "garbage":  # raw garbage somewhere in the text
         at = draw(st.integers(0, len(text)))
         text = text[:at] + draw(st.text(max_size=8)) + text[at:]
+    elif damage in ("tag", "escape"):
+        text = draw(_retag_or_escape(text, damage))
     return text
+
+
+@st.composite
+def _retag_or_escape(draw: st.DrawFn, text: str, damage: str) -> str:
+    """One ``key: value`` line given a tag (``key: !!timestamp value``) or a double-quoted value with an escape."""
+    lines = text.splitlines(keepends=True)
+    candidates = [i for i, line in enumerate(lines) if ": " in line]
+    if not candidates:
+        return text
+    i = draw(st.sampled_from(candidates))
+    key, value = lines[i].rstrip("\n").split(": ", 1)
+    if damage == "tag":
+        value = f"{draw(st.sampled_from(TAGS))} {value}"
+    else:
+        value = '"' + draw(st.sampled_from(["", "Kyiv "])) + draw(st.sampled_from(ESCAPES)) + ' x"'
+    lines[i] = f"{key}: {value}\n"
+    return "".join(lines)
