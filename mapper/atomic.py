@@ -3,22 +3,28 @@
 ``atomic_write`` writes to a temporary file in the target's directory, fsyncs it and ``os.replace``s it into place
 (atomic on POSIX and Windows when both are on one file system, which a sibling guarantees). ``atomic_dir`` builds a
 folder (the gallery) in a temporary sibling and swaps it in at the end. Without ``overwrite`` an existing target is
-an ``OutputError`` telling the user to pass ``--overwrite``. On any error the temporary file or folder is removed
-and an existing target is left untouched.
+an ``OutputError`` telling the user to pass ``--overwrite``; a device, FIFO or socket is never replaced. On any
+error the temporary file or folder is removed and an existing target is left untouched.
+
+Temporary siblings have short names (``.mapper-<hash of the target's name>-<random>.tmp``), so a target whose own
+name is near the file system's limit (255 bytes) can still be written; every ``OSError`` (a name too long, a
+parent that is a file, no permission, a full disk) becomes an ``OutputError`` naming the target.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from mapper.errors import OutputError
 
-__all__ = ["atomic_dir", "atomic_write"]
+__all__ = ["atomic_dir", "atomic_write", "not_regular_error", "probe", "temp_prefix"]
 
 
 def _exists_error(path: Path) -> OutputError:
@@ -26,11 +32,31 @@ def _exists_error(path: Path) -> OutputError:
     return OutputError(f"{path}: {kind} exists; pass --overwrite to replace it")
 
 
-def _not_regular_error(path: Path) -> OutputError:
-    # a device, FIFO or socket (or a link to one, such as /dev/stdout): never replaced by a regular file
+def not_regular_error(path: Path) -> OutputError:
+    """A device, FIFO or socket (or a link to one, such as /dev/stdout or /dev/full): never replaced by a
+    regular file, whatever the options, so the message suggests no option."""
     return OutputError(
-        f"{path}: is not a regular file (a device, FIFO or socket); choose a file path to write to"
+        f"{path}: is not a regular file (a device, FIFO or socket); mapper never replaces one: "
+        "choose a file path to write to"
     )
+
+
+def probe(path: Path) -> os.stat_result | None:
+    """``os.stat`` of an output path (links followed), ``None`` if nothing is there; any other ``OSError`` (a name
+    too long, a parent that is a file, no permission) is an ``OutputError`` naming the path."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def temp_prefix(target: Path) -> str:
+    # short whatever the target's name (NAME_MAX is 255 bytes): a fixed prefix and a hash of the name
+    # and the owner's pid, so a later run can tell a dead run's leftover from a live build (mapper.gallery.folder)
+    digest = hashlib.blake2s(os.fsencode(target.name), digest_size=5).hexdigest()
+    return f".mapper-{digest}-{os.getpid()}-"
 
 
 def _mkdirs(path: Path) -> None:
@@ -69,17 +95,18 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, overwrite: 
     folder, or if it cannot be written.
     """
     target = Path(path)
-    if target.is_dir():
+    st = probe(target)
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{target}: is a folder, expected a file path")
-    if target.exists() and not overwrite:
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise not_regular_error(target)
+    if st is not None and not overwrite:
         raise _exists_error(target)
-    if target.exists() and not target.is_file():
-        raise _not_regular_error(target)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     parent = target.parent if str(target.parent) else Path(".")
     _mkdirs(parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=parent)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     tmp = Path(tmp_name)
@@ -114,13 +141,17 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[Pat
     block raises, the temporary folder is removed and ``path`` is untouched.
     """
     target = Path(path)
-    if target.exists() and not target.is_dir():
+    st = probe(target)
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{target}: exists and is not a folder")
-    if target.exists() and not overwrite:
+    if st is not None and not overwrite:
         raise _exists_error(target)
     parent = target.parent if str(target.parent) else Path(".")
     _mkdirs(parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write folder: {exc.strerror or exc}") from exc
     old: Path | None = None
     try:
         yield tmp
@@ -131,7 +162,7 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool) -> Iterator[Pat
             if not overwrite:
                 raise _exists_error(target)
             # two renames: a folder cannot be replaced atomically by another non-empty one
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            old = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".old", dir=parent))
             os.rmdir(old)
             os.replace(target, old)
         try:

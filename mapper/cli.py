@@ -3,11 +3,20 @@
 Each command parses its options and calls one library function. Heavy imports happen inside the commands, so that
 ``mapper --help`` stays fast. ``MapperError`` becomes a clean message on stderr with exit code 1 (2 for usage);
 nothing a user can cause shows a traceback.
+
+Every line printed goes through ``_echo`` (or ``_echo_err``): text passes ``textsafe.terminal`` (control characters,
+escape sequences and bidi controls from file names, front-line files or scenario text are shown as visible
+escapes, never sent to the terminal), and standard output that cannot be written (a full disk: ``> /dev/full``)
+is an ``OutputError`` ("cannot write to standard output: ..."), exit 1; a closed pipe (``| head``) ends quietly
+with exit 0.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +24,8 @@ from typing import Any
 import click
 
 from mapper import __version__
-from mapper.errors import MapperError
+from mapper.errors import MapperError, OutputError
+from mapper.textsafe import terminal
 
 # Shared options, defined once (rasterio's rio/options.py pattern).
 output_opt = click.option(
@@ -33,8 +43,29 @@ front_line_opt = click.option(
 strict_opt = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
-def _echo_err(message: str) -> None:
-    click.echo(message, err=True)
+class _StdoutClosed(Exception):
+    """The reader of stdout went away (``| head``): not an ``OSError``, so that click does not turn it into exit
+    1 on its way out; ``main`` ends quietly with exit 0."""
+
+
+def _echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print one message (made safe for a terminal); stdout that cannot be written is an ``OutputError``."""
+    if err:
+        _echo_err(message, nl=nl)
+        return
+    try:
+        click.echo(terminal(message), nl=nl)
+    except BrokenPipeError as exc:
+        raise _StdoutClosed from exc
+    except (OSError, ValueError) as exc:  # ENOSPC, EIO ...; ValueError: stdout closed
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise OutputError(f"cannot write to standard output: {reason}") from exc
+
+
+def _echo_err(message: str, *, nl: bool = True) -> None:
+    """Print on stderr (made safe for a terminal); if stderr itself cannot be written there is no one to tell."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(terminal(message), err=True, nl=nl)
 
 
 class _StderrHandler(logging.Handler):
@@ -81,7 +112,7 @@ def places(name: str, limit: int) -> None:
     from mapper.geodata import gazetteer
 
     for place in gazetteer().candidates(name, limit=limit):
-        click.echo(place.describe())
+        _echo(place.describe())
 
 
 @cli.command()
@@ -100,16 +131,14 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], strict: bool) -> None:
     bad = 0
     for report in reports:
         for problem in report.problems:
-            click.echo(problem.format(), err=problem.severity == "error")
+            _echo(problem.format(), err=problem.severity == "error")
         if report.errors:
             bad += 1
         elif not quiet:
             n = len(report.warnings)
-            click.echo(
-                f"{report.file}: ok" + (f" ({n} warning{'s' if n != 1 else ''})" if n else "")
-            )
+            _echo(f"{report.file}: ok" + (f" ({n} warning{'s' if n != 1 else ''})" if n else ""))
     if not quiet or bad:
-        click.echo(f"{len(reports)} file(s) checked, {bad} with errors.", err=bool(bad))
+        _echo(f"{len(reports)} file(s) checked, {bad} with errors.", err=bool(bad))
     if bad:
         sys.exit(1)
 
@@ -230,7 +259,7 @@ def render(
     )
     if ctx.obj["verbosity"] >= 0:
         for path in written:
-            click.echo(f"wrote {path}")
+            _echo(f"wrote {path}")
 
 
 @cli.command()
@@ -277,7 +306,7 @@ def export(
         overwrite=overwrite,
     )
     if ctx.obj["verbosity"] >= 0:
-        click.echo(f"wrote {out}")
+        _echo(f"wrote {out}")
 
 
 @cli.command()
@@ -328,7 +357,7 @@ def gallery(
         _echo_err(result.summary_line())
         sys.exit(1)
     if not quiet:
-        click.echo(result.summary_line())
+        _echo(result.summary_line())
 
 
 @cli.command()
@@ -391,7 +420,7 @@ def compare(
         if ctx.obj["verbosity"] >= 0:
             _echo_err(f"wrote {result.path}")
     else:
-        click.echo(result.text, nl=False)
+        _echo(result.text or "", nl=False)
     if result.failures:
         _echo_err(f"{result.failures} scenario file(s) could not be compared")
         sys.exit(1)
@@ -400,12 +429,12 @@ def compare(
 def _emit(text: str, output: Path | None, overwrite: bool) -> None:
     """Write to stdout, or atomically to a file (under the one output policy)."""
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     from mapper.pipeline import check_target
 
     check_target(output, overwrite=overwrite).write(text)
-    click.echo(f"wrote {output}", err=True)
+    _echo_err(f"wrote {output}")
 
 
 def _is_terminal(stream: Any) -> bool:
@@ -426,11 +455,12 @@ class TerminalProgress:
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "-" * (self.width - filled)
         mark = "" if entry.built else " (failed)"
-        line = f"\r[{bar}] {done}/{total} {entry.source}{mark}"
-        self.stream.write(line[:120].ljust(60))
-        if done == total:
-            self.stream.write("\n")
-        self.stream.flush()
+        line = f"\r[{bar}] {done}/{total} {terminal(entry.source)}{mark}"  # a file name: made safe
+        with contextlib.suppress(OSError, ValueError):  # stderr gone: the build goes on
+            self.stream.write(line[:120].ljust(60))
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
 
 
 @cli.command()
@@ -439,30 +469,60 @@ def schema(indent: int) -> None:
     """Print the JSON Schema of the scenario format (for editors such as VS Code YAML)."""
     from mapper.scenario import schema_json
 
-    click.echo(schema_json(indent=indent), nl=False)
+    _echo(schema_json(indent=indent), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``mapper`` console script."""
     try:
         cli.main(args=argv, prog_name="mapper", standalone_mode=False)
+        _flush_stdout()
     except (click.ClickException, click.exceptions.Abort, MapperError, KeyboardInterrupt) as exc:
-        sys.exit(_report(exc))
-    except BrokenPipeError:
+        code = _report(exc)
+        if isinstance(exc, OutputError) and str(exc).startswith("cannot write to standard output"):
+            _silence_stdout()
+        sys.exit(code)
+    except (BrokenPipeError, _StdoutClosed):
+        _silence_stdout()
         sys.exit(0)
+
+
+def _flush_stdout() -> None:
+    """Flush stdout inside ``main`` (not at interpreter exit, where a failure prints a traceback-like notice)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise OutputError(f"cannot write to standard output: {reason}") from exc
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit has nothing to fail on (its docs' recipe
+    for a closed pipe); in-process (tests) stdout may have no descriptor, then nothing is needed."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _report(exc: BaseException) -> int:
     """Print what went wrong as a user should read it; return the exit code."""
+    if isinstance(exc, click.exceptions.Abort) and isinstance(exc.__context__, KeyboardInterrupt):
+        # click turns an interrupt into Abort: report the interrupt (and its signal)
+        exc = exc.__context__
     if isinstance(exc, click.exceptions.Abort):
         _echo_err("Aborted.")
         return 1
     if isinstance(exc, click.ClickException):  # usage errors: exit 2
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)  # quotes what the user typed: printed through the terminal boundary
+        _echo_err(shown.getvalue(), nl=False)
         return exc.exit_code
-    if isinstance(exc, KeyboardInterrupt):
-        _echo_err("Interrupted.")
-        return 130
+    if isinstance(exc, KeyboardInterrupt):  # gallery.Interrupted carries the signal (SIGTERM ...)
+        _echo_err(f"Interrupted ({exc})." if str(exc) else "Interrupted.")
+        return 128 + getattr(exc, "signum", 2)
     assert isinstance(exc, MapperError)
     # located problems keep the `file:line:col:` form at the start of the line (editors parse it)
     located = any(p.line is not None for p in getattr(exc, "problems", ()))

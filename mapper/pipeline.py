@@ -186,21 +186,27 @@ def check_target(
     recognise: Callable[[Path], bool] | None = None,
     kind: str | None = None,
 ) -> Target:
-    """Refuse a folder, an existing file without ``overwrite`` (unless ``recognise`` says we wrote it) and any
-    non-regular file; return the ``Target`` with the effective ``overwrite``."""
+    """Refuse a folder, any non-regular file (a device, FIFO or socket is never replaced, not even with
+    ``overwrite``) and an existing file without ``overwrite`` (unless ``recognise`` says we wrote it); a path
+    that cannot even be looked at (a name too long, a parent that is a file) is an ``OutputError`` too. Return
+    the ``Target`` with the effective ``overwrite``."""
+    import stat
+
+    from mapper.atomic import not_regular_error, probe
+
     target = Path(path)
-    if target.is_dir():
+    st = probe(target)
+    if st is None:
+        return Target(target, bool(overwrite))
+    if stat.S_ISDIR(st.st_mode):
         raise OutputError(f"{target}: is a folder, expected a file path")
-    exists = target.exists()
-    ours = exists and recognise is not None and recognise(target)
-    if exists and not (overwrite or ours):
+    if not stat.S_ISREG(st.st_mode):  # never replaced (nor read)
+        raise not_regular_error(target)
+    ours = recognise is not None and recognise(target)
+    if not (overwrite or ours):
         if kind:
             raise OutputError(
                 f"{target}: exists and is not {kind} written by mapper; pass --overwrite to replace it"
             )
         raise OutputError(f"{target}: file exists; pass --overwrite to replace it")
-    if exists and not target.is_file():  # a device or FIFO is never replaced (nor read)
-        raise OutputError(
-            f"{target}: is not a regular file (a device, FIFO or socket); choose a file path to write to"
-        )
     return Target(target, bool(overwrite or ours))

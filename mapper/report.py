@@ -2,6 +2,10 @@
 
 The JSON is ``ScenarioAnalysis.to_dict()`` (the contract in ``schema/analysis.schema.json``); CSV has one row per
 force or hub with its option's id; the table fits 80 columns and names the front line's date and source.
+
+Each format has its text boundary (``mapper.textsafe``): the table shows control characters as visible escapes
+(it is for a terminal), CSV cells follow the CSV-injection rule (``csv_cell``), and JSON escapes C1 and bidi
+controls (``json_text``: the same values, safe to print).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 from mapper.analysis import ScenarioAnalysis
 from mapper.textlayout import aligned
+from mapper.textsafe import csv_cell, json_text, terminal
 
 CSV_COLUMNS = (
     "scenario",
@@ -41,7 +46,7 @@ CSV_COLUMNS = (
 
 
 def to_json(analysis: ScenarioAnalysis, indent: int = 2) -> str:
-    return json.dumps(analysis.to_dict(), indent=indent, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(analysis.to_dict(), indent=indent, ensure_ascii=False)) + "\n"
 
 
 def to_csv(analysis: ScenarioAnalysis) -> str:
@@ -51,15 +56,14 @@ def to_csv(analysis: ScenarioAnalysis) -> str:
     for opt in analysis.options:
         for site in (*opt.forces, *opt.hubs):
             row = site.to_dict()
-            writer.writerow(
-                {
-                    "scenario": analysis.scenario.id,
-                    "option": opt.id,
-                    **{k: row.get(k) for k in CSV_COLUMNS if k in row},
-                    "in_occupied_area": row["in_occupied_area"],
-                    "violations": "; ".join(row["violations"]),
-                }
-            )
+            record = {
+                "scenario": analysis.scenario.id,
+                "option": opt.id,
+                **{k: row.get(k) for k in CSV_COLUMNS if k in row},
+                "in_occupied_area": row["in_occupied_area"],
+                "violations": "; ".join(row["violations"]),
+            }
+            writer.writerow({k: csv_cell(v) for k, v in record.items()})
     return buf.getvalue()
 
 
@@ -87,22 +91,25 @@ def _cell(value: Any) -> str:
         return f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return terminal(value)
 
 
 def _short(text: str, width: int) -> str:
+    text = terminal(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(terminal(text), width, subsequent_indent="  ")
+
+
 def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
+    """The analysis for a terminal (80 columns); control characters in any text are shown as escapes."""
     s = analysis.scenario
-    out = textwrap.wrap(
-        f"{s.title} ({s.id}, situation {s.date.isoformat()})", width, subsequent_indent="  "
-    )
-    front = f"Front line: {s.front.date} — {s.front.source}"
-    out += textwrap.wrap(front, width, subsequent_indent="  ")
+    out = _wrap(f"{s.title} ({s.id}, situation {s.date.isoformat()})", width)
+    out += _wrap(f"Front line: {s.front.date} — {s.front.source}", width)
     if s.front.accuracy:
-        out += textwrap.wrap(f"Accuracy: {s.front.accuracy}", width, subsequent_indent="  ")
+        out += _wrap(f"Accuracy: {s.front.accuracy}", width)
     c = s.constraints
     if c.min_distance_from_front_km is not None:
         out.append(
@@ -110,7 +117,7 @@ def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
         )
     out.append("Distances are geodesic (WGS84), in km.")
     for opt in analysis.options:
-        out += ["", *textwrap.wrap(f"Option {opt.id}: {opt.name}", width, subsequent_indent="  ")]
+        out += ["", *_wrap(f"Option {opt.id}: {opt.name}", width)]
         sites = [*opt.forces, *opt.hubs]
         if sites:
             rows = [
@@ -131,16 +138,15 @@ def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
                 )
             )
         sm = opt.summary
-        out += textwrap.wrap(
+        out += _wrap(
             f"Troops {sm.troops:,} in {sm.forces} force(s); nearest to front "
             f"{_cell(sm.min_distance_to_front_km)} km; troop-weighted mean "
             f"{_cell(sm.troop_weighted_mean_distance_to_front_km)} km",
             width,
-            subsequent_indent="  ",
         )
         bands = ", ".join(f"{k}: {v:,}" for k, v in sm.troops_by_band.items() if v)
         if bands:
-            out += textwrap.wrap(f"Troops by band: {bands}", width, subsequent_indent="  ")
+            out += _wrap(f"Troops by band: {bands}", width)
         if sm.population_covered:
             out.append(f"Population within coverage rings: {sm.population_covered:,}")
         out.append(

@@ -6,6 +6,8 @@
 * ``json``: ``{"format": "mapper-comparison/1", "scenarios": [...], "options": [...], "ranking": [...], ...}``.
 
 Every report shows the same rows (``mapper.comparison.rows``) and names each scenario's front line in its header.
+Text boundaries (``mapper.textsafe``): the table shows control characters as visible escapes, CSV cells follow the
+CSV-injection rule, JSON escapes C1 and bidi controls.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from mapper.comparison.model import Comparison, Criterion, best, criteria, metadata, rank, ranking
 from mapper.comparison.rows import Row, fmt, front_lines, plain, rows, short, title
 from mapper.textlayout import aligned
+from mapper.textsafe import csv_cell, json_text, terminal
 
 __all__ = ["COMPARISON_FORMAT", "md_escape", "to_csv", "to_json", "to_markdown", "to_table"]
 
@@ -71,7 +74,7 @@ def to_table(c: Comparison, rank_by: RankBy = None, width: int = 80) -> str:
         out += ["", "Not compared (errors):"]
         for f in c.failures:
             out += wrap("  " + f.text.replace("\n", " | "), "    ")
-    return "\n".join(line.rstrip() for line in out) + "\n"
+    return "\n".join(terminal(line.rstrip()) for line in out) + "\n"
 
 
 def _table_header(c: Comparison, wrap: Callable[..., list[str]], width: int) -> list[str]:
@@ -228,6 +231,13 @@ def to_csv(c: Comparison, rank_by: RankBy = None) -> str:
     crit = criteria(rank_by)
     if crit:
         df = pd.concat([df, rank(df, crit)], axis=1)
+    df = df.copy()
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(
+            df[col]
+        ):  # text and mixed columns; numbers left as they are
+            df[col] = df[col].map(csv_cell)
+    df.index = df.index.map(csv_cell)
     buf = io.StringIO()
     df.to_csv(buf, lineterminator="\n")
     return buf.getvalue()
@@ -244,4 +254,4 @@ def to_json(c: Comparison, rank_by: RankBy = None, indent: int = 2) -> str:
         "warnings": list(c.warnings),
         "failures": [{"file": f.file, "error": f.message} for f in c.failures],
     }
-    return json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=indent, ensure_ascii=False)) + "\n"

@@ -13,6 +13,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapper.export.features import LAYERS, export_features
+from mapper.textsafe import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapper.pipeline import Prepared
@@ -52,7 +53,8 @@ def to_geojson(prepared: Prepared) -> bytes:
         },
         "features": features,
     }
-    text = json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    # C1, bidi controls and lone surrogates as \u escapes: the same JSON, always valid UTF-8
+    text = json_text(json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
     # one feature per line: diff-friendly, still compact
     text = text.replace(',{"type":"Feature",', ',\n{"type":"Feature",').replace(
         '"features":[{"type":"Feature",', '"features":[\n{"type":"Feature",'

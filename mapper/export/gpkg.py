@@ -2,7 +2,9 @@
 
 Written with pyogrio/GDAL into a temporary folder beside the target and moved into place only when every layer is
 written, so a failure never leaves a half-written GeoPackage (or clobbers an existing one). Each layer is written
-by ``_gpkg_writer``, looked up on the package ``mapper.export`` at call time so that tests can make it fail.
+by ``_gpkg_writer``, looked up on the package ``mapper.export`` at call time so that tests can make it fail. A
+failure of GDAL (pyogrio's errors are ``RuntimeError``s, not ``OSError``s: a full disk is a ``DataSourceError``)
+is an ``OutputError`` naming the target, like any ``OSError``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mapper.atomic import temp_prefix
 from mapper.errors import OutputError
 from mapper.export.features import FIELDS, LAYERS, ExportFeature, export_features
 from mapper.pipeline import check_target
@@ -81,6 +84,19 @@ def _gpkg_writer(path: Path, layer: str, frame: Any, description: str) -> None:
     )
 
 
+def _gdal_errors() -> tuple[type[BaseException], ...]:
+    """What writing a GeoPackage may raise besides ``OSError``: pyogrio's (GDAL's) errors."""
+    from pyogrio import errors
+
+    return (
+        errors.DataSourceError,
+        errors.DataLayerError,
+        errors.FeatureError,
+        errors.FieldError,
+        errors.GeometryError,
+    )
+
+
 def write_gpkg(
     prepared: Prepared,
     output: str | os.PathLike[str],
@@ -99,11 +115,13 @@ def write_gpkg(
     parent = target.parent if str(target.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmpdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        tmpdir = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=parent))
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    failures: tuple[type[BaseException], ...] = (OSError, *_gdal_errors())
     try:
-        tmp = tmpdir / target.name
+        # a short name: SQLite adds "-journal" to it, which a target name near the limit could not take
+        tmp = tmpdir / "out.gpkg"
         for layer in LAYERS:
             description = (
                 f"{scenario.title} ({scenario.date.isoformat()}): {layer.replace('_', ' ')}"
@@ -113,8 +131,9 @@ def write_gpkg(
             os.fsync(fh.fileno())
         check_target(target, overwrite=overwrite)  # appeared meanwhile?
         os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
+    except failures as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise OutputError(f"{target}: cannot write: {reason}") from exc
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     log.info("wrote %s", target)

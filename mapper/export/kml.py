@@ -3,7 +3,7 @@
 Shared ``Style``s in the option's colour (KML colours are ``aabbggrr``, see ``kml_colour``); typed
 ``Schema``/``SchemaData`` attributes (readable by GDAL's LIBKML driver); a balloon (``<description>``) showing an
 HTML table. Written with ``xml.etree`` (no new dependency): names and values are XML-escaped by the serializer,
-and the balloon HTML is HTML-escaped before that, so scenario text cannot inject markup into the file or into
+characters XML 1.0 forbids (control characters, lone surrogates) become U+FFFD (``textsafe.xml``), and the balloon HTML is HTML-escaped before that, so scenario text cannot inject markup into the file or into
 Google Earth's balloon. The scenario's own ``description`` of an item is the ``notes`` attribute in KML
 (``description`` is KML's balloon).
 """
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry.base import BaseGeometry
 
 from mapper.export.features import DECIMALS, FIELDS, ExportFeature, export_features
+from mapper.textsafe import xml
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapper.pipeline import Prepared
@@ -61,9 +62,11 @@ def kml_colour(colour: str, alpha: float = 1.0) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrib)
+    """The one way an element is made: text and attributes pass ``textsafe.xml`` (characters XML 1.0 forbids
+    become U+FFFD), so the document is well-formed whatever the scenario or front-line file holds."""
+    el = ET.SubElement(parent, tag, {k: xml(v) for k, v in attrib.items()})
     if text is not None:
-        el.text = text
+        el.text = xml(text)
     return el
 
 

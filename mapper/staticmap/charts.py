@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mapper.textsafe import png
+
 __all__ = ["CHART_BAND_COLOURS", "chart_distances", "chart_troops_by_band"]
 
 Record = Mapping[str, Any]
@@ -32,7 +34,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def _mpl_text(text: Any, width: int = 38) -> str:
     """Scenario text for a matplotlib label: no mathtext (``$``), no control characters, shortened."""
     # the same plain text as the comparison's terminal table (control characters become spaces)
-    s = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(text)))
+    s = _CONTROL.sub(
+        " ", unicodedata.normalize("NFC", png(str(text)))
+    )  # png: no bidi overrides either
     s = s if len(s) <= width else s[: width - 1] + "…"
     return s.replace("$", r"\$")
 

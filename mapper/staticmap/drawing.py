@@ -2,7 +2,8 @@
 
 Everything here works in projected map metres (``mapper.staticmap.projection``) and adds artists directly (no
 pyplot). Text goes through ``text``, which turns matplotlib's mathtext off so that scenario names with ``$`` are
-drawn literally.
+drawn literally, and passes ``textsafe.png`` (no bidi or control characters: a right-to-left override cannot
+reverse a title).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
+
+from mapper.textsafe import png
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -78,8 +81,9 @@ def short(s: str, n: int) -> str:
 
 def text(target: Any, x: float, y: float, s: str, **kw: Any) -> Any:
     """``target.text`` in the map's font with matplotlib's mathtext off: names may contain ``$`` (``${x}``), which
-    mathtext would parse (and fail on) instead of drawing literally."""
-    return target.text(x, y, s, parse_math=False, family=FONT, **kw)
+    mathtext would parse (and fail on) instead of drawing literally; bidi and control characters are removed
+    (``textsafe.png``)."""
+    return target.text(x, y, png(s), parse_math=False, family=FONT, **kw)
 
 
 def prepare(geoms: Any, box: tuple[float, float, float, float], tol: float) -> list[BaseGeometry]:
