@@ -9,9 +9,12 @@ replaces it with their own file, which :func:`load_front_line` reads:
   *occupied area*, and the line of contact is derived from its boundary inside Ukraine (international borders and
   the coast, within ~2 km of Ukraine's outline, are left out);
 * any declared CRS is reprojected to EPSG:4326 (lon/lat);
-* metadata (date, source, accuracy, name) comes from the feature properties when present, else from the file
-  name (a ``YYYY-MM`` or ``YYYY-MM-DD`` date in it), else ``default_date``, else ``"unknown date"`` - a date is
-  never invented.
+* metadata (date, source, accuracy, name) comes from the feature properties when present; the date only when
+  a property holds a real calendar date, else from the file name (a ``YYYY-MM`` or ``YYYY-MM-DD`` date in it),
+  else ``default_date``, else ``"undated"`` - a date is never invented, and empty values (GDAL's ``NaT``,
+  ``None``, ``nan``) are never shown;
+* every file is read within the limits of :mod:`mapper.datafile` (size, a KMZ's inflated size and ratio, layers,
+  features, vertices).
 
 Every problem a user can cause (missing, unreadable or empty file; no line; outside the theatre; latitude and
 longitude swapped; several candidate layers) raises :class:`mapper.errors.FrontLineError` with a message naming
@@ -24,8 +27,6 @@ import datetime as _dt
 import json
 import math
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,7 @@ from pyproj import CRS, Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from mapper import datafile
 from mapper.errors import FrontLineError, GeodataError
 from mapper.paths import geodata_dir
 
@@ -45,6 +47,7 @@ __all__ = [
     "BUNDLED_OCCUPIED_FILE",
     "SUPPORTED_SUFFIXES",
     "THEATRE_BOUNDS",
+    "UNDATED",
     "FrontLine",
     "bundled_front_line",
     "hostile_territory",
@@ -58,7 +61,10 @@ THEATRE_BOUNDS = (12.0, 40.0, 45.0, 58.0)
 SUPPORTED_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz")
 #: Boundary parts of an occupied-area polygon within this distance of Ukraine's outline are border or coast.
 BORDER_TOLERANCE_KM = 2.0
-UNKNOWN_DATE = "unknown date"
+UNDATED = "undated"
+UNKNOWN_DATE = UNDATED  # the former name
+#: values that mean "no value" (as GDAL, pandas and spreadsheets write them), never shown as metadata
+_EMPTY = frozenset({"none", "nan", "nat", "null", "<na>", "n/a"})
 
 _EXPECTED = (
     "expected a GeoJSON, GeoPackage, KML or KMZ file with the line of contact (LineString/MultiLineString) "
@@ -68,6 +74,11 @@ _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])(?:[-_.]?(0[1-9]|[12]\d|3[01]))?(?!\d)"
 )
 _LINE_TYPES = ("LineString", "MultiLineString")
+#: how a user chooses a layer (the scenario key; the command line has no layer option)
+_CHOOSE_LAYER = (
+    "front_line_layer: NAME beside front_line: in the scenario (a file given with --front-line must "
+    "have a single line layer)"
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,8 @@ class FrontLine:
         note = self.accuracy if self.accuracy and self.accuracy != "unknown accuracy" else ""
         if not note and self.source:
             note = self.source if len(self.source) <= 60 else self.source[:57].rstrip() + "..."
-        return f"Front line {self.date}" + (f" ({note})" if note else "")
+        when = f"Front line {self.date}" if self.date != UNDATED else f"Front line ({UNDATED})"
+        return when + (f" ({note})" if note else "")
 
     @property
     def attribution(self) -> str:
@@ -199,61 +211,45 @@ def _hostile(front: FrontLine, directory: str) -> Polygon | MultiPolygon:
 
 
 # ----------------------------------------------------------------------------------------------- reading
-def _gdal_sources(p: Path) -> list[str]:
-    """What to hand GDAL: the file itself, or for a KMZ the KML inside it via /vsizip/ (keeps all fields)."""
-    if p.suffix.lower() != ".kmz":
-        return [str(p)]
-    try:
-        with zipfile.ZipFile(p) as zf:
-            kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise FrontLineError(
-            f"{p}: cannot read the KMZ file ({_reason(exc)}); a KMZ is a zip with a .kml"
-        ) from exc
-    if not kmls:
-        raise FrontLineError(f"{p}: the KMZ archive contains no .kml document; {_EXPECTED}")
-    kmls.sort(key=lambda n: (n.lower() != "doc.kml", n.count("/"), n))
-    return [f"/vsizip/{p.resolve()}/{kmls[0]}", str(p)]
+def _gdal_source(p: Path) -> str | bytes:
+    """What to hand GDAL: the file's path, or for a KMZ the bytes of the KML inside it, inflated within the
+    limits of :mod:`mapper.datafile` (GDAL never sees the archive)."""
+    suffix = p.suffix.lower()
+    if suffix == ".gpkg":
+        datafile.check_gpkg(p, error=FrontLineError)
+        return str(p)
+    source: str | bytes = str(p)
+    if suffix == ".kmz":
+        source = datafile.read_kmz(p, error=FrontLineError)[1]
+    kml = suffix in (".kml", ".kmz")
+    datafile.check_text_coordinates(
+        p if isinstance(source, str) else source, p, kml=kml, error=FrontLineError
+    )
+    return source
 
 
 def _read_layers(p: Path, layer: str | None) -> dict[str, Any]:
-    """All layers (or the requested one) of a file as GeoDataFrames in EPSG:4326."""
-    if not p.exists():
+    """All layers (or the requested one) of a file as GeoDataFrames in EPSG:4326, read within the limits of
+    :mod:`mapper.datafile` (a regular file, its size, a KMZ's inflated size and ratio, layers, features and
+    vertices), so a hostile file is refused before GDAL spends time or memory on it."""
+    if not p.exists() and not p.is_symlink():
         raise FrontLineError(f"{p}: front-line file not found; {_EXPECTED}")
-    if p.is_dir():
-        raise FrontLineError(f"{p}: is a directory, not a file; {_EXPECTED}")
-    if not p.is_file():  # a FIFO or device: GDAL would block reading it
-        raise FrontLineError(f"{p}: is not a regular file (a FIFO, device or socket?); {_EXPECTED}")
+    datafile.check_data_file(p, error=FrontLineError, expected=_EXPECTED)
     if p.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise FrontLineError(
             f"{p}: unsupported file type {p.suffix or '(no extension)'!r}; expected one of "
             f"{', '.join(SUPPORTED_SUFFIXES)} (GeoJSON, GeoPackage, KML, KMZ)"
         )
-    import pyogrio  # heavy import, only when reading files
-
-    last_exc: Exception | None = None
-    for src in _gdal_sources(p):
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                names = [str(n) for n, _ in pyogrio.list_layers(src)]
-                if layer is not None:
-                    if layer not in names:
-                        raise FrontLineError(
-                            f"{p}: no layer named {layer!r}; the file has layers: {', '.join(names) or 'none'}"
-                        )
-                    names = [layer]
-                frames = {n: pyogrio.read_dataframe(src, layer=n) for n in names}
-            break
-        except FrontLineError:
-            raise
-        except Exception as exc:  # pyogrio/GDAL errors of every kind: wrap, never leak a traceback
-            last_exc = exc
-    else:
+    source = _gdal_source(p)
+    try:
+        frames = datafile.read_layers(source, p, layer, error=FrontLineError)
+    except FrontLineError:
+        raise
+    except Exception as exc:  # pyogrio/GDAL errors of every kind: wrap, never leak a traceback
         raise FrontLineError(
-            f"{p}: cannot read the file ({_reason(last_exc)}); the file may be corrupt or not really "
+            f"{p}: cannot read the file ({_reason(exc)}); the file may be corrupt or not really "
             f"{p.suffix.lstrip('.').upper()}; {_EXPECTED}"
-        ) from last_exc
+        ) from exc
     for name, frame in frames.items():
         frames[name] = _to_wgs84(p, name, frame)
     return frames
@@ -306,8 +302,8 @@ def _pick(p: Path, frames: dict[str, Any], layer: str | None):
     poly_layers = [n for n, s in summary.items() if s["polys"]]
     if len(line_layers) > 1:
         raise FrontLineError(
-            f"{p}: {len(line_layers)} layers contain lines ({', '.join(repr(n) for n in line_layers)}); pick "
-            "one with --front-line-layer NAME (or front_line_layer: NAME in the scenario)"
+            f"{p}: {len(line_layers)} layers contain lines ({', '.join(repr(n) for n in line_layers)}); name "
+            f"one with {_CHOOSE_LAYER}"
         )
     if line_layers:
         chosen = line_layers[0]
@@ -316,8 +312,8 @@ def _pick(p: Path, frames: dict[str, Any], layer: str | None):
     if len(poly_layers) > 1:
         raise FrontLineError(
             f"{p}: no line layer, and {len(poly_layers)} polygon layers "
-            f"({', '.join(repr(n) for n in poly_layers)}); pick the occupied-area layer with "
-            "--front-line-layer NAME (or front_line_layer: NAME in the scenario)"
+            f"({', '.join(repr(n) for n in poly_layers)}); name the "
+            f"occupied-area layer with {_CHOOSE_LAYER}"
         )
     if poly_layers:
         chosen = poly_layers[0]
@@ -345,12 +341,24 @@ def _properties(frame: Any) -> dict[str, Any]:
         for c in cols:
             value = row[c]
             key = str(c).lower()
-            if key in merged or value is None or (isinstance(value, float) and math.isnan(value)):
-                continue
-            if isinstance(value, str) and not value.strip():
+            if key in merged or _missing(value):
                 continue
             merged[key] = value
     return merged
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, pandas' NA/NaT, blank text and the words for them ("None", "nan", "NaT" ...)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    if isinstance(value, str):
+        return not value.strip() or value.strip().lower() in _EMPTY
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other non-scalars are values
+        return False
 
 
 def _merge_lines(lines: list[LineString]) -> LineString | MultiLineString:
@@ -427,11 +435,15 @@ def _text(value: Any) -> str:
 
 
 def _date_in(text: str) -> str | None:
-    m = _DATE_RE.search(text)
-    if not m:
-        return None
-    year, month, day = m.groups()
-    return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    """The first real calendar date in ``text`` (``YYYY-MM-DD`` or ``YYYY-MM``; 2025-02-31 is not one)."""
+    for m in _DATE_RE.finditer(text):
+        year, month, day = m.groups()
+        try:
+            _dt.date(int(year), int(month), int(day or 1))
+        except ValueError:
+            continue
+        return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    return None
 
 
 def _metadata(
@@ -445,11 +457,9 @@ def _metadata(
                     return text
         return ""
 
-    date = prop("date", "as_of", "asof", "valid_on", "timestamp", "begin")
-    if date:
-        date = _date_in(date) or date
-    else:
-        date = _date_in(p.stem) or (default_date or "") or UNKNOWN_DATE
+    keys = ("date", "as_of", "asof", "valid_on", "timestamp", "begin")
+    dates = [_date_in(_text(props[k])) for k in keys if k in props]
+    date = next((d for d in dates if d), None) or _date_in(p.stem) or default_date or UNDATED
     name = prop("name", "title") or (
         layer if layer and layer.lower() not in {p.stem.lower(), "kml"} else ""
     )

@@ -198,7 +198,7 @@ def test_date_from_file_name_never_invented(tmp_path: Path) -> None:
     assert "frontline_2024-11-20.geojson" in fl.source and fl.accuracy == "unknown accuracy"
     plain = tmp_path / "my_line.geojson"
     shutil.copy(DATA / "frontline_2024-11-20.geojson", plain)
-    assert load_front_line(plain).date == "unknown date"
+    assert load_front_line(plain).date == "undated"
     assert load_front_line(plain, default_date="2025-02-01").date == "2025-02-01"
 
 
@@ -252,7 +252,7 @@ def test_bad_files(name: str, fragment: str) -> None:
     assert fragment in message
     assert name in message  # names the file
     if name == "two_lines.gpkg":
-        assert "--front-line-layer" in message and "front_line_layer:" in message
+        assert "--front-line-layer" not in message and "front_line_layer: NAME" in message
     if name != "two_lines.gpkg":
         assert "expected" in message
 

@@ -1,16 +1,19 @@
 """Where the static map's symbols and words go: site symbols and labels, city, country and sea names.
 
-Placement is greedy over axis-aligned boxes in pixels (``Boxes``): bigger units keep their true spot and units
-that share a spot are displaced with a leader line to it; then each site's label takes the first free spot around
-its symbol (or, when crowded, the least covered one); then cities, country and sea names are drawn only where
-they collide with nothing already placed. Sites come from ``Prepared.options`` (each ``SiteMetrics.model`` is its
+Placement is greedy over axis-aligned boxes in pixels (``Boxes``, indexed by a grid of cells so that each test
+looks only at the boxes nearby: the cost grows linearly with the number of sites, not with its square): bigger
+units keep their true spot and units that share a spot are displaced with a leader line to it; more than
+``STACK_AT`` units of one option at one spot, or a unit that finds no free spot near its own, are stacked into one
+symbol whose label counts them (``×N forces``), so a crowd of 2,000 is one symbol, not 2,000 piled leader lines;
+then each symbol's label takes the first free spot around it (or, when crowded, the least covered one); then
+cities, country and sea names are drawn only where they collide with nothing already placed. Sites come from ``Prepared.options`` (each ``SiteMetrics.model`` is its
 ``Force`` or ``Hub``), never by pairing lists by position.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -27,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.pipeline import Prepared
     from mapper.scenario import Force, Hub
 
-__all__ = ["Boxes", "Site", "draw_places", "place_sites", "sites_of"]
+__all__ = ["STACK_AT", "Boxes", "Site", "draw_places", "place_sites", "sites_of", "stack_sites"]
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
@@ -47,6 +50,11 @@ _OFFSETS = (
     (2, 0),
     (-2, 0),
 )
+#: more units than this of one option (forces or hubs) at one spot are drawn as one stacked symbol
+STACK_AT = 9
+_STACK_CELL = 4.0  # px: "one spot" (true positions in the same 4-pixel cell)
+_CELL = 48.0  # px: the cells of the ``Boxes`` index
+_MAX_CELLS = 4096  # a box covering more cells than this is kept in a list every test looks at
 #: seas named on the map (name, lon, lat)
 _SEAS = (("Black Sea", 33.6, 43.4), ("Sea of Azov", 36.7, 46.25))
 
@@ -64,28 +72,73 @@ class Site:
     colour: str = "#000000"
     hub: bool = False
     troops: int = 0
+    #: how many sites this symbol stands for (a stack when > 1), and the true spots of the others
+    count: int = 1
+    spots: list[tuple[float, float]] = field(default_factory=list)
+
+    def absorb(self, other: Site) -> None:
+        """Stack ``other`` into this symbol: counts and troops add up, a kind or echelon they differ on goes."""
+        self.count += other.count
+        self.troops += other.troops
+        self.kind = self.kind if self.kind == other.kind else None
+        self.echelon = self.echelon if self.echelon == other.echelon else None
+        self.spots += [(other.x, other.y), *other.spots]
+        noun = "hubs" if self.hub else "forces"
+        self.label = f"×{self.count:,} {noun}" + (f"\n{self.troops:,}" if self.troops else "")
+
+
+def _cell(v: float) -> int:
+    return math.floor(max(-1e7, min(1e7, v)) / _CELL) if math.isfinite(v) else 0
 
 
 class Boxes:
-    """Axis-aligned boxes already taken on the map (in pixels), for a greedy label placement."""
+    """Axis-aligned boxes already taken on the map (in pixels), for a greedy label placement.
+
+    Each box is filed under the grid cells it covers, so ``free`` and ``overlap`` look only at the boxes that
+    share a cell with the box tested (in the order they were added: the results are exactly those of a scan
+    over every box)."""
 
     def __init__(self) -> None:
         self.boxes: list[Box] = []
+        self._cells: dict[tuple[int, int], list[int]] = {}
+        self._big: list[int] = []
+
+    @staticmethod
+    def _span(b: Box) -> tuple[range, range]:
+        return range(_cell(b[0]), _cell(b[2]) + 1), range(_cell(b[1]), _cell(b[3]) + 1)
+
+    def _near(self, b: Box) -> list[Box]:
+        xs, ys = self._span(b)
+        if len(xs) * len(ys) > _MAX_CELLS:
+            return self.boxes
+        found = set(self._big)
+        for i in xs:
+            for j in ys:
+                found.update(self._cells.get((i, j), ()))
+        return [self.boxes[k] for k in sorted(found)]
 
     def free(self, b: Box) -> bool:
         x0, y0, x1, y1 = b
-        return not any(x0 < c[2] and c[0] < x1 and y0 < c[3] and c[1] < y1 for c in self.boxes)
+        return not any(x0 < c[2] and c[0] < x1 and y0 < c[3] and c[1] < y1 for c in self._near(b))
 
     def overlap(self, b: Box) -> float:
         """Total area (px²) of ``b`` covered by the boxes taken."""
         x0, y0, x1, y1 = b
         return sum(
             max(0.0, min(x1, c[2]) - max(x0, c[0])) * max(0.0, min(y1, c[3]) - max(y0, c[1]))
-            for c in self.boxes
+            for c in self._near(b)
         )
 
     def add(self, b: Box) -> None:
+        k = len(self.boxes)
         self.boxes.append(b)
+        xs, ys = self._span(b)
+        if len(xs) * len(ys) > _MAX_CELLS:
+            self._big.append(k)
+            return
+        for i in xs:
+            for j in ys:
+                self._cells.setdefault((i, j), []).append(k)
 
 
 def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
@@ -123,25 +176,53 @@ def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
 
 def place_sites(
     ax: Axes, sites: list[Site], frame: Frame, style: Style, boxes: Boxes, canvas: Any
-) -> None:
-    """Draw every site's symbol (displacing symbols that share a spot, with a leader line), then label them."""
-    order = _displace(sites, frame, style, boxes)
-    _draw_leaders(ax, sites)
+) -> list[Site]:
+    """Draw every site's symbol (displacing symbols that share a spot, with a leader line; stacking crowds), then
+    label them. Returns the symbols drawn: their ``count`` adds up to ``len(sites)``."""
+    symbols = _displace(stack_sites(sites, frame), frame, style, boxes)
+    drawn = {id(s_) for s_ in symbols}
+    _draw_leaders(ax, [s_ for s_ in sites if id(s_) in drawn], frame)  # in the sites' order
     fw = style.frame_w * frame.pt * frame.m_per_px  # frame width in metres
-    for site in sorted(sites, key=lambda s_: (-s_.y - s_.dy, s_.name)):  # draw from north to south
-        draw_unit(
-            ax,
-            (site.x + site.dx, site.y + site.dy),
-            kind=site.kind,
-            echelon=site.echelon,
-            colour=site.colour,
-            hub=site.hub,
-            style=style,
-            scale=fw / 1.5,  # frame units (x ±0.75) → metres
-            echelon_gap=0.5 * frame.pt * frame.m_per_px,
-        )
+    for site in sorted(
+        symbols, key=lambda s_: (-s_.y - s_.dy, s_.name)
+    ):  # draw from north to south
+        layers = (
+            [(2, None, None), (1, None, None)] if site.count > 1 else []
+        )  # a stack: two frames behind, down-right
+        for k, kind, echelon in [*layers, (0, site.kind, site.echelon)]:
+            shift = 2.0 * k * frame.pt * frame.m_per_px
+            draw_unit(
+                ax,
+                (site.x + site.dx + shift, site.y + site.dy - shift),
+                kind=kind,
+                echelon=echelon,
+                colour=site.colour,
+                hub=site.hub,
+                style=style,
+                scale=fw / 1.5,  # frame units (x ±0.75) → metres
+                echelon_gap=0.5 * frame.pt * frame.m_per_px,
+            )
     if style.labels:
-        _label_sites(ax, [sites[i] for i in order], frame, style, boxes, canvas)
+        _label_sites(ax, symbols, frame, style, boxes, canvas)
+    return symbols
+
+
+def stack_sites(sites: list[Site], frame: Frame) -> list[Site]:
+    """The sites with every crowd of more than ``STACK_AT`` of one option's forces (or hubs) at one spot (the
+    same few pixels) stacked into one: its biggest unit, counting them all. Order kept."""
+    groups: dict[tuple[Any, ...], list[Site]] = {}
+    for site in sites:
+        px, py = frame.to_px(site.x, site.y)
+        key = (math.floor(px / _STACK_CELL), math.floor(py / _STACK_CELL), site.colour, site.hub)
+        groups.setdefault(key, []).append(site)
+    dropped: set[int] = set()
+    for group in groups.values():
+        if len(group) > STACK_AT:
+            head, *rest = sorted(group, key=lambda s_: (-s_.troops, s_.name))
+            for other in rest:
+                head.absorb(other)
+                dropped.add(id(other))
+    return [s_ for s_ in sites if id(s_) not in dropped] if dropped else sites
 
 
 def _px_box(frame: Frame, x: float, y: float, w: float, h: float) -> Box:
@@ -149,37 +230,71 @@ def _px_box(frame: Frame, x: float, y: float, w: float, h: float) -> Box:
     return (px - w / 2, py - h / 2, px + w / 2, py + h / 2)
 
 
-def _displace(sites: list[Site], frame: Frame, style: Style, boxes: Boxes) -> list[int]:
+class _Nearby:
+    """Placed symbols by option and kind, filed in square cells of ``reach`` metres: which one is nearest."""
+
+    def __init__(self, reach: float) -> None:
+        self.reach = reach
+        self.cells: dict[tuple[Any, ...], list[Site]] = {}
+
+    def _key(self, site: Site, x: float, y: float, di: int = 0, dj: int = 0) -> tuple[Any, ...]:
+        return (
+            math.floor(x / self.reach) + di,
+            math.floor(y / self.reach) + dj,
+            site.colour,
+            site.hub,
+        )
+
+    def add(self, site: Site) -> None:
+        self.cells.setdefault(self._key(site, site.x + site.dx, site.y + site.dy), []).append(site)
+
+    def nearest(self, site: Site) -> Site | None:
+        best, best_d = None, self.reach
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for other in self.cells.get(self._key(site, site.x, site.y, di, dj), ()):
+                    d = math.hypot(other.x + other.dx - site.x, other.y + other.dy - site.y)
+                    if d <= best_d:
+                        best, best_d = other, d
+        return best
+
+
+def _displace(sites: list[Site], frame: Frame, style: Style, boxes: Boxes) -> list[Site]:
     """Give each symbol the nearest free spot (setting ``dx``, ``dy``), bigger units first so they keep their true
-    spot; return that order."""
+    spot; a symbol with no free spot near its own joins the nearest symbol of its option (a stack), else takes
+    the least covered spot. Return the symbols placed, in that order."""
     pt, m_per_px = frame.pt, frame.m_per_px
     fw = style.frame_w * pt * m_per_px  # frame width in metres
     fh = fw / 1.5
     gap = 2 * pt * m_per_px
     ech_h = (7 * pt * m_per_px) if style.marks else 0
-    order = sorted(range(len(sites)), key=lambda i: (sites[i].hub, -sites[i].troops, sites[i].name))
+    size = (fw / m_per_px + 2, (fh + ech_h) / m_per_px + 2)
+    order = sorted(sites, key=lambda s_: (s_.hub, -s_.troops, s_.name))
     frame_boxes = Boxes()
-    for i in order:
-        site = sites[i]
-        for ox, oy in _OFFSETS:
-            dx, dy = ox * (fw + gap), oy * (fh + ech_h + gap)
-            b = _px_box(
-                frame,
-                site.x + dx,
-                site.y + dy + ech_h / 2,
-                fw / m_per_px + 2,
-                (fh + ech_h) / m_per_px + 2,
-            )
-            if frame_boxes.free(b):
-                break
-        site.dx, site.dy = dx, dy
-        frame_boxes.add(b)
-        boxes.add(b)
-    return order
+    nearby = _Nearby(3 * (fw + gap))
+    placed: list[Site] = []
+    for site in order:
+        spots = [(ox * (fw + gap), oy * (fh + ech_h + gap)) for ox, oy in _OFFSETS]
+        boxes_at = [_px_box(frame, site.x + dx, site.y + dy + ech_h / 2, *size) for dx, dy in spots]
+        k = next((k for k, b in enumerate(boxes_at) if frame_boxes.free(b)), None)
+        if k is None:
+            host = nearby.nearest(site)
+            if host is not None:
+                host.absorb(site)
+                continue
+            covered = [frame_boxes.overlap(b) for b in boxes_at]
+            k = covered.index(min(covered))
+        site.dx, site.dy = spots[k]
+        frame_boxes.add(boxes_at[k])
+        boxes.add(boxes_at[k])
+        nearby.add(site)
+        placed.append(site)
+    return placed
 
 
-def _draw_leaders(ax: Axes, sites: list[Site]) -> None:
-    """A dot at each displaced site's true spot and a line from it to the symbol."""
+def _draw_leaders(ax: Axes, sites: list[Site], frame: Frame) -> None:
+    """A dot at each displaced site's true spot and a line from it to the symbol; a dot at the true spot of each
+    unit stacked into a symbol elsewhere."""
     from matplotlib.collections import LineCollection
 
     leaders = []
@@ -197,6 +312,21 @@ def _draw_leaders(ax: Axes, sites: list[Site]) -> None:
             )
     if leaders:
         ax.add_collection(LineCollection(leaders, colors="#222222", linewidths=0.6, zorder=8.0))
+    own = {tuple(round(v) for v in frame.to_px(s_.x, s_.y)) for s_ in sites}
+    extra: dict[tuple[int, ...], tuple[float, float]] = {}
+    for site in sites:
+        for x, y in site.spots:
+            extra.setdefault(tuple(round(v) for v in frame.to_px(x, y)), (x, y))
+    dots = [xy for key, xy in sorted(extra.items()) if key not in own]
+    if dots:
+        ax.plot(
+            *zip(*dots, strict=True),
+            marker="o",
+            ms=2.0,
+            color="#222222",
+            zorder=8.0,
+            linestyle="none",
+        )
 
 
 def _label_candidates(

@@ -134,8 +134,22 @@ def main() -> None:
     _write_gpkg(_frame([line], {"name": "a"}), two, "line_a")
     shifted = shapely.affinity.translate(line, xoff=0.2)
     _write_gpkg(_frame([shifted], {"name": "b"}), two, "line_b", append=True)
+    undated()
     for f in sorted(HERE.iterdir()):
         print(f"{f.name:36s} {f.stat().st_size:7d} bytes")
+
+
+def undated() -> None:
+    """KML and GeoPackage lines without a date property, dated only by their file name (issue 19): GDAL's LIBKML
+    driver gives them empty (NaT) ``timestamp``/``begin`` fields, the GeoPackage an empty date column."""
+    import pandas as pd
+
+    line = LineString(LINE)
+    kml = HERE / "frontline_2024-11-20.kml"
+    _frame([line], {"name": "Undated line"}).to_file(kml, layer="undated", driver="KML")
+    dated = _frame([line], {"name": "Undated line"})
+    dated["date"] = pd.Series([pd.NaT], dtype="datetime64[ms]")
+    _write_gpkg(dated, HERE / "frontline_2024-11-20.gpkg", "undated")
 
 
 if __name__ == "__main__":
