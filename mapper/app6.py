@@ -42,6 +42,9 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
+
+from mapper.cachefile import read_json
 
 __all__ = [
     "AFFILIATIONS",
@@ -194,8 +197,56 @@ def sidc_for(kind: str | None, echelon: str | None, affiliation: str = "friend")
 
 # milsymbol decodes its whole symbol table (a 5 MB JSON) the first time a symbol is drawn: about 0.4 s, a fifth of
 # a ``mapper render``. Drawn symbols are therefore kept in a small per-user cache file, as matplotlib keeps its font
-# list: keyed by milsymbol's version, SIDC and size; ignored when unreadable; MAPPER_NO_CACHE=1 turns it off.
+# list: keyed by milsymbol's version, SIDC and size; MAPPER_NO_CACHE=1 turns it off.
+#
+# Whoever can write that file (a shared MAPPER_CACHE_DIR, a restored CI cache) must not be able to put markup into
+# the maps, galleries and reports built from it. The file is read through ``cachefile.read_json`` (a regular file
+# only, at most 4 MB, nesting at most 2 deep) and an entry is used only if it passes ``_trusted``: SVG in the
+# grammar below (exactly what milsymbol's renderer writes: its elements, its attributes with values of the form
+# it writes, plain text; never ``<?``, ``<!``, comments, CDATA, entities, other namespaces or a second ``<svg``),
+# which a browser's HTML parser and an XML parser read the same way, and whole-pixel sizes and anchors in range.
+# Anything else is dropped on its own and the symbol drawn again. Such a writer can still make a map show another
+# well-formed symbol (a digest stored beside an entry would not stop them: they can recompute it).
 _CACHE_ENTRY = re.compile(r"[0-9]{20}@[0-9]{1,3}")
+_CACHE_MAX_BYTES = 4 * 1024 * 1024
+_SVG_MAX_CHARS = 32_768
+_ICON_MAX_PX = 512
+Entry = tuple[str, int, int, int, int]
+
+_NUM = r"-?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:e[-+]?[0-9]++)?"
+_NUMS = rf"{_NUM}(?:[ ,]++{_NUM})*+"
+_COLOUR = r"none|[a-z]{1,20}|#[0-9a-fA-F]{3,8}|rgba?\([0-9., %]{1,40}\)"
+_LINECAP = r"butt|round|square"
+_SVG_ATTRS = {
+    "version": r"1\.2",
+    "baseProfile": r"tiny",
+    "viewBox": _NUMS,
+    "d": r"[MmLlHhVvCcSsQqTtAaZz0-9eE.,+\- ]*+",
+    "transform": rf"(?:translate|rotate|scale)\({_NUMS}\)",
+    "clip-path": r"url\(#[A-Za-z0-9_-]{1,40}\)",  # a clipPath of the same symbol: never a request
+    "id": r"[A-Za-z0-9_-]{1,40}",
+    "clip-rule": r"nonzero|evenodd",
+    "text-anchor": r"start|middle|end",
+    "font-family": r"[A-Za-z0-9 ,_-]{1,60}",
+    "font-weight": r"normal|bold|bolder|lighter|[1-9]00",
+    "dominant-baseline": r"[a-z-]{1,20}",
+    "stroke-dasharray": r"[0-9., -]{1,60}",
+    "stroke-linecap": _LINECAP,
+    "stroke-linejoin": _LINECAP,
+    "stroke": _COLOUR,
+    "fill": _COLOUR,
+    **dict.fromkeys(
+        ("width", "height", "cx", "cy", "r", "x", "y", "font-size", "stroke-width", "fill-opacity"),
+        _NUM,
+    ),
+}
+_SVG_ATTR = "(?: (?:" + "|".join(f'{n}="(?:{v})"' for n, v in _SVG_ATTRS.items()) + "))"
+_SVG_ELEMENTS = "(?:g|path|circle|text|clipPath)"
+_SVG_GRAMMAR = re.compile(
+    rf'<svg xmlns="http://www\.w3\.org/2000/svg"{_SVG_ATTR}*+>'
+    rf"(?:<{_SVG_ELEMENTS}{_SVG_ATTR}*+ ?/?>|</{_SVG_ELEMENTS}>|[^<>&{{}}`$\\\"'\x00-\x1f\x7f]++)*+"
+    r"</svg>"
+)
 
 
 def _cache_file() -> Path | None:
@@ -216,71 +267,82 @@ def _cache_file() -> Path | None:
 
 
 @functools.cache
-def _disk_cache() -> dict[str, tuple[str, int, int, int, int]]:
+def _disk_cache() -> dict[str, Any]:
+    """The cache file's entries as read: each is checked by ``_cached`` when it is first used (checking a few
+    entries costs far less than checking thousands on every start)."""
     path = _cache_file()
-    if path is None:
-        return {}
+    data = None if path is None else read_json(path, max_bytes=_CACHE_MAX_BYTES, max_depth=2)
+    return data if isinstance(data, dict) else {}
+
+
+def _cached(key: str) -> Entry | None:
+    """The entry for ``key`` if the cache file has one and it is trusted; an untrusted one is dropped."""
+    raw = _disk_cache().get(key)
+    entry = None if raw is None else _trusted(key, raw)
+    if entry is None:
+        _disk_cache().pop(key, None)
+    else:
+        _disk_cache()[key] = entry  # a tuple: checked (what json.load gives is a list)
+    return entry
+
+
+def _trusted(key: object, raw: object) -> Entry | None:
+    """``raw`` as an entry if it is one milsymbol could have drawn for ``key``: ``[svg, w, h, ax, ay]`` with SVG
+    in ``_SVG_GRAMMAR`` (well-formed, ``w``x``h`` its rounded size), sizes 1..512 px, the anchor inside the box."""
+    if not (isinstance(key, str) and _CACHE_ENTRY.fullmatch(key)):
+        return None
+    if not (isinstance(raw, list | tuple) and len(raw) == 5):
+        return None
+    svg, *numbers = raw
+    if not isinstance(svg, str) or not all(type(n) is int for n in numbers):  # not bool, not float
+        return None
+    w, h, ax, ay = numbers
+    if not (0 < w <= _ICON_MAX_PX and 0 < h <= _ICON_MAX_PX and 0 <= ax <= w and 0 <= ay <= h):
+        return None
+    root = _svg_root(svg)
+    if root is None:
+        return None
     try:
-        # a regular, small file only: a FIFO here would block, a huge one would stall every render
-        if not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-        out = {}
-        for key, (svg, w, h, ax, ay) in data.items():
-            if _CACHE_ENTRY.fullmatch(key) and isinstance(svg, str) and _plain_svg(svg):
-                out[key] = (svg, int(w), int(h), int(ax), int(ay))
-        return out
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
+        if (round(float(root.get("width", ""))), round(float(root.get("height", "")))) != (w, h):
+            return None
+    except (ValueError, OverflowError):  # OverflowError: width="1e400"
+        return None
+    return (svg, w, h, ax, ay)
 
 
-# What milsymbol draws: shapes and text. A cache entry with anything else (scripts, event handlers, links,
-# embedded HTML) was not written by us and is ignored, so the cache file cannot inject markup into a map.
-_SVG_TAGS = {
-    "svg",
-    "g",
-    "path",
-    "text",
-    "tspan",
-    "circle",
-    "ellipse",
-    "rect",
-    "line",
-    "polyline",
-    "polygon",
-}
+def _svg_root(svg: str) -> ET.Element | None:
+    if len(svg) > _SVG_MAX_CHARS or not _SVG_GRAMMAR.fullmatch(svg):
+        return None
+    try:
+        return ET.fromstring(svg)  # and balanced
+    except ET.ParseError:
+        return None
 
 
 def _plain_svg(svg: str) -> bool:
-    if not svg.startswith("<svg") or any(c in svg for c in "{}`$\\"):
-        return False
-    try:
-        root = ET.fromstring(svg)
-    except ET.ParseError:
-        return False
-    for el in root.iter():
-        if el.tag.rpartition("}")[2] not in _SVG_TAGS:
-            return False
-        for name, value in el.attrib.items():
-            local = name.rpartition("}")[2].lower()
-            if (
-                local.startswith("on")
-                or local == "href"
-                or "url(" in value.replace(" ", "").lower()
-            ):
-                return False
-    return True
+    """Whether ``svg`` is in the grammar of what milsymbol draws (see ``_SVG_GRAMMAR``)."""
+    return _svg_root(svg) is not None
 
 
 def _save_disk_cache() -> None:
     path = _cache_file()
     if path is None:
         return
+    # only what would be trusted when read back is written (a poisoned entry never used is dropped too); each
+    # entry is checked once per process: a checked one is a tuple
+    cache = _disk_cache()
+    for key, raw in list(cache.items()):
+        if not isinstance(raw, tuple):
+            entry = _trusted(key, raw)
+            if entry is None:
+                del cache[key]
+            else:
+                cache[key] = entry
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".symbols-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_disk_cache(), fh, sort_keys=True)
+            json.dump(cache, fh, sort_keys=True)
         os.replace(tmp, path)
     except OSError:  # a read-only home or full disk only costs speed
         with contextlib.suppress(OSError, UnboundLocalError):
@@ -288,10 +350,10 @@ def _save_disk_cache() -> None:
 
 
 @functools.cache
-def _drawn(sidc: str, size: int) -> tuple[str, int, int, int, int]:
+def _drawn(sidc: str, size: int) -> Entry:
     """(svg, width, height, anchor x, anchor y) of a symbol: from the cache file, or drawn by milsymbol."""
     key = f"{sidc}@{size}"
-    cached = _disk_cache().get(key)
+    cached = _cached(key)
     if cached is not None:
         return cached
     from milsymbol import Symbol
@@ -309,8 +371,10 @@ def _drawn(sidc: str, size: int) -> tuple[str, int, int, int, int]:
         round(anchor["x"]),
         round(anchor["y"]),
     )
-    _disk_cache()[key] = entry
-    _save_disk_cache()
+    # kept only if it would be trusted when read back: a symbol outside the grammar is drawn in every process
+    if _trusted(key, entry) is not None:
+        _disk_cache()[key] = entry
+        _save_disk_cache()
     return entry
 
 
