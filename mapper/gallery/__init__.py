@@ -27,7 +27,13 @@ The build is
 * **atomic**: everything is built in a temporary sibling folder that replaces ``out_dir`` only at the end
   (``mapper.atomic.atomic_dir``); an interrupted build leaves the previous gallery as it was. A folder that is not
   a gallery (no ``gallery.json`` of ours) is replaced only with ``overwrite=True``, and never one that holds the
-  scenarios, the current directory or the mapper's own data.
+  scenarios, the current directory or the mapper's own data. Files a user added to a gallery are kept
+  (``mapper.gallery.folder``);
+* **interruptible**: SIGTERM, SIGHUP and SIGINT cancel the pool, end its workers and remove the temporary folder;
+  workers die with the parent even on SIGKILL, and the next build removes what a killed run left
+  (``mapper.gallery.workers``, ``folder.sweep_stale``);
+* **safe on untrusted folders**: a scenario file that is a link leading out of the folder is never read, and the
+  previous manifest is data: its inputs are only ever bounded regular files inside the scenario folder.
 
 All scenario text reaches ``index.html`` through Jinja2 with autoescaping on (the template never uses ``|safe`` on
 scenario text); the map pages escape it with ``mapper.render.safety``.
@@ -38,7 +44,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+import stat
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +58,7 @@ from mapper.gallery.entries import (
     INDEX,
     MANIFEST,
     MAPS,
+    MAX_INPUT_BYTES,
     PRESERVED,
     THUMB_DPI,
     THUMB_SIZE,
@@ -61,21 +69,25 @@ from mapper.gallery.entries import (
     _cache_key,
     _dedupe,
     _entry_from_result,
+    _hash_regular,
     _is_gallery,
     _manifest_bytes,
     _previous_entries,
     _read_manifest,
     _reusable,
-    _sha256_file,
     build_key,
+    produced,
 )
+from mapper.gallery.folder import LIVE, keep, sweep_stale, user_files
 from mapper.gallery.index import render_index
+from mapper.gallery.workers import Interrupted, interruptible, stop_pool, worker_init
 from mapper.pipeline import Prepared
 from mapper.yamlsafe import MAX_FILE_BYTES
 
 __all__ = [
     "GalleryEntry",
     "GalleryResult",
+    "Interrupted",
     "build_gallery",
     "build_key",
     "default_jobs",
@@ -127,7 +139,7 @@ def _inputs(scenario: Any, scenario_dir: Path) -> dict[str, str]:
             key = path.relative_to(scenario_dir.resolve()).as_posix()
         except ValueError:
             key = str(path)
-        out[key] = _sha256_file(path)
+        out[key] = _hash_regular(path, MAX_INPUT_BYTES) or ""  # "" never matches: rendered again
     return out
 
 
@@ -228,7 +240,7 @@ def default_jobs() -> int:
 
 def _run(
     work: list[tuple[str, Path]], scenario_dir: Path, jobs: int, compare: list[str] | None = None
-) -> Iterator[tuple[str, Any]]:
+) -> Generator[tuple[str, Any], None, None]:
     """Yield ``(source, result)`` as each scenario finishes: in this process for one job, else in a pool.
 
     With ``compare`` (scenario files), the comparison page is one more job, yielded as ``(COMPARE, html)``; in a
@@ -242,21 +254,26 @@ def _run(
         return
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work) + (compare is not None))) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(work) + (compare is not None)),
+        initializer=worker_init,  # workers die with this process, even on SIGKILL
+        initargs=(os.getpid(),),
+    )
+    try:
         pending: dict[Any, str] = {}
         if compare is not None:
             pending[pool.submit(_comparison_html, compare)] = COMPARE
         for source, path in work:
             pending[pool.submit(_render_one, str(path), str(scenario_dir))] = source
-        try:
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in sorted(done, key=lambda f: pending[f]):
-                    source = pending.pop(fut)
-                    yield source, fut.result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: pending[f]):
+                source = pending.pop(fut)
+                yield source, fut.result()
+    except BaseException:  # an error, an interrupt, or the consumer gave up (GeneratorExit)
+        stop_pool(pool)
+        raise
+    pool.shutdown()
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -289,50 +306,71 @@ def build_gallery(
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     _check_out_dir(scenario_dir, out_dir, overwrite)
+    sweep_stale(out_dir)  # what runs killed with SIGKILL left beside it
     plan = _plan(scenario_dir, out_dir)
     compare = [name for name in PRESERVED if (out_dir / name).is_file()]
+    # the files a user added to a gallery folder are kept (a folder that is not a gallery is replaced whole)
+    extra = user_files(out_dir, plan.ours) if plan.ours is not None else {}
     if not plan.work:
         final = _dedupe([plan.entries[p.name] for p in plan.files])
-        if _unchanged(out_dir, final, compare):
+        if _unchanged(out_dir, final, compare, set(extra)):
             return GalleryResult(out_dir, final, written=False)
-    with atomic_dir(out_dir, overwrite=True) as tmp:
-        final = _build(tmp, plan, scenario_dir, out_dir, jobs or default_jobs(), progress)
+    # a signal cancels the pool, ends the workers and removes the temporary folder (mapper.gallery.workers)
+    with interruptible() as guard, atomic_dir(out_dir, overwrite=True) as tmp:
+        LIVE.add(tmp.absolute())
+        try:
+            final = _build(tmp, plan, scenario_dir, out_dir, jobs or default_jobs(), progress)
+            keep(out_dir, tmp, extra, overwrite=overwrite)
+        finally:
+            LIVE.discard(tmp.absolute())
+        guard.hold()  # the new gallery is complete: a signal now waits until it has been swapped in
     log.debug("gallery %s: %d scenario(s), %d rendered", out_dir, len(final), len(plan.work))
     return GalleryResult(out_dir, final)
 
 
 @dataclass
 class _Plan:
-    """What a build does: the scenario files, the entries known already (reused or unreadable), the files to
-    render (``work``) and each file's content hash and cache key."""
+    """What a build does: the scenario files, the entries known already (reused or refused), the files to render
+    (``work``), each file's content hash and cache key, the files that may be read (``readable``: regular files
+    inside the folder, for the comparison page) and the paths the previous gallery produced (``ours``; None when
+    the output folder is not a gallery)."""
 
     files: list[Path]
     entries: dict[str, GalleryEntry] = field(default_factory=dict)
     work: list[tuple[str, Path]] = field(default_factory=list)
     hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    readable: list[Path] = field(default_factory=list)
+    ours: set[str] | None = None
 
 
 def _plan(scenario_dir: Path, out_dir: Path) -> _Plan:
-    """Reuse what is unchanged, render (or check again) the rest."""
+    """Reuse what is unchanged, render (or check again) the rest; never read a link leading out of the folder."""
     from mapper.loader import scenario_files
 
     plan = _Plan(list(scenario_files([scenario_dir])))
-    previous = _previous_entries(_read_manifest(out_dir))
+    manifest = _read_manifest(out_dir)
+    previous = _previous_entries(manifest)
+    if manifest is not None:
+        plan.ours = produced(list(previous.values()))
+    root = scenario_dir.resolve()
     for path in plan.files:
         source = path.name
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            # a FIFO, device or oversized file: never read it here (it could block or be endless); the
+        refused = _link_out(path, root)
+        if refused is not None:
+            plan.entries[source] = GalleryEntry(source=source, status="failed", errors=(refused,))
+            continue
+        try:
+            regular = stat.S_ISREG((st := os.stat(path)).st_mode) and st.st_size <= MAX_FILE_BYTES
+        except OSError:
+            regular = False
+        content_hash = _hash_regular(path, MAX_FILE_BYTES) if regular else None
+        if content_hash is None:
+            # a FIFO, device, missing or oversized file: never read here (it could block or be endless); the
             # loader refuses it with a clear message that ends up on the scenario's card
             plan.hashes[source] = ("", "")
             plan.work.append((source, path))
             continue
-        try:
-            content_hash = _sha256_file(path)
-        except OSError as exc:
-            plan.entries[source] = GalleryEntry(
-                source=source, status="failed", errors=(f"{path}: {exc.strerror or exc}",)
-            )
-            continue
+        plan.readable.append(path)
         key = _cache_key(content_hash)
         plan.hashes[source] = (content_hash, key)
         prev = previous.get(source)
@@ -341,6 +379,20 @@ def _plan(scenario_dir: Path, out_dir: Path) -> _Plan:
         else:
             plan.work.append((source, path))
     return plan
+
+
+def _link_out(path: Path, root: Path) -> str | None:
+    """The card's message for a scenario file that is a link leading out of the scenario folder (to a secret,
+    say): such a file is not read at all, not even hashed. None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return f"{path}: is a link that cannot be followed; not read"
+    if real.is_relative_to(root):
+        return None
+    return f"{path}: is a link to a file outside the scenario folder; not read"
 
 
 def _build(
@@ -361,21 +413,25 @@ def _build(
     where = {source: out_dir for source, entry in plan.entries.items() if entry.built}
     # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
     # added, changed or removed); an unchanged rebuild returned before and keeps it as it is
-    candidates = [str(p) for p in plan.files if p.is_file()]
+    candidates = [str(p) for p in plan.readable]
     compare_html: str | None = None
     done = 0
-    for source, result in _run(plan.work, scenario_dir, jobs, candidates or None):
-        if source == COMPARE:
-            compare_html = result
-            continue
-        done += 1
-        content_hash, key = plan.hashes[source]
-        entry = _entry_from_result(source, content_hash, key, result)
-        if entry.built:
-            where[source] = _stage(staging / f"{done}", entry, result)
-        plan.entries[source] = entry
-        if progress is not None:
-            progress(done, len(plan.work), entry)
+    results = _run(plan.work, scenario_dir, jobs, candidates or None)
+    try:
+        for source, result in results:
+            if source == COMPARE:
+                compare_html = result
+                continue
+            done += 1
+            content_hash, key = plan.hashes[source]
+            entry = _entry_from_result(source, content_hash, key, result)
+            if entry.built:
+                where[source] = _stage(staging / f"{done}", entry, result)
+            plan.entries[source] = entry
+            if progress is not None:
+                progress(done, len(plan.work), entry)
+    finally:
+        results.close()  # on an error here: the pool is stopped now, not when garbage is collected
     final = _dedupe([plan.entries[p.name] for p in plan.files])
     for entry in final:
         if entry.built:
@@ -420,14 +476,18 @@ def _comparison_html(paths: list[str]) -> str | None:
         return None
 
 
-def _unchanged(out_dir: Path, entries: list[GalleryEntry], compare: list[str]) -> bool:
-    """Whether ``out_dir`` already holds exactly this gallery (same manifest, index and set of files)."""
+def _unchanged(
+    out_dir: Path, entries: list[GalleryEntry], compare: list[str], extra: set[str]
+) -> bool:
+    """Whether ``out_dir`` already holds exactly this gallery (same manifest, index and set of files, besides
+    the ``extra`` files a user added)."""
     expected = {MANIFEST, INDEX, *compare}
     for e in entries:
         if e.built:
             expected.update((e.map, e.thumb))  # type: ignore[arg-type]
     try:
         present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+        present -= extra
         if present != expected:
             return False
         if (out_dir / MANIFEST).read_bytes() != _manifest_bytes(entries):

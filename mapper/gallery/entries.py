@@ -10,9 +10,10 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mapper import __version__
@@ -29,6 +30,10 @@ THUMB_SIZE = (480, 320)
 THUMB_DPI = 96
 BACK_LINK = "../index.html"
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: a file a scenario names (its front line) bigger than this is not hashed: the scenario is rendered again
+MAX_INPUT_BYTES = 256 << 20
+#: a scenario names at most a front-line and an occupied-area file; a manifest listing more is not trusted
+MAX_INPUTS = 8
 # the libraries whose versions change what a map page or thumbnail looks like
 _DRAWING_LIBS = (
     "folium",
@@ -170,6 +175,31 @@ class GalleryResult:
 # Cache keys
 
 
+def _hash_regular(path: Path, limit: int) -> str | None:
+    """SHA-256 of the regular file at ``path`` if it holds at most ``limit`` bytes, else None. Anything else (a
+    FIFO, a device, a folder, a missing or bigger file) is never opened, or read: checked with ``stat`` first,
+    opened without blocking and checked again on the descriptor (it may have been swapped meanwhile)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+                return None
+            left = limit + 1
+            while left > 0 and (chunk := fh.read(min(1 << 20, left))):
+                h.update(chunk)
+                left -= len(chunk)
+    except OSError:
+        return None
+    return h.hexdigest() if left > 0 else None  # grown past the limit while being read
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -233,10 +263,11 @@ def _is_gallery(folder: Path) -> bool:
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """The previous build's manifest, or ``None`` (no gallery: everything is rebuilt) if it is missing, not a
+    regular file, over 64 MiB, nested over 16 deep, not JSON, or not ours (``mapper.cachefile.read_json``)."""
+    from mapper.cachefile import read_json
+
+    data = read_json(folder / MANIFEST, max_bytes=64 * 1024 * 1024, max_depth=16)
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         return None
     return data
@@ -285,22 +316,62 @@ def _entry_from_result(
 
 
 def _reusable(prev: GalleryEntry | None, key: str, scenario_dir: Path, out_dir: Path) -> bool:
+    """Whether a previous entry (read from a manifest anyone may have written) can be kept as it is: same key, its
+    files real files of the previous gallery, and each of its few inputs a bounded regular file inside the scenario
+    folder with the same hash. Nothing else is ever opened."""
     if prev is None or not prev.built or prev.cache_key != key or not prev.id:
         return False
     if not (_ID.fullmatch(prev.id) and prev.map and prev.thumb):
         return False
     if prev.map != f"{MAPS}/{prev.id}.html" or prev.thumb != f"{THUMBS}/{prev.id}.png":
         return False
-    if not ((out_dir / prev.map).is_file() and (out_dir / prev.thumb).is_file()):
+    if not (_own_file(out_dir, prev.map) and _own_file(out_dir, prev.thumb)):
         return False
-    for name, digest in prev.inputs.items():
-        path = Path(name) if Path(name).is_absolute() else scenario_dir / name
+    if len(prev.inputs) > MAX_INPUTS:
+        return False
+    return all(_input_unchanged(name, digest, scenario_dir) for name, digest in prev.inputs.items())
+
+
+def _own_file(folder: Path, rel: str) -> bool:
+    """``rel`` is a regular file in ``folder``, reached through no link (a link could publish any file)."""
+    path = folder
+    for part in PurePosixPath(rel).parts:
+        path = path / part
         try:
-            if _sha256_file(path) != digest:
-                return False
+            mode = os.lstat(path).st_mode
         except OSError:
             return False
-    return True
+        if stat.S_ISLNK(mode):
+            return False
+    return stat.S_ISREG(mode)
+
+
+def _input_unchanged(name: Any, digest: Any, scenario_dir: Path) -> bool:
+    """An input recorded in the manifest still has ``digest``: only a relative path inside the scenario folder
+    (no absolute path, no ``..``, no link leading out) to a regular file of at most ``MAX_INPUT_BYTES``."""
+    if not isinstance(name, str) or not isinstance(digest, str) or not digest or "\\" in name:
+        return False
+    rel = PurePosixPath(name)
+    if not rel.parts or rel.is_absolute() or ".." in rel.parts:
+        return False
+    try:
+        root = scenario_dir.resolve(strict=True)
+        real = (root / rel).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop of links
+        return False
+    if not real.is_relative_to(root):
+        return False
+    return _hash_regular(real, MAX_INPUT_BYTES) == digest
+
+
+def produced(entries: list[GalleryEntry]) -> set[str]:
+    """The paths a gallery with these (previous) entries wrote itself: its pages, and the map and thumbnail of
+    each entry whose paths have the form the gallery gives them; anything else in the folder is a user's."""
+    out = {INDEX, MANIFEST, MAPS, THUMBS, *PRESERVED}
+    for e in entries:
+        if e.id and isinstance(e.id, str) and _ID.fullmatch(e.id):
+            out.update((f"{MAPS}/{e.id}.html", f"{THUMBS}/{e.id}.png"))
+    return out
 
 
 def _dedupe(entries: list[GalleryEntry]) -> list[GalleryEntry]:
