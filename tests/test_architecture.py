@@ -50,6 +50,9 @@ FOUNDATIONS = (
     "mapper.pipeline",
     "mapper.atomic",
     "mapper.textlayout",
+    "mapper.textsafe",
+    "mapper.cachefile",
+    "mapper.datafile",
 )
 
 
