@@ -380,7 +380,7 @@ def _empty_leaflet_page(path: Path) -> None:
 def bench_browser(tmp: Path, repeats: int) -> list[str]:
     head = ["## Browser: until every layer is drawn\n"]
     try:
-        from browser import CHROMIUM_ARGS, chromium_path
+        from support.browser import CHROMIUM_ARGS, chromium_path
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
         return [*head, f"Skipped: {exc}.\n"]
