@@ -380,8 +380,8 @@ def _empty_leaflet_page(path: Path) -> None:
 def bench_browser(tmp: Path, repeats: int) -> list[str]:
     head = ["## Browser: until every layer is drawn\n"]
     try:
-        from support.browser import CHROMIUM_ARGS, chromium_path
         from playwright.sync_api import sync_playwright
+        from support.browser import CHROMIUM_ARGS, chromium_path
     except ImportError as exc:
         return [*head, f"Skipped: {exc}.\n"]
     exe = chromium_path()
