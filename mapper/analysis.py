@@ -58,6 +58,14 @@ class SiteMetrics:
     def meets_constraints(self) -> bool:
         return not self.violations
 
+    def flat_dict(self) -> dict[str, Any]:
+        """``to_dict()`` with the nearest front point as two columns (``nearest_front_lat``/``_lon``): one row of
+        a table (the Python API's GeoDataFrame, the GIS exports)."""
+        d = self.to_dict()
+        nearest = d.pop("nearest_front_point")
+        d["nearest_front_lat"], d["nearest_front_lon"] = nearest["lat"], nearest["lon"]
+        return d
+
     @property
     def force(self) -> Force:
         """The ``Force`` these metrics are of (``TypeError`` for a hub's)."""

@@ -11,12 +11,14 @@ the pipeline once per scenario: a ``Map`` made from an ``Analysis`` reuses its n
 from __future__ import annotations
 
 import html as _html
+import logging
 import os
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
+from mapper import pipeline
 from mapper.pipeline import Prepared, load, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,12 +28,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.analysis import OptionAnalysis, ScenarioAnalysis
     from mapper.scenario import Scenario
 
+log = logging.getLogger("mapper")
+
 __all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_files"]
 
-Source = Any  # a path, YAML text, a Scenario, an Analysis or a Prepared
+#: What the API accepts: what the pipeline takes (path, YAML text, Scenario, Prepared), or an ``Analysis``.
+Source = Union[pipeline.Source, "Analysis"]
 
-#: Columns of ``Analysis.forces`` ahead of the distances (the rest follow ``SiteMetrics.to_dict()``).
-_SITE_KEYS = ("scenario", "option", "option_name", "kind", "name")
+#: Columns of ``Analysis.forces``: the option, then ``SiteMetrics.flat_dict()`` (kept in step by a test).
+_SITE_COLUMNS = (
+    "scenario", "option", "option_name", "name", "kind", "location", "lat", "lon", "nation", "troops", "role",
+    "distance_to_front_km", "distance_to_hostile_territory_km", "distance_to_nato_border_km", "band",
+    "in_occupied_area", "nearest_hub", "distance_to_nearest_hub_km", "range_km", "population_covered",
+    "meets_constraints", "violations", "nearest_front_lat", "nearest_front_lon",
+)  # fmt: skip
 
 
 def _prepared(
@@ -75,15 +85,24 @@ class Analysis:
         rows, lon, lat = [], [], []
         for res in self.results.options:
             for site in (*res.forces, *res.hubs):
-                d = site.to_dict()
-                nearest = d.pop("nearest_front_point")
-                d["nearest_front_lat"], d["nearest_front_lon"] = nearest["lat"], nearest["lon"]
                 rows.append(
-                    {"scenario": self.scenario.id, "option": res.id, "option_name": res.name, **d}
+                    {
+                        "scenario": self.scenario.id,
+                        "option": res.id,
+                        "option_name": res.name,
+                        **site.flat_dict(),
+                    }
                 )
                 lon.append(site.lon)
                 lat.append(site.lat)
-        return _site_frame(rows, lon, lat, self.to_dict()["front_line"])
+        front = self.scenario.front
+        meta = {
+            "source": front.source,
+            "date": front.date,
+            "accuracy": front.accuracy,
+            "name": front.name,
+        }
+        return _site_frame(rows, lon, lat, meta)
 
     @cached_property
     def options(self) -> pd.DataFrame:
@@ -123,9 +142,9 @@ def _site_frame(
 ) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    if not rows:  # the columns of an analysis, without rows
+    if not rows:  # the same columns as an analysis with sites, without rows
         frame = gpd.GeoDataFrame(
-            columns=[*_SITE_KEYS, "geometry"], geometry="geometry", crs="EPSG:4326"
+            columns=[*_SITE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326"
         )
     else:
         frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
@@ -264,4 +283,6 @@ def compare(
     from mapper.comparison import load_comparison
 
     c = load_comparison(items, front_line=front_line, keep_going=keep_going)
+    for warning in c.warnings:
+        log.warning(warning)
     return pd.concat([Analysis(p).forces for p in c.prepared], ignore_index=True)

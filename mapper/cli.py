@@ -457,7 +457,9 @@ class TerminalProgress:
         mark = "" if entry.built else " (failed)"
         line = f"\r[{bar}] {done}/{total} {terminal(entry.source)}{mark}"  # a file name: made safe
         with contextlib.suppress(OSError, ValueError):  # stderr gone: the build goes on
-            self.stream.write(line[:120].ljust(60))
+            self.stream.write(
+                line[:120].ljust(120)
+            )  # \r then a full width: no tail of a longer line stays
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -474,6 +476,16 @@ def schema(indent: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``mapper`` console script."""
+    try:
+        _main(argv)
+    finally:  # a caller in the same process (a notebook, a script) keeps its own logging as it was
+        logger = logging.getLogger("mapper")
+        for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+            logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="mapper", standalone_mode=False)
         _flush_stdout()

@@ -298,3 +298,25 @@ def test_a_rebuild_keeps_files_the_gallery_does_not_produce(tmp_path: Path) -> N
     assert result.exit_code == 0, result
     assert (out / "maps" / "western_regions.html").read_text(encoding="utf-8") != "mine"
     assert (out / "about.html").is_file()
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [{"title": 5}, {"figures": {"troops": "x"}}, {"front_line": {"date": ["x"]}}],
+    ids=["title", "figures", "front_line"],
+)
+def test_a_hand_edited_manifest_entry_is_rendered_again(tmp_path: Path, tamper: dict) -> None:
+    """The manifest is data anyone may have edited (its cache keys can be recomputed): an entry whose fields are
+    not of the types mapper writes is not trusted (it crashed the index with a traceback before). Its files are then
+    files the gallery does not know it wrote: a clean refusal, and with --overwrite the scenario is rendered again."""
+    src = _copy(SMALL[:1], tmp_path / "scen")
+    out = tmp_path / "gallery"
+    build_gallery(src, out, jobs=1)
+    manifest = json.loads((out / "gallery.json").read_text(encoding="utf-8"))
+    manifest["scenarios"][0].update(tamper)
+    (out / "gallery.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_cli("gallery", src, "-o", out, "--jobs", "1")
+    assert result.exit_code == 1 and "pass --overwrite" in result.stderr, result
+    result = run_cli("gallery", src, "-o", out, "--jobs", "1", "--overwrite")
+    assert result.exit_code == 0, result
+    assert "1 built (1 rendered, 0 unchanged)" in result.stdout, result

@@ -327,7 +327,7 @@ def test_a_ring_at_the_maximum_range_renders_and_exports(tmp_path: Path, command
     if fmt == "geojson":
         data = json.loads(out.read_text("utf-8"))
         rings = [f for f in data["features"] if f["properties"].get("layer") == "coverage_rings"]
-        assert rings == [] or rings[0]["properties"]["range_km"] == MAX_RANGE_KM
+        assert len(rings) == 1 and rings[0]["properties"]["range_km"] == MAX_RANGE_KM
 
 
 @pytest.mark.parametrize(("lat", "km"), [(89.9, 20), (-89.0, 200), (85.0, 2_000)])

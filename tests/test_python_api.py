@@ -249,3 +249,6 @@ def test_an_option_without_sites_gives_an_empty_frame_with_columns() -> None:
     assert len(analysis.forces) == 0 and analysis.forces.crs.to_epsg() == 4326
     assert {"scenario", "option", "name", "geometry"} <= set(analysis.forces.columns)
     assert analysis.options.loc["a", "areas_km2"] > 20_000  # Lviv oblast, ~21,800 km²
+    # the same columns as an analysis with sites, so views of it (the notebook display) work alike
+    assert list(analysis.forces.columns) == list(mapper.analyze(TEXT).forces.columns)
+    assert "distance_to_front_km" in analysis._repr_html_()

@@ -61,15 +61,13 @@ def compare_report(
     ``md``, ``csv``, ``json`` or ``html`` text."""
     from mapper.comparison import page, text
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    _check(fmt, pair)
     crit = criteria(rank_by)  # usage errors before the (slow) loading
     c = (
         sources
         if isinstance(sources, Comparison)
         else load_comparison(sources, front_line=front_line, keep_going=keep_going)
     )
-    _check(fmt, pair)
     if fmt == "html":
         return page.to_html(c, crit, pair)
     writers = {

@@ -192,10 +192,7 @@ def _option_values(option: Option) -> dict[str, Any]:
 
 def _site_values(site: SiteMetrics) -> dict[str, Any]:
     """``SiteMetrics.to_dict()`` flattened: the nearest front point as two columns, violations joined."""
-    d = site.to_dict()
-    nearest = d.pop("nearest_front_point")
-    d["nearest_front_lat"] = nearest["lat"]
-    d["nearest_front_lon"] = nearest["lon"]
+    d = site.flat_dict()
     d["violations"] = "; ".join(d["violations"])
     del d["kind"]  # "force"/"hub": the layer says it; ``kind`` is the unit kind
     d["keypath"] = site.keypath

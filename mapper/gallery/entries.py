@@ -113,6 +113,24 @@ class GalleryEntry:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> GalleryEntry:
+        """An entry of a previous ``gallery.json``; ``TypeError`` if its fields are not of the types we write (a
+        hand-edited manifest: the scenario is then rendered again instead of reused)."""
+        for key in ("id", "title", "date", "summary"):
+            if not isinstance(d.get(key), str | None):
+                raise TypeError(f"manifest field {key!r} is not text")
+        figures = d.get("figures") or {}
+        if not isinstance(figures, dict) or not all(
+            isinstance(figures.get(k), int | float | None) and not isinstance(figures.get(k), bool)
+            for k in ("options", "forces", "troops", "min_distance_to_front_km", "violations")
+        ):
+            raise TypeError("manifest figures are not numbers")
+        if not isinstance(figures.get("constraints", []), list) or not all(
+            isinstance(x, str) for x in figures.get("constraints", [])
+        ):
+            raise TypeError("manifest constraints are not texts")
+        front = d.get("front_line") or {}
+        if not isinstance(front, dict) or not all(isinstance(v, str) for v in front.values()):
+            raise TypeError("manifest front line is not texts")
         files = d.get("files") or {}
         return cls(
             source=str(d["source"]),

@@ -313,9 +313,7 @@ def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
     # one group per band: each is its own legend entry with its colour and meaning, and can be hidden alone
     band_items: list[Layer] = []
     for b in prepared.features.bands:
-        name = f"{b.inner_km:g}–{b.outer_km:g} km from the front line" + (
-            f": {b.label}" if b.label else ""
-        )
+        name = f"{b.name} from the front line" + (f": {b.label}" if b.label else "")
         colour = band_colour(b.index)
         band = group(f"Band {name}")
         GeoJsonData(

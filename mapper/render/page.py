@@ -34,7 +34,7 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import ElementAddToElement
 
-from mapper.pipeline import GENERATOR_META, generated_by_mapper  # noqa: F401  (re-exported)
+from mapper.pipeline import GENERATOR_META
 from mapper.render.assets import check_offline_header, head_assets, make_offline
 from mapper.render.safety import safe_attr, safe_text
 

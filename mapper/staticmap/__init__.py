@@ -45,13 +45,10 @@ from mapper.staticmap.projection import map_extent, projection
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from mapper.scenario import Scenario
-
 __all__ = [
     "CREDITS",
     "PNG_OUTPUT",
     "check_png_target",
-    "default_png_output",
     "draw_static_map",
     "map_extent",
     "projection",
@@ -210,18 +207,10 @@ def draw_static_map(
 # Writing
 
 
-def default_png_output(scenario: Scenario) -> Path:
-    """``out/<scenario id>.png``."""
-    return PNG_OUTPUT.default(scenario.id)
-
-
 def check_png_target(path: str | os.PathLike[str], overwrite: bool) -> bool:
     """Refuse an existing file that is not a PNG written by mapper unless ``overwrite`` (``OutputError``); return
     the effective ``overwrite`` for the write. The CLI calls it to refuse before any work."""
-    target = pipeline.check_target(
-        path, overwrite=overwrite, recognise=PNG_OUTPUT.recognise, kind=PNG_OUTPUT.kind
-    )
-    return target.overwrite
+    return PNG_OUTPUT.claim(path, "", overwrite=overwrite).overwrite
 
 
 def write_png(
