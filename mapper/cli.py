@@ -108,11 +108,26 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.argument("name")
 @click.option("--limit", default=10, show_default=True, help="At most this many candidates.")
 def places(name: str, limit: int) -> None:
-    """Look a place NAME up in the gazetteer and print the candidates."""
+    """Look a place NAME ("Lyman", "Lyman, Kharkiv") up in the gazetteer and print the places of that name.
+
+    Only exact matches are listed (own names first, then alternate spellings), most populous first; with several,
+    a note on stderr says which one the name alone means in a scenario, or that it must be qualified. Exits 1 with
+    "no exact match" when there is none (close spellings are shown as suggestions), 2 for an empty NAME.
+    """
+    if not name.strip():
+        raise click.UsageError("NAME is empty; give a place name, e.g. `mapper places Lyman`")
+    from mapper.errors import PlaceError
     from mapper.geodata import gazetteer
 
-    for place in gazetteer().candidates(name, limit=limit):
+    found = gazetteer().matches(name, limit=limit)
+    for place in found:
         _echo(place.describe())
+    if len(found) > 1:  # the stdout list stays the matches only
+        try:
+            note = f"alone, {name.strip()!r} means {gazetteer().resolve(name).describe()}"
+        except PlaceError:
+            note = f"alone, {name.strip()!r} is ambiguous: qualify it with an oblast or a country"
+        _echo(note, err=True)
 
 
 @cli.command()
@@ -190,7 +205,8 @@ def analyze(
     output: Path | None,
     overwrite: bool,
 ) -> None:
-    """Distances from the front line and option metrics for SCENARIO (table, JSON or CSV)."""
+    """Distances from the front line and hostile territory, and option metrics, for SCENARIO (table, JSON or
+    CSV)."""
     from mapper.report import analyze_file
 
     text = analyze_file(scenario, fmt=fmt, front_line=front_line, options=list(options))

