@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from mapper.errors import Problem, UsageError
-from mapper.scenario import Band, Force, Hub, Option, Scenario
+from mapper.exposure import Measured, check_force, scopes_dict
+from mapper.scenario import THREAT_LABELS, Band, Force, Hub, Option, Scenario
 
 KM_DECIMALS = 1  # distances in outputs are rounded to 0.1 km
 
@@ -49,6 +50,15 @@ class SiteMetrics:
     population_covered: int | None = None
     violations: tuple[str, ...] = ()
     keypath: str = ""
+    #: which part of the scenario's threat (``scenario.THREAT_LABELS`` value, e.g. "Russia") is nearest
+    nearest_hostile: str = ""
+    #: the front line's stated accuracy (km), carried by every distance to it or to the occupied area
+    accuracy_km: float | None = None
+    #: population covered by this force's ring, per ISO-2 country (only the scenario's coverage countries)
+    population_covered_by_country: dict[str, int] | None = field(default=None, compare=False)
+    #: constraints that do not bind this force, in words (e.g. "exempt from min_distance_from_front_km
+    #: (80 km): role monitoring"); stated in every output that says whether a force meets constraints
+    exemptions: tuple[str, ...] = ()
     #: the scenario's own object (``Force`` or ``Hub``) and, for a force, its nearest hub: outputs follow these
     #: links instead of pairing lists by position
     model: Force | Hub | None = field(default=None, compare=False, repr=False)
@@ -57,6 +67,12 @@ class SiteMetrics:
     @property
     def meets_constraints(self) -> bool:
         return not self.violations
+
+    @property
+    def hostile_accuracy_km(self) -> float | None:
+        """The accuracy the distance to hostile territory carries: the front line's when the nearest hostile
+        ground is the line or the occupied area behind it, none for a border (Russia, Belarus, Transnistria)."""
+        return self.accuracy_km if self.nearest_hostile in ("front line", "occupied area") else None
 
     def flat_dict(self) -> dict[str, Any]:
         """``to_dict()`` with the nearest front point as two columns (``nearest_front_lat``/``_lon``): one row of
@@ -89,6 +105,8 @@ class SiteMetrics:
                 "lon": round(self.nearest_front_lon, 5),
             },
             "distance_to_hostile_territory_km": _km(self.distance_to_hostile_territory_km),
+            "nearest_hostile": self.nearest_hostile,
+            "distance_accuracy_km": self.accuracy_km,
             "distance_to_nato_border_km": _km(self.distance_to_nato_border_km),
             "band": self.band,
             "in_occupied_area": self.in_occupied,
@@ -96,8 +114,12 @@ class SiteMetrics:
             "distance_to_nearest_hub_km": _km(self.distance_to_nearest_hub_km),
             "range_km": self.range_km,
             "population_covered": self.population_covered,
+            "population_covered_by_country": None
+            if self.population_covered_by_country is None
+            else dict(self.population_covered_by_country),
             "meets_constraints": self.meets_constraints,
             "violations": list(self.violations),
+            "exemptions": list(self.exemptions),
         }
 
 
@@ -120,6 +142,12 @@ class OptionSummary:
     zones_km2: float
     meets_constraints: bool
     violations: int
+    #: population covered by the union of the rings, per ISO-2 country (only the scenario's coverage countries)
+    population_covered_by_country: dict[str, int] = field(default_factory=dict)
+    #: forces some constraint does not bind (their exemptions are on each force's metrics)
+    exempt_forces: int = 0
+    #: which part of the threat is nearest the option's nearest force ("" without forces)
+    nearest_hostile: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,12 +166,15 @@ class OptionSummary:
             "max_distance_to_nato_border_km": _km(self.max_distance_to_nato_border_km),
             "mean_distance_to_nato_border_km": _km(self.mean_distance_to_nato_border_km),
             "min_distance_to_hostile_territory_km": _km(self.min_distance_to_hostile_territory_km),
+            "nearest_hostile": self.nearest_hostile,
             "population_covered": self.population_covered,
+            "population_covered_by_country": dict(self.population_covered_by_country),
             "lines_length_km": _km(self.lines_length_km),
             "areas_km2": round(self.areas_km2),
             "zones_km2": round(self.zones_km2),
             "meets_constraints": self.meets_constraints,
             "violations": self.violations,
+            "exempt_forces": self.exempt_forces,
         }
 
 
@@ -200,13 +231,26 @@ class ScenarioAnalysis:
                 {"name": b.name, "inner_km": b.inner_km, "outer_km": b.outer_km, "label": b.label}
                 for b in s.bands
             ],
+            "threat": list(s.threat),
+            "coverage_countries": list(s.coverage_countries),
             "constraints": {
                 "min_distance_from_front_km": s.constraints.min_distance_from_front_km,
+                "min_distance_from_hostile_km": s.constraints.min_distance_from_hostile_km,
                 "max_distance_to_nato_border_km": s.constraints.max_distance_to_nato_border_km,
                 "allow_in_occupied": s.constraints.allow_in_occupied,
+                "scopes": scopes_dict(s.constraints),
             },
             "options": [o.to_dict() for o in self.options],
         }
+
+
+def format_km(value: float | None, accuracy_km: float | None = None, *, decimals: int = 1) -> str:
+    """A distance as users read it: ``"90.8 km ± 10"`` when the distance carries the front line's stated accuracy,
+    ``"90.8 km"`` otherwise, ``"–"`` for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f} km"
+    return text + (f" ± {accuracy_km:g}" if accuracy_km else "")
 
 
 def _km(value: float | None) -> float | None:
@@ -231,24 +275,29 @@ def band_names(bands: tuple[Band, ...]) -> list[str]:
 # -------------------------------------------------------------------------------------------------------------
 
 
+#: the front line and the occupied area are one ground where they meet: a site nearer the occupied area by less than
+#: this is said to be nearest "the front line" (its boundary is the line, up to the line's own vertices)
+TIE_KM = 0.5
+
+
 @dataclass(frozen=True)
 class _Reference:
-    """The reference geometries every site is measured against, for one front line."""
+    """The reference geometries every site is measured against, for one front line and threat."""
 
     front_line: Any
     occupied: Any
-    hostile: Any
+    threat: dict[str, Any]  # scenario.threat key -> geometry (mapper.frontline.threat_geometries)
     nato: Any
 
 
 def _reference(scenario: Scenario) -> _Reference:
-    from mapper.frontline import hostile_territory
+    from mapper.frontline import threat_geometries
 
     front = scenario.front
     return _Reference(
         front_line=front.line,
         occupied=front.occupied,
-        hostile=hostile_territory(front),
+        threat=threat_geometries(front, tuple(scenario.threat)),
         nato=_nato_territory(),
     )
 
@@ -269,37 +318,81 @@ def _sites_arrays(sites: list[Force | Hub]) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
-def _measure(
-    sites: list[Force | Hub], ref: _Reference
-) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _Measures:
+    front: Any  # geodesy.DistanceResult to the front line
+    hostile: np.ndarray  # km to the nearest part of the threat
+    nearest: list[str]  # THREAT_LABELS of that part
+    nato: np.ndarray
+    occupied: np.ndarray  # inside the occupied area
+
+
+def _hostile(
+    ref: _Reference, front: Any, lat: np.ndarray, lon: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Distance to the nearest part of the threat and its label, per site (0 inside an area of it)."""
+    from mapper import geodesy
+
+    keys, rows = [], []
+    for key, geom in ref.threat.items():
+        keys.append(key)
+        if key == "front_line":
+            rows.append(front.distance_km)
+        else:
+            rows.append(geodesy.distance_to_polygon_km(geom, lat=lat, lon=lon).distance_km)
+    if not rows:  # a threat of only the occupied area, for a line without one
+        return np.asarray(front.distance_km, dtype=float), [THREAT_LABELS["front_line"]] * len(lat)
+    d = np.vstack(rows)
+    best = np.argmin(d, axis=0)
+    if "front_line" in keys and "occupied" in keys:
+        f, o = keys.index("front_line"), keys.index("occupied")
+        best = np.where((best == o) & (d[f] - d[o] <= TIE_KM), f, best)
+    nearest = [THREAT_LABELS[keys[int(b)]] for b in best]
+    return d.min(axis=0), nearest
+
+
+def _measure(sites: list[Force | Hub], ref: _Reference) -> _Measures:
     import shapely
 
     from mapper import geodesy
 
     lat, lon = _sites_arrays(sites)
     front = geodesy.distance_to_line_km(ref.front_line, lat=lat, lon=lon)
-    hostile = geodesy.distance_to_polygon_km(ref.hostile, lat=lat, lon=lon).distance_km
+    hostile, nearest = _hostile(ref, front, lat, lon)
     nato = geodesy.distance_to_polygon_km(ref.nato, lat=lat, lon=lon).distance_km
     if ref.occupied is not None and not ref.occupied.is_empty:
         occupied = shapely.contains_xy(ref.occupied, lon, lat)
     else:
         occupied = np.zeros(len(sites), dtype=bool)
-    return front, hostile, nato, occupied
+    return _Measures(front, hostile, nearest, nato, occupied)
 
 
-def _coverage(forces: tuple[Force, ...]) -> tuple[list[int | None], int]:
-    """Population of GeoNames places within each force's range_km, and of their union (no double counting)."""
+@dataclass(frozen=True)
+class _Coverage:
+    """Population inside each force's ring and inside their union, counted only in the coverage countries."""
+
+    per_force: list[int | None]
+    per_force_by_country: list[dict[str, int] | None]
+    total: int = 0
+    total_by_country: dict[str, int] = field(default_factory=dict)
+
+
+def _coverage(forces: tuple[Force, ...], countries: tuple[str, ...]) -> _Coverage:
+    """Population of GeoNames places within each force's range_km, and of their union (no double counting),
+    counted only for places in ``countries`` (ISO-2): a ring from Romania does not count Istanbul."""
     from mapper import geodesy
 
-    ranged = [f for f in forces if f.range_km]
-    if not ranged:
-        return [None] * len(forces), 0
-    plat, plon, pop = _place_arrays()
+    empty = {cc: 0 for cc in countries}
+    if not any(f.range_km for f in forces):
+        return _Coverage([None] * len(forces), [None] * len(forces), 0, empty)
+    plat, plon, pop, pcc = _place_arrays(tuple(countries))
     covered_any = np.zeros(len(plat), dtype=bool)
     per_force: list[int | None] = []
+    by_country: list[dict[str, int] | None] = []
     for f in forces:
         if not f.range_km:
             per_force.append(None)
+            by_country.append(None)
             continue
         # cheap prefilter in degrees (generous), then exact geodesic distances
         dlat = f.range_km / 110.0 + 0.1
@@ -313,37 +406,35 @@ def _coverage(forces: tuple[Force, ...]) -> tuple[list[int | None], int]:
         inside = near[d <= f.range_km]
         covered_any[inside] = True
         per_force.append(int(pop[inside].sum()))
-    return per_force, int(pop[covered_any].sum())
-
-
-@lru_cache(maxsize=1)
-def _place_arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from mapper import geodata
-
-    cols = geodata.table("places").columns
-    return (
-        np.asarray(cols["lat"], dtype=float),
-        np.asarray(cols["lon"], dtype=float),
-        np.asarray(cols["population"], dtype=np.int64),
+        by_country.append(_by_country(inside, pop, pcc, countries))
+    union = np.flatnonzero(covered_any)
+    return _Coverage(
+        per_force, by_country, int(pop[union].sum()), _by_country(union, pop, pcc, countries)
     )
 
 
-def _violations(
-    scenario: Scenario, d_front: float, d_nato: float, in_occupied: bool
-) -> tuple[str, ...]:
-    c = scenario.constraints
-    out = []
-    if c.min_distance_from_front_km is not None and d_front < c.min_distance_from_front_km:
-        out.append(
-            f"{d_front:.1f} km from the front line, closer than the {c.min_distance_from_front_km:g} km minimum"
-        )
-    if c.max_distance_to_nato_border_km is not None and d_nato > c.max_distance_to_nato_border_km:
-        out.append(
-            f"{d_nato:.1f} km from the nearest NATO border, beyond the {c.max_distance_to_nato_border_km:g} km maximum"
-        )
-    if in_occupied and not c.allow_in_occupied:
-        out.append("inside the occupied area")
-    return tuple(out)
+def _by_country(
+    idx: np.ndarray, pop: np.ndarray, cc: np.ndarray, countries: tuple[str, ...]
+) -> dict[str, int]:
+    return {c: int(pop[idx][cc[idx] == c].sum()) for c in countries}
+
+
+@lru_cache(maxsize=8)
+def _place_arrays(
+    countries: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Latitude, longitude, population and ISO-2 country of the places in ``countries``."""
+    from mapper import geodata
+
+    cols = geodata.table("places").columns
+    cc = np.asarray(cols["country"], dtype=object).astype(str)
+    keep = np.isin(cc, list(countries))
+    return (
+        np.asarray(cols["lat"], dtype=float)[keep],
+        np.asarray(cols["lon"], dtype=float)[keep],
+        np.asarray(cols["population"], dtype=np.int64)[keep],
+        cc[keep],
+    )
 
 
 def analyze_option(
@@ -355,55 +446,13 @@ def analyze_option(
     ref = ref or _reference(scenario)
     sites: list[Force | Hub] = [*option.forces, *option.hubs]
     nf = len(option.forces)
+    cover = _coverage(option.forces, tuple(scenario.coverage_countries))
     metrics: list[SiteMetrics] = []
     if sites:
-        front, hostile, nato, occupied = _measure(sites, ref)
-        coverage, covered_total = _coverage(option.forces)
-        hub_lat, hub_lon = _sites_arrays(list(option.hubs))
-        for i, site in enumerate(sites):
-            d_front = float(front.distance_km[i])
-            band_index, band = band_of(d_front, scenario.bands)
-            nearest_hub = hub_km = hub = None
-            if option.hubs and i < nf:
-                d = geodesy.point_distance_km(
-                    lat1=site.location.lat, lon1=site.location.lon, lat2=hub_lat, lon2=hub_lon
-                )
-                j = int(np.argmin(d))
-                hub = option.hubs[j]
-                nearest_hub, hub_km = hub.name, float(d[j])
-            is_force = i < nf
-            metrics.append(
-                SiteMetrics(
-                    name=site.name,
-                    kind="force" if is_force else "hub",
-                    lat=site.location.lat,
-                    lon=site.location.lon,
-                    location=site.location.label,
-                    nation=site.nation,
-                    troops=site.troops if isinstance(site, Force) else 0,
-                    role=site.role,
-                    distance_to_front_km=d_front,
-                    nearest_front_lat=float(front.nearest_lat[i]),
-                    nearest_front_lon=float(front.nearest_lon[i]),
-                    distance_to_hostile_territory_km=float(hostile[i]),
-                    distance_to_nato_border_km=float(nato[i]),
-                    band=band,
-                    band_index=band_index,
-                    in_occupied=bool(occupied[i]),
-                    nearest_hub=nearest_hub,
-                    distance_to_nearest_hub_km=hub_km,
-                    range_km=site.range_km if isinstance(site, Force) else None,
-                    population_covered=coverage[i] if is_force else None,
-                    violations=_violations(scenario, d_front, float(nato[i]), bool(occupied[i]))
-                    if is_force
-                    else (("inside the occupied area",) if occupied[i] else ()),
-                    keypath=site.keypath,
-                    model=site,
-                    hub=hub,
-                )
-            )
-    else:
-        covered_total = 0
+        m = _measure(sites, ref)
+        metrics = [
+            _site(scenario, option, site, i, i < nf, m, cover) for i, site in enumerate(sites)
+        ]
     forces = tuple(metrics[:nf])
     hubs = tuple(metrics[nf:])
     lines_km = {ln.name: geodesy.geodesic_length_km(ln.geometry) for ln in option.lines}
@@ -415,7 +464,7 @@ def analyze_option(
         colour=option.colour,
         forces=forces,
         hubs=hubs,
-        summary=_summary(forces, hubs, scenario, covered_total, lines_km, areas_km2, zones_km2),
+        summary=_summary(forces, hubs, scenario, cover, lines_km, areas_km2, zones_km2),
         lines_km=lines_km,
         areas_km2=areas_km2,
         zones_km2=zones_km2,
@@ -423,11 +472,77 @@ def analyze_option(
     )
 
 
+def _site(
+    scenario: Scenario,
+    option: Option,
+    site: Force | Hub,
+    i: int,
+    is_force: bool,
+    m: _Measures,
+    cover: _Coverage,
+) -> SiteMetrics:
+    """The metrics of the ``i``-th site of an option (forces first, then hubs)."""
+    from mapper import geodesy
+
+    d_front, d_hostile = float(m.front.distance_km[i]), float(m.hostile[i])
+    accuracy = scenario.front.accuracy_km
+    # the bands are distances from hostile territory, as the map draws them
+    band_index, band = band_of(d_hostile, scenario.bands)
+    nearest_hub = hub_km = hub = None
+    if option.hubs and is_force:
+        hub_lat, hub_lon = _sites_arrays(list(option.hubs))
+        d = geodesy.point_distance_km(
+            lat1=site.location.lat, lon1=site.location.lon, lat2=hub_lat, lon2=hub_lon
+        )
+        j = int(np.argmin(d))
+        hub = option.hubs[j]
+        nearest_hub, hub_km = hub.name, float(d[j])
+    inside = bool(m.occupied[i])
+    violations: tuple[str, ...] = ("inside the occupied area",) if inside else ()
+    exemptions: tuple[str, ...] = ()
+    if is_force:
+        hostile_acc = accuracy if m.nearest[i] in ("front line", "occupied area") else None
+        measured = Measured(
+            d_front, accuracy, d_hostile, m.nearest[i], hostile_acc, float(m.nato[i]), inside
+        )
+        violations, exemptions = check_force(scenario.constraints, site.role, measured)
+    return SiteMetrics(
+        name=site.name,
+        kind="force" if is_force else "hub",
+        lat=site.location.lat,
+        lon=site.location.lon,
+        location=site.location.label,
+        nation=site.nation,
+        troops=site.troops if isinstance(site, Force) else 0,
+        role=site.role,
+        distance_to_front_km=d_front,
+        nearest_front_lat=float(m.front.nearest_lat[i]),
+        nearest_front_lon=float(m.front.nearest_lon[i]),
+        distance_to_hostile_territory_km=d_hostile,
+        distance_to_nato_border_km=float(m.nato[i]),
+        band=band,
+        band_index=band_index,
+        in_occupied=inside,
+        nearest_hub=nearest_hub,
+        distance_to_nearest_hub_km=hub_km,
+        range_km=site.range_km if isinstance(site, Force) else None,
+        population_covered=cover.per_force[i] if is_force else None,
+        violations=violations,
+        keypath=site.keypath,
+        nearest_hostile=m.nearest[i],
+        accuracy_km=accuracy,
+        population_covered_by_country=cover.per_force_by_country[i] if is_force else None,
+        exemptions=exemptions,
+        model=site,
+        hub=hub,
+    )
+
+
 def _summary(
     forces: tuple[SiteMetrics, ...],
     hubs: tuple[SiteMetrics, ...],
     scenario: Scenario,
-    covered: int,
+    cover: _Coverage,
     lines_km: dict[str, float],
     areas_km2: dict[str, float],
     zones_km2: dict[str, float],
@@ -462,7 +577,14 @@ def _summary(
         max_distance_to_nato_border_km=float(nato.max()) if len(nato) else None,
         mean_distance_to_nato_border_km=float(nato.mean()) if len(nato) else None,
         min_distance_to_hostile_territory_km=float(hostile.min()) if len(hostile) else None,
-        population_covered=covered,
+        population_covered=cover.total,
+        population_covered_by_country=dict(cover.total_by_country),
+        exempt_forces=sum(1 for f in forces if f.exemptions),
+        nearest_hostile=min(
+            forces, key=lambda f: f.distance_to_hostile_territory_km
+        ).nearest_hostile
+        if forces
+        else "",
         lines_length_km=float(sum(lines_km.values())),
         areas_km2=float(sum(areas_km2.values())),
         zones_km2=float(sum(zones_km2.values())),

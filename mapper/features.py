@@ -33,8 +33,10 @@ __all__ = [
     "Ring",
     "ZoneFeature",
     "band_areas",
+    "band_basis",
     "derive",
     "distance_bands",
+    "threat_words",
 ]
 
 #: Where bands are drawn: the theatre, land and sea.
@@ -48,8 +50,8 @@ DASHED_LINES = frozenset({"supply_route", "corridor"})
 
 @dataclass(frozen=True)
 class BandArea:
-    """One distance band from the front line: ``[inner_km, outer_km)``, clipped to the theatre minus hostile
-    territory (a band inside Russia tells a planner nothing). ``index`` 0 is nearest the line."""
+    """One distance band from the scenario's threat (``band_basis``): ``[inner_km, outer_km)``, clipped to the
+    theatre minus hostile territory (a band inside Russia tells a planner nothing). ``index`` 0 is nearest."""
 
     index: int
     inner_km: float
@@ -199,21 +201,116 @@ def derive(scenario: Scenario, analysis: ScenarioAnalysis) -> Features:
 def band_areas(
     front_line: BaseGeometry, edges: tuple[float, ...], hostile: BaseGeometry
 ) -> list[tuple[float, float, Any]]:
-    """Geodesic distance bands ``[(inner_km, outer_km, area)]`` from ``front_line`` over the theatre, land and
-    sea, minus ``hostile`` territory. Cached: bands depend only on the line and the edges, and several scenarios
-    (a gallery, a comparison) usually share one front line."""
+    """Geodesic distance bands ``[(inner_km, outer_km, area)]`` from ``front_line`` (any linework: the line, or
+    the boundary of the threat within reach) over the theatre, land and sea, minus ``hostile`` territory. Cached:
+    bands depend only on the linework and the edges, and several scenarios (a gallery, a comparison) usually
+    share one front line and threat."""
     from mapper import geodesy
 
     clip = shapely.difference(THEATRE_BOX, shapely.simplify(hostile, 0.005))
     return geodesy.distance_bands(front_line, list(edges), clip=clip)
 
 
+#: margin (degrees) around the reach of the widest band when clipping the threat's outline
+_REACH_MARGIN_DEG = 1.0
+
+
+@lru_cache(maxsize=8)
+def threat_linework(
+    front: Any, threat: tuple[str, ...], reach_km: float
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """What the bands of a threat are measured from, and what they leave out: ``(linework, hostile)``.
+
+    Outside a polygon, the distance to it is the distance to its boundary, and for a point of the theatre that
+    nearest boundary point lies within ``reach_km`` of the theatre: so only the outline of the threat's areas
+    inside the theatre enlarged by ``reach_km`` (plus a margin) is buffered, never Russia's whole outline. The
+    areas are united first (the occupied area's border with Russia is inside the union) and simplified by
+    0.005° (~0.5 km). ``hostile`` is the bundled hostile territory (occupied area, Russia, Belarus) united
+    with the threat's areas: bands are drawn outside it."""
+    from shapely.geometry import MultiLineString
+
+    from mapper.frontline import hostile_territory, threat_geometries
+
+    parts = threat_geometries(front, threat)
+    lat_pad = reach_km / 111.0 + _REACH_MARGIN_DEG
+    lon_pad = (
+        reach_km / (111.0 * 0.5) + _REACH_MARGIN_DEG
+    )  # cos(60°) = 0.5: the theatre ends at lat 58
+    t = THEATRE
+    reach = shapely.box(
+        t["lon_min"] - lon_pad,
+        t["lat_min"] - lat_pad,
+        t["lon_max"] + lon_pad,
+        t["lat_max"] + lat_pad,
+    )
+    areas = [shapely.intersection(g, reach) for k, g in parts.items() if k != "front_line"]
+    lines: list[BaseGeometry] = [parts["front_line"]] if "front_line" in parts else []
+    union = None
+    if areas:
+        union = _without_small_holes(shapely.make_valid(shapely.union_all(areas)))
+        union = shapely.simplify(union, 0.005)
+        lines.append(shapely.intersection(shapely.boundary(union), reach.buffer(-0.01)))
+    hostile = hostile_territory(front)
+    if union is not None:
+        hostile = shapely.make_valid(shapely.union(hostile, union))
+    # the parts side by side, not united: the front line and the occupied area's outline cross each other
+    # hundreds of times, and noding them would cut both into hundreds of tiny pieces to buffer one by one
+    pieces = [p for g in lines for p in shapely.get_parts(shapely.line_merge(g)) if not p.is_empty]
+    return MultiLineString(pieces), hostile
+
+
+#: holes in the united threat areas smaller than this (deg², ~400 km²) are filled: they are gaps where the
+#: occupied area's outline does not meet Russia's border or the river, not ground a band means anything in,
+#: and their outlines (200 tiny rings) would cost more to buffer than the rest of the outline
+_SMALL_HOLE_DEG2 = 0.05
+
+
+def _without_small_holes(geom: BaseGeometry) -> BaseGeometry:
+    from shapely.geometry import MultiPolygon, Polygon
+
+    polys = [
+        Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area >= _SMALL_HOLE_DEG2])
+        for p in shapely.get_parts(geom)
+        if isinstance(p, Polygon)
+    ]
+    return MultiPolygon(polys) if len(polys) != 1 else polys[0]
+
+
+def threat_words(scenario: Scenario) -> str:
+    """The scenario's threat in words, e.g. ``"the front line, occupied area, Russia and Belarus"``."""
+    from mapper.scenario import THREAT_LABELS
+
+    names = [THREAT_LABELS[t] for t in scenario.threat]
+    if len(names) == 1:
+        return "the " + names[0] if names[0][0].islower() else names[0]
+    head = ", ".join(names[:-1])
+    return ("the " if names[0][0].islower() else "") + f"{head} and {names[-1]}"
+
+
+def band_basis(scenario: Scenario) -> str:
+    """What the distance bands measure, for legends and captions: ``"Distance from hostile territory (the front
+    line, occupied area, Russia and Belarus)"``; with ``threat: [front_line]``, ``"Distance from the front line"``."""
+    if tuple(scenario.threat) == ("front_line",):
+        return "Distance from the front line"
+    return f"Distance from hostile territory ({threat_words(scenario)})"
+
+
 def distance_bands(scenario: Scenario) -> tuple[BandArea, ...]:
-    """The scenario's distance bands from its front line, as every output draws and exports them."""
+    """The scenario's distance bands from its threat (``scenario.threat``: by default the front line, the
+    occupied area, Russia and Belarus; ``band_basis`` says which in words), as every output draws and exports
+    them. With ``threat: [front_line]`` they are the bands from the front line alone."""
     from mapper.frontline import hostile_territory
 
     edges = tuple(b.outer_km for b in scenario.bands)
-    areas = band_areas(scenario.front.line, edges, hostile_territory(scenario.front))
+    if tuple(scenario.threat) == ("front_line",):
+        linework, hostile = scenario.front.line, hostile_territory(scenario.front)
+    else:
+        linework, hostile = threat_linework(scenario.front, tuple(scenario.threat), max(edges))
+        if (
+            linework.is_empty
+        ):  # e.g. `threat: [occupied]` with a front line that has no occupied area
+            linework = scenario.front.line
+    areas = band_areas(linework, edges, hostile)
     return tuple(
         BandArea(i, inner, outer, scenario.bands[i].label, geom)
         for i, (inner, outer, geom) in enumerate(areas)

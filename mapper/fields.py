@@ -615,3 +615,79 @@ def _flow_text(node: Node) -> str:
     if isinstance(node, MappingNode):
         return "{...}"
     return str(node.value)[:60]
+
+
+def _def_name(sub: dict[str, Any]) -> str:
+    """A readable ``$defs`` name for a repeated sub-schema: its title, else what it holds."""
+    if "title" in sub:
+        return re.sub(r"\W+", "_", str(sub["title"])).strip("_").lower()
+    if "enum" in sub:
+        return f"{sub['enum'][0]}_choice"
+    if isinstance(sub.get("items"), dict) and "enum" in sub["items"]:
+        return f"{sub['items']['enum'][0]}_list"
+    if "properties" in sub:
+        return "_".join(sorted(sub["properties"]))[:40]
+    return "shared"
+
+
+def _count_subschemas(node: Any, counts: Any, min_chars: int, top: bool = True) -> None:
+    """Count every sub-schema (not ``node`` itself) of at least ``min_chars`` characters, by its JSON text."""
+    import json
+
+    if isinstance(node, dict):
+        if not top:
+            key = json.dumps(node, sort_keys=True)
+            if len(key) >= min_chars:
+                counts[key] += 1
+        for v in node.values():
+            _count_subschemas(v, counts, min_chars, False)
+    elif isinstance(node, list):
+        for v in node:
+            _count_subschemas(v, counts, min_chars, False)
+
+
+def _replace_subschema(node: Any, key: str, ref: dict[str, str]) -> Any:
+    """``node`` with every sub-schema whose JSON text is ``key`` replaced by ``ref``."""
+    import json
+
+    if isinstance(node, dict):
+        if json.dumps(node, sort_keys=True) == key:
+            return dict(ref)
+        return {k: _replace_subschema(v, key, ref) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_replace_subschema(v, key, ref) for v in node]
+    return node
+
+
+def with_shared_defs(
+    schema: dict[str, Any], *, names: dict[str, str] | None = None, min_chars: int = 300
+) -> dict[str, Any]:
+    """``schema`` with every sub-schema that occurs more than once (and is not tiny) moved to ``$defs`` and
+    referenced (``{"$ref": "#/$defs/..."}``), largest first: the same choice of roles or the same location
+    shape written out at every use made the published schema twice its size. ``names`` renames the generated
+    names (e.g. ``{"deterrence_choice": "role"}``)."""
+    import json
+    from collections import Counter
+
+    out = schema
+    defs: dict[str, Any] = {}
+    while True:
+        counts: Counter[str] = Counter()
+        for node in (out, *defs.values()):
+            _count_subschemas(node, counts, min_chars)
+        repeated = [k for k, n in counts.items() if n > 1]
+        if not repeated:
+            break
+        key = max(repeated, key=len)
+        sub = json.loads(key)
+        base = (names or {}).get(_def_name(sub), _def_name(sub))
+        name, i = base, 2
+        while name in defs:
+            name, i = f"{base}_{i}", i + 1
+        ref = {"$ref": f"#/$defs/{name}"}
+        out = _replace_subschema(out, key, ref)
+        defs = {k: _replace_subschema(v, key, ref) for k, v in defs.items()}
+        defs[name] = sub
+    if defs:
+        out = {**out, "$defs": dict(sorted(defs.items()))}
+    return out

@@ -52,6 +52,7 @@ __all__ = [
     "bundled_front_line",
     "hostile_territory",
     "load_front_line",
+    "threat_geometries",
 ]
 
 BUNDLED_LINE_FILE = "front_line_2025-03.geojson"
@@ -98,12 +99,20 @@ class FrontLine:
 
     @property
     def label(self) -> str:
-        """Short legend text, e.g. ``Front line 2025-03-27 (approximate, +/- 10 km)``."""
+        """Short legend text, e.g. ``Front line 2025-03-27 (approximate, +/- 10 km)``: the first clause of the
+        stated accuracy (the full text is in ``attribution``)."""
         note = self.accuracy if self.accuracy and self.accuracy != "unknown accuracy" else ""
+        note = note.split(";")[0].strip()
         if not note and self.source:
             note = self.source if len(self.source) <= 60 else self.source[:57].rstrip() + "..."
         when = f"Front line {self.date}" if self.date != UNDATED else f"Front line ({UNDATED})"
         return when + (f" ({note})" if note else "")
+
+    @property
+    def accuracy_km(self) -> float | None:
+        """The stated accuracy in km when ``accuracy`` gives one (``"approximate, +/- 10 km"`` → 10.0)."""
+        m = re.search(r"(?:\+/-|±|\+-)\s*(\d+(?:\.\d+)?)\s*km", self.accuracy or "")
+        return float(m.group(1)) if m else None
 
     @property
     def attribution(self) -> str:
@@ -208,6 +217,39 @@ def _hostile(front: FrontLine, directory: str) -> Polygon | MultiPolygon:
     if front.occupied is not None:
         parts.append(front.occupied)
     return shapely.make_valid(shapely.union_all(parts))
+
+
+def threat_geometries(front: FrontLine, threat: tuple[str, ...]) -> dict[str, BaseGeometry]:
+    """Each part of a scenario's threat (``mapper.scenario.THREATS`` keys, in the order given) as a geometry:
+    ``front_line`` the line, ``occupied`` the occupied area (left out when the line has none), ``russia`` and
+    ``belarus`` the countries, ``transnistria`` the left bank of the Dniester held with Russian troops (the region
+    ``Transnistria`` of ``geodata/regions.geojson``). Cached per line and threat."""
+    return dict(_threat_geometries(front, tuple(threat), str(geodata_dir())))
+
+
+@lru_cache(maxsize=8)
+def _threat_geometries(
+    front: FrontLine, threat: tuple[str, ...], directory: str
+) -> tuple[tuple[str, BaseGeometry], ...]:
+    countries = _countries(directory)
+    out: list[tuple[str, BaseGeometry]] = []
+    for key in threat:
+        if key == "front_line":
+            out.append((key, front.line))
+        elif key == "occupied":
+            if front.occupied is not None and not front.occupied.is_empty:
+                out.append((key, front.occupied))
+        elif key in ("russia", "belarus"):
+            iso3 = "RUS" if key == "russia" else "BLR"
+            if iso3 in countries:
+                out.append((key, countries[iso3]))
+        elif key == "transnistria":
+            from mapper import geodata
+
+            out.append((key, shapely.make_valid(geodata.region("Transnistria", "MDA").geometry)))
+        else:
+            raise ValueError(f"unknown threat {key!r}")
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------------------------- reading

@@ -21,7 +21,6 @@ from mapper.scenario import (
     THEATRE,
     Area,
     Band,
-    Constraints,
     Force,
     Hub,
     Line,
@@ -155,7 +154,7 @@ class _Resolver:
         if value is INVALID or value is None:
             return None
         if isinstance(value, str):
-            return self._place(value, path)
+            return self._small_place(self._place(value, path), value, path, "," not in value)
         if "place" in value:
             if not _valid(*value.values()):
                 return None
@@ -163,7 +162,9 @@ class _Resolver:
                 self.ctx.error_at(path, "give 'oblast' or 'region', not both (they mean the same)")
                 return None
             oblast = value.get("oblast") or value.get("region")
-            return self._place(value["place"], path, oblast, value.get("country"))
+            loc = self._place(value["place"], path, oblast, value.get("country"))
+            bare = not oblast and not value.get("country") and "," not in value["place"]
+            return self._small_place(loc, value["place"], path, bare)
         lat, lon = value.get("lat"), value.get("lon")
         if not _valid(lat, lon) or lat is None or lon is None:
             return None
@@ -180,6 +181,25 @@ class _Resolver:
             self.ctx.error_at(path, str(exc))
             return None
         return Location(lat=place.lat, lon=place.lon, label=place.name, place=place)
+
+    def _small_place(
+        self, loc: Location | None, written: str, path: str, bare: bool
+    ) -> Location | None:
+        """Warn when a name written without oblast or country resolved to a small place: the gazetteer may lack
+        the place meant and know only a namesake far away (also when it knows only one place of that name)."""
+        from mapper.exposure import SMALL_PLACE_POPULATION, small_place_warning
+
+        place = loc.place if loc is not None else None
+        if not bare or place is None or place.population >= SMALL_PLACE_POPULATION:
+            return loc
+        km = accuracy = None
+        if self._front is not None:
+            from mapper.geodesy import distance_to_line_km
+
+            res = distance_to_line_km(self._front.line, lat=place.lat, lon=place.lon)
+            km, accuracy = float(res.distance_km[0]), self._front.accuracy_km
+        self.ctx.warn_at(path, small_place_warning(written, place, km, accuracy))
+        return loc
 
     def _coords(self, lat: float, lon: float, name: Any, path: str) -> Location | None:
         t = THEATRE
@@ -273,7 +293,9 @@ class _Resolver:
             if opt is INVALID:
                 continue
             options.append(self.option(opt, f"options[{i}]"))
-        constraints = raw.get("constraints") or {}
+        from mapper import exposure
+
+        coverage = exposure.coverage_countries(raw.get("coverage"), self.ctx)
         if self.ctx.has_errors or front is None or not _valid(*raw.values()):
             return None
         if any(o is None for o in options):
@@ -285,11 +307,9 @@ class _Resolver:
             front=front,
             bands=bands,
             options=_resolved(options),
-            constraints=Constraints(
-                min_distance_from_front_km=constraints.get("min_distance_from_front_km"),
-                max_distance_to_nato_border_km=constraints.get("max_distance_to_nato_border_km"),
-                allow_in_occupied=bool(constraints.get("allow_in_occupied")),
-            ),
+            constraints=exposure.constraints(raw.get("constraints")),
+            threat=exposure.threat(raw.get("threat")),
+            coverage_countries=coverage,
             summary=raw.get("summary"),
             sources=tuple(raw.get("sources") or ()),
             assumptions=tuple(raw.get("assumptions") or ()),
@@ -576,45 +596,9 @@ class _Resolver:
     def zone(self, raw: Any, path: str, lines: dict[str, Line]) -> Zone | None:
         if raw is INVALID or not _valid(*raw.values()):
             return None
-        from shapely.errors import GEOSException
+        from mapper.zones import build_zone
 
-        from mapper import geodata, geodesy
-
-        target = raw["buffer_of"]
-        if target.lower().replace(" ", "_") == "front_line":
-            if self._front is None:
-                return None
-            base, target = self._front.line, "front_line"
-        elif target in lines:
-            base = lines[target].geometry
-        else:
-            names = ", ".join(repr(n) for n in ["front_line", *lines]) or "'front_line'"
-            self.ctx.error_at(
-                join(path, "buffer_of"),
-                f"no line named {target!r} in this option; expected one of: {names}",
-            )
-            return None
-        try:
-            geom = geodesy.geodesic_buffer(base, float(raw["km"]))
-        except GEOSException:  # a buffer thousands of km wide wraps over the pole
-            self.ctx.error_at(
-                join(path, "km"),
-                f"a buffer of {float(raw['km']):g} km around {target!r} cannot be built "
-                "(it would wrap around the globe); use a smaller distance",
-            )
-            return None
-        if target == "front_line":
-            # a ceasefire zone lies on land, in Ukraine: clip away the sea and Russia
-            geom = geom.intersection(geodata.ukraine())
-        return Zone(
-            name=raw["name"],
-            buffer_of=target,
-            km=float(raw["km"]),
-            geometry=geom,
-            kind=raw.get("kind") or "buffer",
-            description=raw.get("description"),
-            keypath=path,
-        )
+        return build_zone(self.ctx, self._front, raw, path, lines)
 
 
 def _format_latlon(lat: float, lon: float) -> str:

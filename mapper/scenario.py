@@ -27,6 +27,7 @@ from mapper.fields import (
     Num,
     Record,
     Str,
+    with_shared_defs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,102 +52,59 @@ MAX_SHAPES = 200  # lines, areas and zones
 
 # Unit kinds (APP-6 main icons) and echelons a force may name; mapper.render.symbols turns them into SIDCs.
 UNIT_KINDS = (
-    "infantry",
-    "mechanised_infantry",
-    "motorised_infantry",
-    "armour",
-    "reconnaissance",
-    "artillery",
-    "air_defence",
-    "aviation",
-    "rotary_wing",
-    "engineer",
-    "signals",
-    "logistics",
-    "medical",
-    "headquarters",
-    "special_forces",
-    "military_police",
-    "naval",
-    "monitoring",
-    "training",
-    "isr",
-    "fighter",
-    "unit",
-)
+    "infantry", "mechanised_infantry", "motorised_infantry", "armour", "reconnaissance",
+    "artillery", "air_defence", "aviation", "rotary_wing", "engineer", "signals", "logistics",
+    "medical", "headquarters", "special_forces", "military_police", "naval", "monitoring",
+    "training", "isr", "fighter", "unit",
+)  # fmt: skip
 KIND_ALIASES = {
-    "mechanized infantry": "mechanised_infantry",
-    "mechanized": "mechanised_infantry",
-    "mechanised": "mechanised_infantry",
-    "armor": "armour",
-    "armoured": "armour",
-    "armored": "armour",
-    "tank": "armour",
-    "recce": "reconnaissance",
-    "air defense": "air_defence",
-    "sam": "air_defence",
-    "helicopter": "rotary_wing",
-    "supply": "logistics",
-    "maintenance": "logistics",
-    "hq": "headquarters",
-    "sof": "special_forces",
-    "observers": "monitoring",
-    "observer": "monitoring",
-    "navy": "naval",
-    "maritime": "naval",
-    "intelligence": "isr",
-    "air force": "fighter",
-    "airborne": "infantry",
-    "paratroopers": "infantry",
-    "marines": "infantry",
-    "light infantry": "infantry",
-    "fighter jets": "fighter",
-    "generic": "unit",
-}
+    "mechanized infantry": "mechanised_infantry", "mechanized": "mechanised_infantry",
+    "mechanised": "mechanised_infantry", "armor": "armour", "armoured": "armour",
+    "armored": "armour", "tank": "armour", "recce": "reconnaissance", "air defense": "air_defence",
+    "sam": "air_defence", "helicopter": "rotary_wing", "supply": "logistics",
+    "maintenance": "logistics", "hq": "headquarters", "sof": "special_forces",
+    "observers": "monitoring", "observer": "monitoring", "navy": "naval", "maritime": "naval",
+    "intelligence": "isr", "air force": "fighter", "airborne": "infantry",
+    "paratroopers": "infantry", "marines": "infantry", "light infantry": "infantry",
+    "fighter jets": "fighter", "generic": "unit",
+}  # fmt: skip
 ECHELONS = (
-    "team",
-    "squad",
-    "section",
-    "platoon",
-    "company",
-    "battalion",
-    "regiment",
-    "brigade",
-    "division",
-    "corps",
-    "army",
-)
+    "team", "squad", "section", "platoon", "company", "battalion", "regiment", "brigade",
+    "division", "corps", "army",
+)  # fmt: skip
 ECHELON_ALIASES = {"battlegroup": "battalion", "battle group": "battalion", "group": "regiment"}
 ROLES = (
-    "deterrence",
-    "reassurance",
-    "logistics",
-    "air_defence",
-    "air_policing",
-    "training",
-    "monitoring",
-    "isr",
-    "maritime_security",
-    "demining",
-    "command",
-    "medical",
-    "reserve",
-    "peacekeeping",
-    "protection",
-)
+    "deterrence", "reassurance", "logistics", "air_defence", "air_policing", "training",
+    "monitoring", "isr", "maritime_security", "demining", "command", "medical", "reserve",
+    "peacekeeping", "protection",
+)  # fmt: skip
 ROLE_ALIASES = {
-    "peace keeping": "peacekeeping",
-    "force protection": "protection",
-    "air defense": "air_defence",
-    "intelligence": "isr",
-    "surveillance": "isr",
-    "ceasefire monitoring": "monitoring",
-    "shipping security": "maritime_security",
-    "naval": "maritime_security",
-    "support": "logistics",
-}
+    "peace keeping": "peacekeeping", "force protection": "protection", "air defense": "air_defence",
+    "intelligence": "isr", "surveillance": "isr", "ceasefire monitoring": "monitoring",
+    "shipping security": "maritime_security", "naval": "maritime_security", "support": "logistics",
+}  # fmt: skip
 LINE_KINDS = ("defence_line", "supply_route", "patrol", "boundary", "corridor", "other")
 ZONE_KINDS = ("demilitarised", "buffer", "monitoring", "exclusion", "no_fly", "other")
+
+# What a scenario can be exposed to (``threat:``): the parts of hostile territory distances and bands are taken from.
+THREATS = ("front_line", "occupied", "russia", "belarus", "transnistria")
+THREAT_LABELS = {
+    "front_line": "front line",
+    "occupied": "occupied area",
+    "russia": "Russia",
+    "belarus": "Belarus",
+    "transnistria": "Transnistria",
+}
+THREAT_ALIASES = {
+    "front": "front_line", "line of contact": "front_line", "contact line": "front_line",
+    "occupied area": "occupied", "occupied territory": "occupied", "occupied areas": "occupied",
+    "russian federation": "russia", "rus": "russia", "ru": "russia",
+    "blr": "belarus", "by": "belarus", "pmr": "transnistria", "transdniestria": "transnistria",
+}  # fmt: skip
+#: the documented default: every ground a strike can come from (Transnistria, a Russian-garrisoned area, on request)
+DEFAULT_THREAT = ("front_line", "occupied", "russia", "belarus")
+#: countries whose population and places coverage counts, by default (ISO 3166-1 alpha-2)
+DEFAULT_COVERAGE_COUNTRIES = ("UA",)
 
 # ISO 3166-1 alpha-2 codes of plausible contributors and host nations; 'UK' is accepted for 'GB'.
 NATIONS = {
@@ -311,11 +269,21 @@ ZONE = Record(
             Str(expected="'front_line' or the name of a line of this option"),
             required=True,
         ),
-        "km": Field(_zone_km, required=True, description="buffer half-width in km"),
+        "width_km": Field(
+            Num(expected="a width in km", minimum=0, exclusive_minimum=True, maximum=10_000),
+            description="total width across the line in km (the zone extends half of it each side)",
+        ),
+        "km": Field(
+            _zone_km,
+            description="the older form: the distance either side of the line (half the width); "
+            "prefer width_km",
+        ),
         "kind": Field(Choice(values=ZONE_KINDS), default="buffer"),
         "description": Field(Str(max_len=MAX_TEXT)),
     },
-    description="A geodesic buffer, e.g. a demilitarised zone of 15 km either side of the front line.",
+    one_of=(("width_km", "km"),),
+    description="A geodesic buffer of a line, e.g. a demilitarised zone 30 km wide (width_km: 30) centred on "
+    "the front line.",
 )
 OPTION = Record(
     title="Option",
@@ -355,19 +323,64 @@ BAND = ByShape(
     },
     expected="a distance in km or {km: ..., label: ...}",
 )
+_role = Choice(values=ROLES, aliases=ROLE_ALIASES)
+_roles = ListOf(_role, min_items=1, max_items=len(ROLES), single_ok=True)
+_limit_km = Num(expected="a distance in km", minimum=0, maximum=5000)
+_scoped_limit = Record(
+    title="Constraint for some roles",
+    fields={
+        "km": Field(_limit_km, required=True),
+        "roles": Field(_roles, description="the constraint binds only forces with these roles"),
+        "except_roles": Field(_roles, description="forces with these roles are not bound"),
+    },
+)
+# A distance constraint: a number binds every force; {km, roles} or {km, except_roles} binds only some.
+LIMIT = ByShape(
+    scalar=_limit_km,
+    mappings={"km": _scoped_limit, "roles": _scoped_limit, "except_roles": _scoped_limit},
+    expected="a distance in km, {km: ..., roles: [...]} or {km: ..., except_roles: [...]}",
+)
+DISTANCE_CONSTRAINTS = (
+    "min_distance_from_front_km",
+    "min_distance_from_hostile_km",
+    "max_distance_to_nato_border_km",
+)
 CONSTRAINTS = Record(
     title="Constraints",
     fields={
         "min_distance_from_front_km": Field(
-            Num(expected="a distance in km", minimum=0, maximum=5000),
-            description="every force at least this far from the front line",
+            LIMIT, description="every force (bound by it) at least this far from the front line"
+        ),
+        "min_distance_from_hostile_km": Field(
+            LIMIT,
+            description="every force (bound by it) at least this far from the scenario's threat "
+            "(front line, occupied area, Russia, Belarus ...)",
         ),
         "max_distance_to_nato_border_km": Field(
-            Num(expected="a distance in km", minimum=0, maximum=5000),
-            description="every force within this distance of a NATO member's border",
+            LIMIT,
+            description="every force (bound by it) within this distance of a NATO member's border",
         ),
         "allow_in_occupied": Field(
             Bool(), default=False, description="forces inside the occupied area"
+        ),
+        "exempt_roles": Field(
+            _roles,
+            description="forces with these roles (e.g. monitoring) are bound by no constraint; "
+            "each output says so",
+        ),
+    },
+)
+COVERAGE = Record(
+    title="Coverage",
+    fields={
+        "countries": Field(
+            ListOf(
+                Str(expected="a country name or ISO code"),
+                min_items=1,
+                max_items=60,
+                single_ok=True,
+            ),
+            description="population and places are counted only inside these countries (default Ukraine)",
         ),
     },
 )
@@ -401,6 +414,17 @@ SCENARIO = Record(
             description="occupied-area polygons; default: bundled with the bundled line, else derived",
         ),
         "bands_km": Field(ListOf(BAND, min_items=1, max_items=20), description="distance bands"),
+        "threat": Field(
+            ListOf(
+                Choice(values=THREATS, aliases=THREAT_ALIASES),
+                min_items=1,
+                max_items=10,
+                single_ok=True,
+            ),
+            description="what hostile distances and the bands are measured from; default front_line, "
+            "occupied, russia, belarus (transnistria on request)",
+        ),
+        "coverage": Field(COVERAGE, default=None),
         "constraints": Field(CONSTRAINTS, default=None),
         "options": Field(ListOf(OPTION, min_items=1, max_items=MAX_OPTIONS), required=True),
     },
@@ -479,11 +503,14 @@ def json_schema() -> dict[str, Any]:
     # YAML writes `format: 1` as an integer; editors should accept it.
     schema["properties"]["format"] = {"description": "format version", "enum": [1, "1"]}
     # A YAML date is a date, not a string, once parsed by editors that follow YAML 1.1.
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://github.com/deployment-scenario-mapper/mapper/schema/scenario.schema.json",
-        **schema,
-    }
+    return with_shared_defs(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://github.com/deployment-scenario-mapper/mapper/schema/scenario.schema.json",
+            **schema,
+        },
+        names={"deterrence_choice": "role", "deterrence_list": "roles", "shared": "location"},
+    )
 
 
 def schema_json(indent: int = 2) -> str:
@@ -517,10 +544,30 @@ class Band:
 
 
 @dataclass(frozen=True)
+class RoleScope:
+    """Which forces a constraint binds: only ``roles`` when given, and never ``except_roles``."""
+
+    roles: frozenset[str] | None = None
+    except_roles: frozenset[str] = frozenset()
+
+    def applies_to(self, role: str | None) -> bool:
+        if role is not None and role in self.except_roles:
+            return False
+        return self.roles is None or role in self.roles
+
+
+@dataclass(frozen=True)
 class Constraints:
     min_distance_from_front_km: float | None = None
+    min_distance_from_hostile_km: float | None = None
     max_distance_to_nato_border_km: float | None = None
     allow_in_occupied: bool = False
+    #: per constraint key (e.g. ``"min_distance_from_front_km"``): the forces it binds; absent = every force
+    scopes: dict[str, RoleScope] = field(default_factory=dict, compare=False)
+
+    def applies(self, key: str, role: str | None) -> bool:
+        scope = self.scopes.get(key)
+        return scope is None or scope.applies_to(role)
 
 
 @dataclass(frozen=True)
@@ -571,11 +618,16 @@ class Area:
 class Zone:
     name: str
     buffer_of: str
-    km: float
+    km: float  # half-width: the buffer distance either side of the line
     geometry: BaseGeometry
     kind: str = "buffer"
     description: str | None = None
     keypath: str = ""
+
+    @property
+    def width_km(self) -> float:
+        """The zone's total width across the line (twice the buffer distance)."""
+        return 2.0 * self.km
 
 
 @dataclass(frozen=True)
@@ -604,6 +656,10 @@ class Scenario:
     bands: tuple[Band, ...]
     options: tuple[Option, ...]
     constraints: Constraints = field(default_factory=Constraints)
+    #: what the scenario is exposed to (``THREATS`` keys): hostile distances and the bands are measured from these
+    threat: tuple[str, ...] = DEFAULT_THREAT
+    #: ISO-2 codes of the countries whose population coverage counts
+    coverage_countries: tuple[str, ...] = DEFAULT_COVERAGE_COUNTRIES
     summary: str | None = None
     sources: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()

@@ -53,6 +53,9 @@ FOUNDATIONS = (
     "mapper.textsafe",
     "mapper.cachefile",
     "mapper.datafile",
+    "mapper.placelabels",
+    "mapper.exposure",
+    "mapper.zones",
 )
 
 

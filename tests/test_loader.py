@@ -312,8 +312,16 @@ def test_huge_zone_is_a_clean_error(tmp_path: Path) -> None:
     problems = errors_of(
         tmp_path, HEAD + option("zones:\n  - {name: Z, buffer_of: front_line, km: 5000}\n")
     )
-    assert [p.keypath for p in problems] == ["options[0].zones[0].km"]
-    assert "5000 km" in problems[0].message
+    # the old `km:` form also warns (what it draws: a zone 10,000 km wide)
+    errors = [p for p in problems if p.severity == "error"]
+    assert [p.keypath for p in errors] == ["options[0].zones[0].km"]
+    assert "10000 km" in errors[0].message
+    problems = errors_of(
+        tmp_path, HEAD + option("zones:\n  - {name: Z, buffer_of: front_line, width_km: 10000}\n")
+    )
+    assert [(p.keypath, p.severity) for p in problems] == [
+        ("options[0].zones[0].width_km", "error")
+    ]
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -519,8 +527,13 @@ def test_zone_buffer_of_front_line_is_geodesic_and_clipped(tmp_path: Path) -> No
     assert (zone.buffer_of, zone.km) == ("front_line", 15.0)
     # clipped to Ukraine: nothing of it lies outside Ukraine's polygon
     assert zone.geometry.difference(ukraine()).area < 1e-9
-    front = shapely.get_coordinates(bundled_front_line().line)
-    dense = densify(front, 500.0)  # min over 500 m steps overestimates by < 2 m at 15 km
+    line = bundled_front_line().line
+    front = shapely.get_coordinates(line)
+    # each part of the line on its own (a MultiLineString's parts are not joined), densified to 500 m steps:
+    # the min over them overestimates by < 2 m at 15 km
+    dense = np.concatenate(
+        [densify(shapely.get_coordinates(p), 500.0) for p in shapely.get_parts(line)]
+    )
     pts = _boundary_samples(zone.geometry, 10.0)
     # keep the boundary points that are not on Ukraine's border or coast (where the zone was clipped)
     border = shapely.boundary(ukraine())

@@ -172,3 +172,37 @@ def test_schema_rejects_structurally_invalid_catalogue_files(name: str) -> None:
     assert not validator().is_valid(as_json(data)), (
         f"{name}: the schema accepts it"
     )  # ... and so does the schema
+
+
+def test_repeated_sub_schemas_are_written_once_as_defs() -> None:
+    """The role choice, the location shapes and the role-scoped limit are each written once under ``$defs``
+    (they were repeated at every use: the schema was twice its size), and every reference resolves."""
+    schema = json.loads((REPO / "schema" / "scenario.schema.json").read_text(encoding="utf-8"))
+    assert {"role", "roles", "location", "place", "coordinates"} <= set(schema["$defs"])
+    seen: dict[str, int] = {}
+    refs: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                refs.append(node["$ref"])
+            key = json.dumps(node, sort_keys=True)
+            if len(key) >= 300:
+                seen[key] = seen.get(key, 0) + 1
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk({k: v for k, v in schema.items()})
+    assert [k[:80] for k, n in seen.items() if n > 1] == []
+    assert refs and all(r.removeprefix("#/$defs/") in schema["$defs"] for r in refs)
+    # a role is still checked through the reference
+    validator = jsonschema.Draft202012Validator(schema)
+    doc = {
+        "format": 1, "id": "x", "title": "x", "date": "2025-03-27",
+        "constraints": {"exempt_roles": ["not-a-role"]},
+        "options": [{"id": "a", "name": "A", "colour": "#123456"}],
+    }  # fmt: skip
+    assert any("not-a-role" in e.message for e in validator.iter_errors(doc))
