@@ -1,7 +1,8 @@
 """The static map's fills and lines: the basemap, the situation (bands, occupied area, front line), each option.
 
-The basemap (countries with NATO members tinted, Ukraine's oblasts, rivers and lakes, Russia and Belarus shaded)
-is projected once per projection centre. The situation and the options are drawn from ``Prepared.features``
+The basemap (countries with NATO members tinted, Ukraine's oblasts, rivers and lakes) is projected once per
+projection centre; the hostile ground the scenario names (Russia, Belarus, Transnistria) is shaded with the
+situation, projected once per front line, threat and centre. The situation and the options are drawn from ``Prepared.features``
 (``mapper.features``): bands, rings, hub links, lines, areas and zones are computed there once, for every output;
 this module only projects and styles them, in the colours of ``mapper.style`` and each option's own colour.
 """
@@ -16,7 +17,7 @@ import numpy as np
 import shapely
 
 from mapper.staticmap.drawing import Frame, Style, fill, lines, prepare
-from mapper.staticmap.projection import project, transformers
+from mapper.staticmap.projection import project
 from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
 
     from mapper.features import OptionFeatures
+    from mapper.frontline import FrontLine
     from mapper.pipeline import Prepared
 
 __all__ = ["SEA", "Basemap", "basemap", "draw_basemap", "draw_options", "draw_situation"]
@@ -40,31 +42,10 @@ class Basemap:
     nato: np.ndarray
     other: np.ndarray
     ukraine: np.ndarray
-    hostile: np.ndarray
     country_names: tuple[tuple[str, BaseGeometry], ...]
     regions: np.ndarray  # Ukraine's oblast boundaries
     rivers: np.ndarray
     lakes: np.ndarray
-    places: tuple[tuple[str, float, float, int, bool], ...]  # name, x, y, population, in Ukraine
-
-
-def _places(lat0: float, lon0: float) -> tuple[tuple[str, float, float, int, bool], ...]:
-    """Ukraine's cities from 150,000 people and the region's from a million, largest first, projected."""
-    from mapper import geodata
-
-    p = geodata.places()
-    keep = p[
-        ((p["country"] == "UA") & (p["population"] >= 150_000)) | (p["population"] >= 1_000_000)
-    ]
-    keep = keep.sort_values(["population", "name"], ascending=[False, True])
-    fwd, _ = transformers(lat0, lon0)
-    px, py = fwd.transform(keep["lon"].to_numpy(float), keep["lat"].to_numpy(float))
-    return tuple(
-        (str(n), float(x), float(y), int(pop), cc == "UA")
-        for n, x, y, pop, cc in zip(
-            keep["name"], px, py, keep["population"], keep["country"], strict=True
-        )
-    )
 
 
 @lru_cache(maxsize=4)
@@ -76,7 +57,6 @@ def basemap(lat0: float, lon0: float) -> Basemap:
     geoms = project(np.asarray(c.geometry.values, dtype=object), lat0, lon0)
     iso = c["iso3"].to_numpy()
     nato = c["nato"].to_numpy(dtype=bool)
-    hostile = np.isin(iso, ["RUS", "BLR"])
     ukraine = iso == "UKR"
     r = geodata.regions()
     ua = (r["country"] == "UKR").to_numpy()
@@ -88,24 +68,22 @@ def basemap(lat0: float, lon0: float) -> Basemap:
         nato=geoms[nato & ~ukraine],
         other=geoms[~nato & ~ukraine],
         ukraine=geoms[ukraine],
-        hostile=geoms[hostile],
         country_names=names,
         regions=regions,
         rivers=rivers,
         lakes=lakes,
-        places=_places(lat0, lon0),
     )
 
 
 def draw_basemap(ax: Axes, frame: Frame, thumbnail: bool) -> None:
-    """Countries, hostile territory, lakes, oblast boundaries (not on thumbnails), rivers, Ukraine's border."""
+    """Countries, lakes, oblast boundaries (not on thumbnails), rivers, Ukraine's border (the hostile ground the
+    scenario names is part of the situation: ``draw_situation``)."""
     b = basemap(frame.lat0, frame.lon0)
     box = frame.padded(CLIP_PAD_PX)
     tol = frame.m_per_px * (0.6 if not thumbnail else 1.0)
     fill(ax, prepare(b.other, box, tol), 1.0, facecolor="#f1efe9", edgecolor="#9a9a9a", lw=0.5)
     fill(ax, prepare(b.nato, box, tol), 1.0, facecolor=NATO_FILL, edgecolor=NATO_EDGE, lw=0.5)
     fill(ax, prepare(b.ukraine, box, tol), 1.1, facecolor="#fbfaf5", edgecolor="none")
-    fill(ax, prepare(b.hostile, box, tol), 1.2, facecolor=HOSTILE_COLOUR, alpha=0.25, lw=0)
     fill(ax, prepare(b.lakes, box, tol), 1.3, facecolor="#bcd7ef", edgecolor="#6fa8dc", lw=0.3)
     if not thumbnail:
         lines(
@@ -132,11 +110,29 @@ def draw_basemap(ax: Axes, frame: Frame, thumbnail: bool) -> None:
     )
 
 
+@lru_cache(maxsize=8)
+def _hostile_ground(
+    front: FrontLine, ground: tuple[str, ...], lat0: float, lon0: float
+) -> BaseGeometry | None:
+    """The threat's country/area parts (Russia, Belarus, Transnistria as the scenario names them), projected."""
+    from mapper.frontline import threat_geometries
+
+    parts = list(threat_geometries(front, ground).values())
+    return project(shapely.union_all(parts), lat0, lon0) if parts else None
+
+
 def draw_situation(ax: Axes, prepared: Prepared, frame: Frame, style: Style) -> None:
-    """The distance bands, the occupied area and the front line (white halo under the red line)."""
+    """The hostile ground the scenario names (as the HTML map and the legend do), the distance bands, the
+    occupied area and the front line (white halo under the red line)."""
+    from mapper.textlayout import hostile_ground
+
     lat0, lon0 = frame.lat0, frame.lon0
     box = frame.padded(CLIP_PAD_PX)
     tol = frame.m_per_px * 0.5
+    ground = _hostile_ground(prepared.scenario.front, hostile_ground(prepared.scenario), lat0, lon0)
+    if ground is not None:
+        g = prepare(ground, box, frame.m_per_px * 0.6)
+        fill(ax, g, 1.2, facecolor=HOSTILE_COLOUR, alpha=0.25, lw=0)
     for band in prepared.features.bands:
         colour = band_colour(band.index)
         g = prepare(project(band.geometry, lat0, lon0), box, tol)

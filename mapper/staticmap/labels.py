@@ -6,8 +6,11 @@ units keep their true spot and units that share a spot are displaced with a lead
 ``STACK_AT`` units of one option at one spot, or a unit that finds no free spot near its own, are stacked into one
 symbol whose label counts them (``×N forces``), so a crowd of 2,000 is one symbol, not 2,000 piled leader lines;
 then each symbol's label takes the first free spot around it (or, when crowded, the least covered one); then
-cities, country and sea names are drawn only where they collide with nothing already placed. Sites come from ``Prepared.options`` (each ``SiteMetrics.model`` is its
-``Force`` or ``Hub``), never by pairing lists by position.
+the places of ``mapper.placelabels`` (the HTML map's rule): priority dots always, names of oblast centres and
+capitals always, of front-zone towns where no other name is, the rest where they collide with nothing; then
+country and sea names where free. A unit at a labelled place never keeps its true spot: it is displaced with a
+leader and the place's dot is drawn above the leader, so the dot stays visible. Sites come from
+``Prepared.options`` (each ``SiteMetrics.model`` is its ``Force`` or ``Hub``), never by pairing lists by position.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
 import shapely
 
+from mapper import placelabels
 from mapper.staticmap.basemap import basemap
 from mapper.staticmap.drawing import Frame, Style, short, text
 from mapper.staticmap.projection import transformers
@@ -75,6 +78,8 @@ class Site:
     #: how many sites this symbol stands for (a stack when > 1), and the true spots of the others
     count: int = 1
     spots: list[tuple[float, float]] = field(default_factory=list)
+    #: at a labelled place (``placelabels.dot_near``): the symbol goes beside the place's dot, never on it
+    beside: bool = False
 
     def absorb(self, other: Site) -> None:
         """Stack ``other`` into this symbol: counts and troops add up, a kind or echelon they differ on goes."""
@@ -151,7 +156,10 @@ def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
             h = cast("Hub", metrics.model)  # analysis results hold their model objects
             x, y = fwd.transform(h.location.lon, h.location.lat)
             label = short(h.name, 28) + ("" if "hub" in h.name.lower() else " (hub)")
-            sites.append(Site(h.name, label, x, y, kind="logistics", colour=c, hub=True))
+            beside = placelabels.dot_near(h.location.lat, h.location.lon)
+            sites.append(
+                Site(h.name, label, x, y, kind="logistics", colour=c, hub=True, beside=beside)
+            )
         for metrics in res.forces:
             f = cast("Force", metrics.model)
             x, y = fwd.transform(f.location.lon, f.location.lat)
@@ -165,6 +173,7 @@ def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
                     echelon=f.echelon,
                     colour=c,
                     troops=metrics.troops,
+                    beside=placelabels.dot_near(f.location.lat, f.location.lon),
                 )
             )
     return sites
@@ -274,7 +283,9 @@ def _displace(sites: list[Site], frame: Frame, style: Style, boxes: Boxes) -> li
     nearby = _Nearby(3 * (fw + gap))
     placed: list[Site] = []
     for site in order:
-        spots = [(ox * (fw + gap), oy * (fh + ech_h + gap)) for ox, oy in _OFFSETS]
+        # a site at a labelled place never takes its true spot: the place's dot stays visible under the leader
+        offsets = _OFFSETS[1:] if site.beside else _OFFSETS
+        spots = [(ox * (fw + gap), oy * (fh + ech_h + gap)) for ox, oy in offsets]
         boxes_at = [_px_box(frame, site.x + dx, site.y + dy + ech_h / 2, *size) for dx, dy in spots]
         k = next((k for k, b in enumerate(boxes_at) if frame_boxes.free(b)), None)
         if k is None:
@@ -425,10 +436,18 @@ def _label_sites(
 # Place names
 
 
-def draw_places(ax: Axes, frame: Frame, boxes: Boxes, canvas: Any, sites: list[Site]) -> None:
-    """Orientation: major cities (dot and name) and country and sea names, where they do not collide."""
+def draw_places(
+    ax: Axes,
+    frame: Frame,
+    boxes: Boxes,
+    canvas: Any,
+    sites: list[Site],
+    front_line: Any | None = None,
+) -> None:
+    """Orientation: city dots and names (``mapper.placelabels``' rule for ``front_line``, the scenario's line of
+    contact; the bundled line when ``None``), then country and sea names where they do not collide."""
     renderer = canvas.get_renderer()
-    _draw_cities(ax, frame, boxes, renderer, sites)
+    _draw_cities(ax, frame, boxes, renderer, front_line)
     _draw_country_names(ax, frame, boxes, renderer)
     _draw_sea_names(ax, frame, boxes, renderer)
 
@@ -448,46 +467,121 @@ def _keep_if_free(ax: Axes, artist: Any, renderer: Any, boxes: Boxes) -> None:
     boxes.add(bb)
 
 
-def _draw_cities(ax: Axes, frame: Frame, boxes: Boxes, renderer: Any, sites: list[Site]) -> None:
+#: a name's spot around its dot (ha, va, dx, dy; dx, dy in units of 3 pt), best first, as ``placelabels.SIDES``
+_CITY_SPOTS = (
+    ("left", "center", 1.5, 0.0),
+    ("right", "center", -1.5, 0.0),
+    ("center", "bottom", 0.0, 1.2),
+    ("center", "top", 0.0, -1.2),
+    ("left", "bottom", 1.0, 0.8),
+    ("left", "top", 1.0, -0.8),
+    ("right", "bottom", -1.0, 0.8),
+    ("right", "top", -1.0, -0.8),
+)
+
+
+def map_places(frame: Frame, front_line: Any | None = None) -> list[placelabels.PlaceLabel]:
+    """The places this map labels, priority first: ``placelabels``' labels that show at the zoom equivalent to
+    the map's scale (one CSS pixel is 0.75 pt), and at least every one of the HTML map's default view."""
+    if front_line is None:
+        from mapper.frontline import bundled_front_line
+
+        front_line = bundled_front_line().line
+    zoom = placelabels.static_zoom(frame.m_per_px * frame.pt / (96 / 72), frame.lat0)
+    limit = max(placelabels.DEFAULT_ZOOM, round(zoom))
+    return [p for p in placelabels.place_labels(front_line) if p.zoom <= limit]
+
+
+def _draw_cities(
+    ax: Axes, frame: Frame, boxes: Boxes, renderer: Any, front_line: Any | None
+) -> None:
+    """Priority places, then the others where they collide with nothing: a dot at the place and its name at the
+    first free spot around it, else at the least covered one for an oblast centre or capital (always) and a
+    front-zone town (if at most a quarter of its name is covered; its dot stays either way)."""
     from matplotlib import patheffects
 
-    pt, m_per_px = frame.pt, frame.m_per_px
+    pt = frame.pt
     halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
-    near = 9 * pt  # px: a site this close names the place already
-    site_px = np.array([frame.to_px(s.x, s.y) for s in sites]).reshape(-1, 2)
+    fwd, _ = transformers(frame.lat0, frame.lon0)
+    r = 2 * pt  # dot radius, px
+    names = (
+        Boxes()
+    )  # the place names (and dots) alone: a front-zone town may touch a unit's label, not a name
     dots_x, dots_y = [], []
-    for name, x, y, pop, _in_ua in basemap(frame.lat0, frame.lon0).places:
+    for p in map_places(frame, front_line):
+        x, y = fwd.transform(p.lon, p.lat)
         if not frame.contains(x, y):
             continue
         px, py = frame.to_px(x, y)
-        if len(site_px) and np.min(np.hypot(site_px[:, 0] - px, site_px[:, 1] - py)) < near:
+        dot = (px - r, py - r, px + r, py + r)
+        if not p.priority and not boxes.free(dot):
             continue
         label = text(
             ax,
-            x + 3 * pt * m_per_px,
+            x,
             y,
-            name,
-            fontsize=5.8 if pop >= 1_000_000 else 5.2,
-            color="#444444",
-            ha="left",
-            va="center",
-            zorder=7.1,
+            p.name,
+            fontsize=(6.2, 5.8, 5.2, 4.9)[p.size],
+            color="#222222" if p.priority else "#444444",
+            zorder=8.6,
             path_effects=halo,
-            fontstyle="normal",
+            fontweight="bold" if p.size < 2 else "normal",
         )
-        dot = (px - 2 * pt, py - 2 * pt, px + 2 * pt, py + 2 * pt)
-        b = _axes_box(ax, label, renderer)
-        if not (boxes.free(b) and boxes.free(dot)) or b[2] > frame.width_px:
-            label.remove()
-            continue
-        boxes.add(b)
-        boxes.add(dot)
-        dots_x.append(x)
-        dots_y.append(y)
+        slack = 1.0 if p.priority == "centre" else 0.25 if p.priority else 0.0
+        if _place_name(ax, label, (x, y), frame, (boxes, names), renderer, slack):
+            boxes.add(dot)
+            names.add(dot)
+            dots_x.append(x)
+            dots_y.append(y)
+        elif p.priority:  # a front-zone town without room for its name keeps its dot
+            dots_x.append(x)
+            dots_y.append(y)
     if dots_x:
+        # above the leaders (8.0) that point at a site's true position, so a city's dot is never hidden
         ax.scatter(
-            dots_x, dots_y, s=7, facecolor="white", edgecolor="#444444", linewidths=0.6, zorder=7.0
+            dots_x, dots_y, s=7, facecolor="white", edgecolor="#444444", linewidths=0.6, zorder=8.5
         )
+
+
+def _place_name(
+    ax: Axes,
+    label: Any,
+    at: tuple[float, float],
+    frame: Frame,
+    taken: tuple[Boxes, Boxes],
+    renderer: Any,
+    slack: float,
+) -> bool:
+    """Put ``label`` at the first free spot around ``at`` (map metres) inside the map, else at the least covered
+    one if at most ``slack`` of its area is covered (1: always; below 1, by no other place name). ``taken``:
+    every box placed, and the place names' boxes. Returns whether it was kept (its box then taken in both)."""
+    boxes, names = taken
+    r = 2 * frame.pt * frame.m_per_px
+    best: tuple[float, tuple[Any, ...], Box] | None = None
+    for ha, va, dx, dy in _CITY_SPOTS:
+        label.set_position((at[0] + dx * r * 1.5, at[1] + dy * r * 1.5))
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        b = _axes_box(ax, label, renderer)
+        if b[0] < 0 or b[2] > frame.width_px or b[1] < 0:
+            continue
+        cover = boxes.overlap(b)
+        if slack < 1 and cover and not names.free(b):
+            continue
+        if best is None or cover < best[0]:
+            best = (cover, (ha, va, dx, dy), b)
+        if cover == 0:
+            break
+    if best is None or best[0] > slack * (best[2][2] - best[2][0]) * (best[2][3] - best[2][1]):
+        label.remove()
+        return False
+    ha, va, dx, dy = best[1]
+    label.set_position((at[0] + dx * r * 1.5, at[1] + dy * r * 1.5))
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    boxes.add(best[2])
+    names.add(best[2])
+    return True
 
 
 def _draw_country_names(ax: Axes, frame: Frame, boxes: Boxes, renderer: Any) -> None:
