@@ -35,13 +35,21 @@ __all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_fi
 #: What the API accepts: what the pipeline takes (path, YAML text, Scenario, Prepared), or an ``Analysis``.
 Source = Union[pipeline.Source, "Analysis"]
 
-#: Columns of ``Analysis.forces``: the option, then ``SiteMetrics.flat_dict()`` (kept in step by a test).
-_SITE_COLUMNS = (
-    "scenario", "option", "option_name", "name", "kind", "location", "lat", "lon", "nation", "troops", "role",
-    "distance_to_front_km", "distance_to_hostile_territory_km", "distance_to_nato_border_km", "band",
-    "in_occupied_area", "nearest_hub", "distance_to_nearest_hub_km", "range_km", "population_covered",
-    "meets_constraints", "violations", "nearest_front_lat", "nearest_front_lon",
-)  # fmt: skip
+
+def _site_columns() -> list[str]:
+    """Columns of ``Analysis.forces``: the option, then ``SiteMetrics.flat_dict()``'s keys (taken from a blank
+    ``SiteMetrics``, so an empty frame always has the columns a full one has)."""
+    from dataclasses import MISSING, fields
+
+    from mapper.analysis import SiteMetrics
+
+    required: dict[str, Any] = {
+        f.name: 0
+        for f in fields(SiteMetrics)
+        if f.default is MISSING and f.default_factory is MISSING
+    }
+    blank = SiteMetrics(**required)
+    return ["scenario", "option", "option_name", *blank.flat_dict()]
 
 
 def _prepared(
@@ -119,8 +127,10 @@ class Analysis:
             "nation",
             "troops",
             "distance_to_front_km",
+            "distance_accuracy_km",
             "band",
             "distance_to_hostile_territory_km",
+            "nearest_hostile",
             "distance_to_nato_border_km",
             "meets_constraints",
         ]
@@ -144,7 +154,7 @@ def _site_frame(
 
     if not rows:  # the same columns as an analysis with sites, without rows
         frame = gpd.GeoDataFrame(
-            columns=[*_SITE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326"
+            columns=[*_site_columns(), "geometry"], geometry="geometry", crs="EPSG:4326"
         )
     else:
         frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")

@@ -17,8 +17,16 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from mapper.analysis import ScenarioAnalysis
-from mapper.textlayout import aligned
+from mapper.analysis import OptionAnalysis, ScenarioAnalysis, format_km
+from mapper.scenario import Scenario
+from mapper.textlayout import (
+    accuracy_note,
+    aligned,
+    constraint_lines,
+    coverage_words,
+    option_verdict,
+    summary_hostile_km,
+)
 from mapper.textsafe import csv_cell, json_text, terminal
 
 CSV_COLUMNS = (
@@ -32,16 +40,20 @@ CSV_COLUMNS = (
     "lat",
     "lon",
     "distance_to_front_km",
+    "distance_accuracy_km",
     "band",
     "distance_to_hostile_territory_km",
+    "nearest_hostile",
     "distance_to_nato_border_km",
     "in_occupied_area",
     "nearest_hub",
     "distance_to_nearest_hub_km",
     "range_km",
     "population_covered",
+    "population_covered_by_country",
     "meets_constraints",
     "violations",
+    "exemptions",
 )
 
 
@@ -62,9 +74,16 @@ def to_csv(analysis: ScenarioAnalysis) -> str:
                 **{k: row.get(k) for k in CSV_COLUMNS if k in row},
                 "in_occupied_area": row["in_occupied_area"],
                 "violations": "; ".join(row["violations"]),
+                "exemptions": "; ".join(row["exemptions"]),
+                "population_covered_by_country": _by_country(row["population_covered_by_country"]),
             }
             writer.writerow({k: csv_cell(v) for k, v in record.items()})
     return buf.getvalue()
+
+
+def _by_country(by_country: dict[str, int] | None) -> str:
+    """``"UA:10994833; MD:105167"``: one CSV cell, ISO-2 code and count, in the analysis's order."""
+    return "; ".join(f"{k}:{v}" for k, v in (by_country or {}).items())
 
 
 def format_table(
@@ -104,57 +123,85 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def to_table(analysis: ScenarioAnalysis, width: int = 80) -> str:
-    """The analysis for a terminal (80 columns); control characters in any text are shown as escapes."""
+    """The analysis for a terminal (80 columns); control characters in any text are shown as escapes.
+
+    Every distance to the front line carries the line's stated accuracy (once, in the column header and the key
+    under the table, as every row has the same); the distance to hostile territory names its nearest part.
+    """
+    from mapper.features import threat_words
+
     s = analysis.scenario
+    acc = s.front.accuracy_km
     out = _wrap(f"{s.title} ({s.id}, situation {s.date.isoformat()})", width)
     out += _wrap(f"Front line: {s.front.date} — {s.front.source}", width)
     if s.front.accuracy:
         out += _wrap(f"Accuracy: {s.front.accuracy}", width)
-    c = s.constraints
-    if c.min_distance_from_front_km is not None:
-        out.append(
-            f"Constraint: forces at least {c.min_distance_from_front_km:g} km from the front line"
-        )
-    out.append("Distances are geodesic (WGS84), in km.")
+    for line in constraint_lines(s):
+        out += _wrap(f"Constraint: {line}", width)
+    out += _wrap(
+        f"Distances are geodesic (WGS84), in km. Front: to the front line{accuracy_note(acc)}. "
+        f"Hostile: to the nearest hostile territory ({threat_words(s)}), and which part"
+        + (f"; to the line or the occupied area ± {acc:g}" if acc else "")
+        + ".",
+        width,
+    )
     for opt in analysis.options:
         out += ["", *_wrap(f"Option {opt.id}: {opt.name}", width)]
-        sites = [*opt.forces, *opt.hubs]
-        if sites:
-            rows = [
-                (
-                    _short(x.name, 22) + (" (hub)" if x.kind == "hub" else ""),
-                    x.nation or "-",
-                    x.troops if x.kind == "force" else None,
-                    round(x.distance_to_front_km, 1),
-                    round(x.distance_to_hostile_territory_km, 1),
-                    round(x.distance_to_nato_border_km, 1),
-                    x.meets_constraints,
-                )
-                for x in sites
-            ]
-            out.append(
-                format_table(
-                    ("Site", "Nat", "Troops", "Front", "Hostile", "NATO", "OK"), rows, "llrrrrl"
-                )
-            )
-        sm = opt.summary
-        out += _wrap(
-            f"Troops {sm.troops:,} in {sm.forces} force(s); nearest to front "
-            f"{_cell(sm.min_distance_to_front_km)} km; troop-weighted mean "
-            f"{_cell(sm.troop_weighted_mean_distance_to_front_km)} km",
-            width,
-        )
-        bands = ", ".join(f"{k}: {v:,}" for k, v in sm.troops_by_band.items() if v)
-        if bands:
-            out += _wrap(f"Troops by band: {bands}", width)
-        if sm.population_covered:
-            out.append(f"Population within coverage rings: {sm.population_covered:,}")
-        out.append(
-            "Meets constraints: yes"
-            if sm.meets_constraints
-            else f"Meets constraints: NO ({sm.violations} violation(s))"
-        )
+        out += _sites_table(opt, acc, width)
+        out += _option_lines(opt, s, width)
     return "\n".join(out) + "\n"
+
+
+def _sites_table(opt: OptionAnalysis, acc: float | None, width: int) -> list[str]:
+    """The option's sites; the Troops column says "hub" for a hub (its name keeps the room a "(hub)" suffix
+    would take), and the site names get what room the other columns leave within ``width``."""
+    sites = [*opt.forces, *opt.hubs]
+    if not sites:
+        return []
+    near = [_cell(round(x.distance_to_hostile_territory_km, 1)) for x in sites]
+    nw = max(len(n) for n in near)  # numbers right-aligned, the nearest part after them
+    rest = [
+        (
+            terminal(x.nation or "-"),
+            _cell(x.troops) if x.kind == "force" else "hub",
+            _cell(round(x.distance_to_front_km, 1)),
+            n.rjust(nw) + (f" {_short(x.nearest_hostile, 13)}" if x.nearest_hostile else ""),
+            _cell(round(x.distance_to_nato_border_km, 1)),
+            ("yes" if x.meets_constraints else "NO") + ("*" if x.exemptions else ""),
+        )
+        for x, n in zip(sites, near, strict=True)
+    ]
+    front = "Front" + (f" ±{acc:g}" if acc else "")
+    headers = ("Nat", "Troops", front, "Hostile", "NATO", "OK")
+    used = sum(max(len(h), *(len(r[i]) for r in rest)) + 2 for i, h in enumerate(headers))
+    name_w = max(10, min(24, width - used))
+    rows = [(_short(x.name, name_w), *r) for x, r in zip(sites, rest, strict=True)]
+    out = [aligned(("Site", *headers), rows, "llrrlrl")]
+    for x in sites:
+        for note in x.exemptions:
+            out += _wrap(f"* {x.name}: {note}", width)
+    return out
+
+
+def _option_lines(opt: OptionAnalysis, s: Scenario, width: int) -> list[str]:
+    sm, acc = opt.summary, s.front.accuracy_km
+    out = _wrap(
+        f"Troops {sm.troops:,} in {sm.forces} force(s); nearest to front "
+        f"{format_km(sm.min_distance_to_front_km, acc)}; troop-weighted mean "
+        f"{format_km(sm.troop_weighted_mean_distance_to_front_km, acc)}",
+        width,
+    )
+    if sm.forces:
+        out += _wrap(f"Nearest to hostile territory: {summary_hostile_km(sm, acc)}", width)
+    bands = ", ".join(f"{k}: {v:,}" for k, v in sm.troops_by_band.items() if v)
+    if bands:
+        out += _wrap(f"Troops by band: {bands}", width)
+    if sm.population_covered:
+        out += _wrap(
+            coverage_words(s, sm.population_covered, sm.population_covered_by_country), width
+        )
+    out += _wrap(f"Meets constraints: {option_verdict(opt)}", width)
+    return out
 
 
 def render_analysis(analysis: ScenarioAnalysis, fmt: str) -> str:

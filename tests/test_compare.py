@@ -53,8 +53,8 @@ LABELS = {
     "troops beyond it": "share_of_troops_beyond_constraint",
     "farthest force": "max_distance_to_nato_border_km",
     "mean over forces": "mean_distance_to_nato_border_km",
-    "Nearest to hostile land, km": "min_distance_to_hostile_territory_km",
-    "Population in coverage rings": "population_covered",
+    "Nearest to hostile territory, km": "min_distance_to_hostile_territory_km",
+    "Population in rings (Ukraine)": "population_covered",
     "Length of lines, km": "lines_length_km",
     "Area of areas, km²": "areas_km2",
     "Area of zones, km²": "zones_km2",
@@ -88,6 +88,8 @@ def _value(text: str, field: str | None = None) -> float | int | None:
         return 0 if field == "nation" else None
     if text.endswith("%"):
         return float(text[:-1].replace(",", "")) / 100
+    # a distance cell may carry the line's accuracy and the nearest hostile part: "46.5 ± 10 front line"
+    text = re.sub(r" ± [\d.]+", "", text).split(" ")[0]
     text = text.replace(",", "")
     return float(text) if "." in text else int(text)
 
@@ -232,20 +234,37 @@ def test_table_80_columns_with_long_keys(tmp_path: Path) -> None:
 # Ranking
 
 
-def test_ranking_order_and_winners(comparison) -> None:
+def _ranks(values: dict[str, float], higher_better: bool) -> dict[str, int]:
+    """Competition ranks (1 = best, ties share), computed here from analyze's numbers."""
+    return {
+        k: 1 + sum(1 for w in values.values() if (w > v if higher_better else w < v))
+        for k, v in values.items()
+    }
+
+
+def test_ranking_order_and_winners(comparison, analyzed) -> None:
     doc = json.loads(to_json(comparison, RANK_BY))
     first, second = doc["ranking"]
     assert first["criterion"] == "min_distance_to_front_km" and first["better"] == "higher"
-    # nearest-force distances: west 571.5 > neighbours 305.1 > dnipro 90.8 > cities 46.5 > corridor 32.0
-    assert first["ranks"] == {"west": 1, "neighbours": 2, "dnipro": 3, "cities": 4, "corridor": 5}
-    assert first["best"] == ["west"]
-    assert second["better"] == "lower" and second["best"] == ["neighbours"]
-    # dnipro and cities tie (561.0 km): they share rank 4
-    assert second["ranks"]["dnipro"] == second["ranks"]["cities"] == 4
+    nearest = {k: s["min_distance_to_front_km"] for k, s in analyzed.items()}
+    assert first["ranks"] == _ranks(nearest, higher_better=True)
+    assert first["best"] == [max(nearest, key=nearest.__getitem__)] == ["west"]
+    nato = {k: s["max_distance_to_nato_border_km"] for k, s in analyzed.items()}
+    assert second["better"] == "lower" and second["ranks"] == _ranks(nato, higher_better=False)
+    assert second["best"] == ["neighbours"]
+    # dnipro and cities tie (561.0 km from a NATO border): they share a rank
+    assert second["ranks"]["dnipro"] == second["ranks"]["cities"]
     md = to_markdown(comparison, RANK_BY)
-    assert "| &emsp;nearest force | 32.0 | 90.8 | 46.5 | 305.1 | **571.5** |" in md
+    # every distance to the front line carries the line's stated accuracy (± 10 km for the bundled line)
+    cells = " | ".join(
+        f"**{nearest[k]:,.1f} ± 10**" if k == "west" else f"{nearest[k]:,.1f} ± 10"
+        for k in comparison.keys
+    )
+    assert f"| &emsp;nearest force | {cells} |" in md
     table = to_table(comparison, RANK_BY)
-    assert "571.5*" in table and "90.8*" not in table
+    assert (
+        f"{nearest['west']:,.1f} ± 10*" in table and f"{nearest['dnipro']:,.1f} ± 10*" not in table
+    )
     df = rank(compare([SCENARIOS]), RANK_BY)
     assert df["rank.min_distance_to_front_km"].idxmin() == "west"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from support.cli import run_cli, run_process
 
 from mapper import __version__
@@ -113,7 +114,16 @@ def test_example_manifest(example_gallery) -> None:
         assert fig["options"] >= 1 and fig["troops"] > 0
         assert fig["min_distance_to_front_km"] > 0 and isinstance(fig["meets_constraints"], bool)
     dnipro = next(r for r in rows if r["id"] == "dnipro_line")
-    assert dnipro["figures"]["troops"] == 18_800
+    # the troops of the example file itself, summed here from the YAML
+    doc = yaml.safe_load((REPO / "scenarios" / "dnipro_line.yaml").read_text(encoding="utf-8"))
+    troops = sum(f["troops"] for o in doc["options"] for f in o.get("forces", []))
+    assert dnipro["figures"]["troops"] == troops
+    # the example's ceasefire monitors are exempt from its constraint, and the manifest says who
+    assert dnipro["figures"]["meets_constraints"] is True
+    assert dnipro["figures"]["exempt"] == [
+        "Ceasefire monitoring team Zaporizhzhia (role monitoring)"
+    ]
+    assert dnipro["figures"]["distance_accuracy_km"] == 10.0
 
 
 def test_example_index_has_a_card_per_scenario(example_gallery) -> None:

@@ -189,8 +189,8 @@ def test_inline_map_displays_offline_in_chromium(browser_page, tmp_path: Path) -
     )
     page = browser_page.open(page_file, wait_for="document.querySelector('iframe.mapper-map')")
     frame = page.frame_locator("iframe.mapper-map")
-    frame.locator(".mapper-unit-icon svg").first.wait_for(timeout=10_000)
-    markers = frame.locator(".mapper-unit-icon svg").count()
+    frame.locator(".mapper-unit-icon svg:not(.mapper-leader)").first.wait_for(timeout=10_000)
+    markers = frame.locator(".mapper-unit-icon svg:not(.mapper-leader)").count()
     expected = sum(len(o.forces) + len(o.hubs) for o in m.prepared.scenario.options)
     assert markers == expected
     assert frame.locator(".leaflet-overlay-pane path").count() > 10  # front line, bands, rings ...
@@ -252,3 +252,33 @@ def test_an_option_without_sites_gives_an_empty_frame_with_columns() -> None:
     # the same columns as an analysis with sites, so views of it (the notebook display) work alike
     assert list(analysis.forces.columns) == list(mapper.analyze(TEXT).forces.columns)
     assert "distance_to_front_km" in analysis._repr_html_()
+
+
+def test_frames_carry_exposure_columns() -> None:
+    """The new analysis fields are columns: the nearest hostile part, the line's accuracy, the exemptions; the
+    options frame has the exempt forces, the nearest part and population per counted country."""
+    analysis = mapper.analyze(DNIPRO)
+    forces = analysis.forces
+    for col in (
+        "nearest_hostile",
+        "distance_accuracy_km",
+        "exemptions",
+        "population_covered_by_country",
+    ):
+        assert col in forces.columns, col
+    doc = json.loads(run_cli("analyze", "-f", "json", DNIPRO).stdout)
+    by_name = {f["name"]: f for f in doc["options"][0]["forces"]}
+    for _, row in forces[forces["kind"] == "force"].iterrows():
+        want = by_name[row["name"]]
+        assert row["nearest_hostile"] == want["nearest_hostile"]
+        assert row["distance_accuracy_km"] == want["distance_accuracy_km"] == 10.0
+        assert list(row["exemptions"]) == want["exemptions"]
+    monitors = forces[forces["exemptions"].map(len) > 0]
+    assert list(monitors["meets_constraints"]) == [True]
+    opts = analysis.options
+    assert opts.loc["dnipro", "exempt_forces"] == 1
+    assert opts.loc["dnipro", "nearest_hostile"] == doc["options"][0]["summary"]["nearest_hostile"]
+    assert (
+        opts.loc["dnipro", "population_covered_by_country.UA"]
+        == doc["options"][0]["summary"]["population_covered_by_country"]["UA"]
+    )

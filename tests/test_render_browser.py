@@ -14,6 +14,7 @@ import pytest
 import yaml
 from support.hostile_text import ISSUE_STRINGS
 
+from mapper.features import band_basis
 from mapper.loader import load_scenario
 from mapper.render import render_map
 
@@ -34,9 +35,10 @@ LEAVES_JS = """
 def _expected_counts(scenario) -> dict[str, int]:
     """Layer-control key -> number of drawn features, from the scenario itself."""
     out = {f"Situation / Front line ({scenario.front.date})": 1}
+    # the bands are their own legend group, headed by what they measure (the scenario's threat)
     for b in scenario.bands:
         label = f"{b.inner_km:g}–{b.outer_km:g} km" + (f": {b.label}" if b.label else "")
-        out[f"Situation / {label}"] = 1
+        out[f"{band_basis(scenario)} / {label}"] = 1
     for opt in scenario.options:
         g = f"Option {opt.id}: {opt.name}"
         out[f"{g} / Forces ({opt.troops:,} troops)"] = len(opt.forces)
@@ -61,7 +63,7 @@ def test_example_map_draws_every_layer(browser_page, tmp_path: Path, path: Path)
         assert page.evaluate(LEAVES_JS, key) == n, key
     # unit symbols are on the map: one per force and hub
     sites = sum(len(o.forces) + len(o.hubs) for o in scenario.options)
-    assert page.locator(".mapper-unit-icon svg").count() == sites
+    assert page.locator(".mapper-unit-icon svg:not(.mapper-leader)").count() == sites
     # the legend (layer control), the title panel, the footer with the front line's date, the table
     assert page.locator(".mapper-layers").count() == 1
     assert scenario.title in page.locator(".mapper-title-panel").inner_text()
@@ -72,9 +74,11 @@ def test_example_map_draws_every_layer(browser_page, tmp_path: Path, path: Path)
     opt = scenario.options[0]
     box = page.get_by_role("checkbox", name=f"Forces ({opt.troops:,} troops)")
     box.uncheck()
-    assert page.locator(".mapper-unit-icon svg").count() == sites - len(opt.forces)
+    assert page.locator(".mapper-unit-icon svg:not(.mapper-leader)").count() == sites - len(
+        opt.forces
+    )
     box.check()
-    assert page.locator(".mapper-unit-icon svg").count() == sites
+    assert page.locator(".mapper-unit-icon svg:not(.mapper-leader)").count() == sites
     browser_page.screenshot(f"map_{path.stem}.png")
     assert browser_page.log.problems() == []
 

@@ -79,6 +79,7 @@ _INT_FIELDS = (
     "areas_km2",
     "zones_km2",
     "violations",
+    "exempt_forces",
 )
 
 
@@ -288,6 +289,8 @@ def _warnings_for(c: Comparison) -> list[str]:
 
 
 def _record(e: Entry) -> dict[str, Any]:
+    from mapper.features import band_basis
+
     s, sm = e.scenario, e.result.summary.to_dict()
     return {
         "key": e.key,
@@ -309,12 +312,25 @@ def _record(e: Entry) -> dict[str, Any]:
         "max_distance_to_nato_border_km": sm["max_distance_to_nato_border_km"],
         "mean_distance_to_nato_border_km": sm["mean_distance_to_nato_border_km"],
         "min_distance_to_hostile_territory_km": sm["min_distance_to_hostile_territory_km"],
+        "nearest_hostile": sm["nearest_hostile"],
+        "constraint_min_distance_from_hostile_km": s.constraints.min_distance_from_hostile_km,
+        "distance_accuracy_km": s.front.accuracy_km,
+        "band_basis": band_basis(s),
         "population_covered": sm["population_covered"],
+        "coverage_countries": list(s.coverage_countries),
+        "population_covered_by_country": sm["population_covered_by_country"],
         "lines_length_km": sm["lines_length_km"],
         "areas_km2": sm["areas_km2"],
         "zones_km2": sm["zones_km2"],
         "meets_constraints": sm["meets_constraints"],
         "violations": sm["violations"],
+        "exempt_forces": sm["exempt_forces"],
+        # who a constraint does not bind, in words ("Ceasefire monitors (role monitoring)"), for the reports
+        "exempt_force_names": [
+            f.name + (f" (role {f.role.replace('_', ' ')})" if f.role else "")
+            for f in e.result.forces
+            if f.exemptions
+        ],
         "assumptions": list(s.assumptions),
     }
 
@@ -349,8 +365,11 @@ def _flat(record: dict[str, Any], all_nations: list[str], all_bands: list[str]) 
             flat.update({f"troops_by_nation.{n}": v.get(n, 0) for n in all_nations})
         elif k == "troops_by_band":
             flat.update({f"troops_by_band.{b}": v.get(b) for b in all_bands})
-        elif k == "assumptions":
+        elif k in ("assumptions", "exempt_force_names", "coverage_countries"):
             flat[k] = "; ".join(v)
+        elif k == "population_covered_by_country":
+            # one column per counted country (ISO-2), like troops_by_nation
+            flat.update({f"population_covered_by_country.{n}": n_ for n, n_ in v.items()})
         else:
             flat[k] = v
     return flat
@@ -363,9 +382,16 @@ def frame(c: Comparison) -> pd.DataFrame:
     all_nations, all_bands = nations(c), bands(c)
     df = pd.DataFrame([_flat(r, all_nations, all_bands) for r in c.records()]).set_index("key")
     for col in df.columns:
-        if col in _INT_FIELDS or col.startswith(("troops_by_nation.", "troops_by_band.")):
+        if col in _INT_FIELDS or col.startswith(
+            ("troops_by_nation.", "troops_by_band.", "population_covered_by_country.")
+        ):
             df[col] = df[col].astype("Int64")
-    for col in (*RANKABLE, "constraint_min_distance_from_front_km"):
+    for col in (
+        *RANKABLE,
+        "constraint_min_distance_from_front_km",
+        "constraint_min_distance_from_hostile_km",
+        "distance_accuracy_km",
+    ):
         if col in df.columns and col not in _INT_FIELDS:
             df[col] = df[col].astype("float64")
     df["meets_constraints"] = df["meets_constraints"].astype(bool)
@@ -396,9 +422,12 @@ def _scenario_meta(p: Prepared, c: Comparison) -> dict[str, Any]:
         ],
         "constraints": {
             "min_distance_from_front_km": s.constraints.min_distance_from_front_km,
+            "min_distance_from_hostile_km": s.constraints.min_distance_from_hostile_km,
             "max_distance_to_nato_border_km": s.constraints.max_distance_to_nato_border_km,
             "allow_in_occupied": s.constraints.allow_in_occupied,
         },
+        "threat": list(s.threat),
+        "coverage_countries": list(s.coverage_countries),
         "assumptions": list(s.assumptions),
         "options": [e.key for e in c.entries if e.prepared is p],
     }

@@ -20,7 +20,7 @@ from mapper.comparison.model import (
     parse_pair,
     ranking,
 )
-from mapper.comparison.rows import fmt, front_lines, rows, title
+from mapper.comparison.rows import basis_lines, fmt, front_lines, rows, title
 from mapper.pipeline import GENERATOR_META, OutputPolicy, generated_by_mapper
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -135,7 +135,9 @@ def _header(c: Comparison) -> list[str]:
     top.append(
         "<ul class='fronts'>"
         + "".join(f"<li>{safe_text(line)}</li>" for line in front_lines(c))
-        + "<li>Distances are geodesic (WGS84).</li></ul>"
+        + "<li>Distances are geodesic (WGS84).</li>"
+        + "".join(f"<li>{safe_text(line)}</li>" for line in basis_lines(c))
+        + "</ul>"
     )
     for w in c.warnings:
         top.append(f"<p class='warn' role='note'><strong>Warning:</strong> {safe_text(w)}</p>")
@@ -154,7 +156,25 @@ def _table_section(
     return [
         "<section aria-labelledby='cmp-table-h'><h2 id='cmp-table-h'>Options side by side</h2>",
         _html_table(c, crit, ranked),
+        *_exempt_note(c),
         "</section>",
+    ]
+
+
+def _exempt_note(c: Comparison) -> list[str]:
+    """Which forces of which option a constraint does not bind (its verdict counts them as compliant)."""
+    from mapper.render.safety import safe_text
+
+    items = [
+        f"<li><strong>{safe_text(r['key'])}</strong>: {safe_text('; '.join(r['exempt_force_names']))}</li>"
+        for r in c.records()
+        if r["exempt_force_names"]
+    ]
+    if not items:
+        return []
+    return [
+        "<p class='cmp-note'>Forces exempt from a constraint (by role; the scenario says which constraints "
+        f"bind which roles):</p><ul class='cmp-exempt'>{''.join(items)}</ul>"
     ]
 
 
@@ -206,6 +226,7 @@ def _html_table(c: Comparison, crit: Sequence[Criterion], ranked: list[dict[str,
 
 def _charts_section(c: Comparison) -> list[str]:
     from mapper.comparison.model import bands
+    from mapper.render.safety import safe_text
     from mapper.staticmap.charts import chart_distances, chart_troops_by_band
 
     recs = c.records()
@@ -213,8 +234,8 @@ def _charts_section(c: Comparison) -> list[str]:
         "<section aria-labelledby='cmp-charts-h'><h2 id='cmp-charts-h'>Charts</h2><div class='cmp-charts'>",
         f"<figure>{chart_distances(recs)}<figcaption>Nearest force and troop-weighted mean distance to the "
         "front line; the black tick is the scenario's minimum-distance constraint.</figcaption></figure>",
-        f"<figure>{chart_troops_by_band(recs, bands(c))}<figcaption>Troops by distance band from the front line "
-        "(red: nearest).</figcaption></figure>",
+        f"<figure>{chart_troops_by_band(recs, bands(c))}<figcaption>Troops by distance band: "
+        f"{safe_text('; '.join(sorted({r['band_basis'] for r in recs})))} (red: nearest).</figcaption></figure>",
         "</div></section>",
     ]
 

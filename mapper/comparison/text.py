@@ -20,7 +20,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mapper.comparison.model import Comparison, Criterion, best, criteria, metadata, rank, ranking
-from mapper.comparison.rows import Row, fmt, front_lines, plain, rows, short, title
+from mapper.comparison.rows import (
+    Row,
+    basis_lines,
+    exempt_lines,
+    fmt,
+    front_lines,
+    plain,
+    rows,
+    short,
+    title,
+)
 from mapper.textlayout import aligned
 from mapper.textsafe import csv_cell, json_text, terminal
 
@@ -69,6 +79,11 @@ def to_table(c: Comparison, rank_by: RankBy = None, width: int = 80) -> str:
                 "option. No weighting, no overall score."
             ),
         ]
+    exempt = exempt_lines(c)
+    if exempt:
+        out.append("")
+        for line in exempt:
+            out += wrap(line)
     out += _assumption_lines(c, wrap)
     if c.failures:
         out += ["", "Not compared (errors):"]
@@ -83,6 +98,8 @@ def _table_header(c: Comparison, wrap: Callable[..., list[str]], width: int) -> 
     for line in front_lines(c):
         out += wrap(line)
     out.append("Distances are geodesic (WGS84).")
+    for line in basis_lines(c):
+        out += wrap(line)
     for w in c.warnings:
         out += wrap(f"WARNING: {w}")
     kw = max(len(k) for k in c.keys)
@@ -172,7 +189,8 @@ def to_markdown(c: Comparison, rank_by: RankBy = None) -> str:
     ranked = ranking(c, crit)
     out = [f"# {title(c)}", ""]
     out += [f"- {md_escape(line)}" for line in front_lines(c)]
-    out += ["- Distances are geodesic (WGS84).", ""]
+    out += ["- Distances are geodesic (WGS84)."]
+    out += [f"- {md_escape(line)}" for line in basis_lines(c)] + [""]
     for w in c.warnings:
         out += [f"> **Warning:** {md_escape(w)}", ""]
     out += ["## Options", "", "| Key | Option | Scenario | Situation date |", "|---|---|---|---|"]
@@ -184,6 +202,9 @@ def to_markdown(c: Comparison, rank_by: RankBy = None) -> str:
         )
     out += ["", "## Metrics", ""]
     out += _md_metrics(c, rows(c, crit, ranked), best(ranked))
+    exempt = exempt_lines(c)
+    if exempt:
+        out += ["", *(f"- {md_escape(line)}" for line in exempt)]
     if ranked:
         out += [
             "",

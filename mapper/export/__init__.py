@@ -12,7 +12,7 @@ layer                     geometry      one feature per
 ``areas``                 (Multi)Poly   area of an option, with its geodesic area
 ``zones``                 (Multi)Poly   zone (geodesic buffer) of an option, with its geodesic area
 ``coverage_rings``        Polygon       force with ``range_km``: the geodesic circle of that radius
-``distance_bands``        (Multi)Poly   distance band from the front line, clipped as on the HTML map
+``distance_bands``        (Multi)Poly   distance band from the scenario's threat (``basis``), clipped as on the HTML map
 ``front_line``            (Multi)Line   the line of contact, with its date, source and accuracy
 ``occupied_area``         MultiPolygon  the occupied area (when known), with the front line's date and source
 ========================  ============  ======================================================================

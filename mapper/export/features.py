@@ -35,9 +35,11 @@ _SITE = (
     ("lat", "float"),
     ("lon", "float"),
     ("distance_to_front_km", "float"),
+    ("distance_accuracy_km", "float"),
     ("nearest_front_lat", "float"),
     ("nearest_front_lon", "float"),
     ("distance_to_hostile_territory_km", "float"),
+    ("nearest_hostile", "str"),
     ("distance_to_nato_border_km", "float"),
     ("band", "str"),
     ("in_occupied_area", "bool"),
@@ -59,8 +61,10 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("nearest_hub", "str"),
         ("distance_to_nearest_hub_km", "float"),
         ("population_covered", "int"),
+        ("population_covered_by_country", "str"),
         ("meets_constraints", "bool"),
         ("violations", "str"),
+        ("exemptions", "str"),
         ("description", "str"),
         ("keypath", "str"),
     ),
@@ -103,6 +107,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("kind", "str"),
         ("buffer_of", "str"),
         ("km", "float"),
+        ("width_km", "float"),
         ("area_km2", "float"),
         ("description", "str"),
         ("keypath", "str"),
@@ -114,6 +119,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("force", "str"),
         ("range_km", "float"),
         ("population_covered", "int"),
+        ("population_covered_by_country", "str"),
         ("centre_lat", "float"),
         ("centre_lon", "float"),
     ),
@@ -124,6 +130,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("outer_km", "float"),
         ("label", "str"),
         ("colour", "str"),
+        ("basis", "str"),
         ("front_line_date", "str"),
     ),
     "front_line": (
@@ -132,6 +139,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("date", "str"),
         ("source", "str"),
         ("accuracy", "str"),
+        ("accuracy_km", "float"),
         ("file", "str"),
         ("derived_from_polygon", "bool"),
     ),
@@ -194,9 +202,16 @@ def _site_values(site: SiteMetrics) -> dict[str, Any]:
     """``SiteMetrics.to_dict()`` flattened: the nearest front point as two columns, violations joined."""
     d = site.flat_dict()
     d["violations"] = "; ".join(d["violations"])
+    d["exemptions"] = "; ".join(d["exemptions"])
+    d["population_covered_by_country"] = by_country(d["population_covered_by_country"])
     del d["kind"]  # "force"/"hub": the layer says it; ``kind`` is the unit kind
     d["keypath"] = site.keypath
     return d
+
+
+def by_country(counts: dict[str, int] | None) -> str | None:
+    """Population per country as one attribute (GIS formats have no maps): ``"UA:10994833; MD:105167"``."""
+    return None if counts is None else "; ".join(f"{k}:{v}" for k, v in counts.items())
 
 
 def _sidc(kind: str | None, echelon: str | None, explicit: str | None = None) -> str | None:
@@ -228,6 +243,7 @@ def export_features(prepared: Prepared) -> list[ExportFeature]:
 
 def _situation_features(prepared: Prepared) -> Iterator[ExportFeature]:
     """The front line, the occupied area and the distance bands (as every output draws them)."""
+    from mapper.features import band_basis
     from mapper.style import band_colour
 
     front = prepared.scenario.front
@@ -240,6 +256,7 @@ def _situation_features(prepared: Prepared) -> Iterator[ExportFeature]:
             "date": front.date,
             "source": front.source,
             "accuracy": front.accuracy,
+            "accuracy_km": front.accuracy_km,
             "file": Path(front.path).name if front.path else None,
             "derived_from_polygon": front.derived_from_polygon,
         },
@@ -255,8 +272,10 @@ def _situation_features(prepared: Prepared) -> Iterator[ExportFeature]:
             "accuracy": front.accuracy,
         },
     )
+    basis = band_basis(prepared.scenario)
     for band in prepared.features.bands:
         values = {
+            "basis": basis,
             "name": band.name,
             "inner_km": band.inner_km,
             "outer_km": band.outer_km,
@@ -324,6 +343,7 @@ def _option_features(of: OptionFeatures) -> Iterator[ExportFeature]:
             "kind": zone.kind,
             "buffer_of": zone.buffer_of,
             "km": zone.km,
+            "width_km": zone.width_km,
             "area_km2": round(zf.area_km2),
             "description": zone.description,
             "keypath": zone.keypath,
@@ -337,6 +357,7 @@ def _option_features(of: OptionFeatures) -> Iterator[ExportFeature]:
             "force": force.name,
             "range_km": force.range_km,
             "population_covered": ring.site.population_covered,
+            "population_covered_by_country": by_country(ring.site.population_covered_by_country),
             "centre_lat": force.location.lat,
             "centre_lon": force.location.lon,
         }

@@ -33,7 +33,12 @@ _ICONS = {
 }
 _LABELS = {  # how a field is shown in the KML balloon
     "distance_to_front_km": "To front line (km)",
+    "distance_accuracy_km": "Front line accuracy (± km)",
     "distance_to_hostile_territory_km": "To hostile territory (km)",
+    "nearest_hostile": "Nearest hostile territory",
+    "width_km": "Total width (km)",
+    "km": "Either side of the line (km)",
+    "basis": "Bands measure",
     "distance_to_nato_border_km": "To NATO border (km)",
     "distance_to_nearest_hub_km": "To nearest hub (km)",
     "sidc": "SIDC (APP-6D)",

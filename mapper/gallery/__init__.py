@@ -101,24 +101,40 @@ log = logging.getLogger("mapper")
 
 
 def _figures(prepared: Prepared) -> dict[str, Any]:
+    """The card's numbers: the nearest force to the front line (with the line's accuracy) and to hostile
+    territory (with which part), the constraint verdict with the forces exempt from it, coverage by country."""
+    from mapper.textlayout import constraint_lines
+
     scenario, analysis = prepared.scenario, prepared.analysis
     sums = [o.summary for o in analysis.options]
     dists = [s.min_distance_to_front_km for s in sums if s.min_distance_to_front_km is not None]
-    c = scenario.constraints
-    rules = []
-    if c.min_distance_from_front_km is not None:
-        rules.append(f"at least {c.min_distance_from_front_km:g} km from the front line")
-    if c.max_distance_to_nato_border_km is not None:
-        rules.append(f"at most {c.max_distance_to_nato_border_km:g} km from a NATO border")
-    if not c.allow_in_occupied:
+    hostile = min(
+        (s for s in sums if s.min_distance_to_hostile_territory_km is not None),
+        key=lambda s: s.min_distance_to_hostile_territory_km or 0.0,
+        default=None,
+    )
+    rules = constraint_lines(scenario)
+    if not scenario.constraints.allow_in_occupied:
         rules.append("outside the occupied area")
+    exempt = [
+        f.name + (f" (role {f.role.replace('_', ' ')})" if f.role else "")
+        for o in analysis.options
+        for f in o.forces
+        if f.exemptions
+    ]
     return {
         "options": len(analysis.options),
         "forces": sum(s.forces for s in sums),
         "troops": sum(s.troops for s in sums),
         "min_distance_to_front_km": round(min(dists), 1) if dists else None,
+        "distance_accuracy_km": scenario.front.accuracy_km,
+        "min_distance_to_hostile_km": None
+        if hostile is None or hostile.min_distance_to_hostile_territory_km is None
+        else round(hostile.min_distance_to_hostile_territory_km, 1),
+        "nearest_hostile": hostile.nearest_hostile if hostile else "",
         "meets_constraints": all(s.meets_constraints for s in sums),
         "violations": sum(s.violations for s in sums),
+        "exempt": exempt,
         "constraints": rules,
     }
 

@@ -121,13 +121,24 @@ class GalleryEntry:
         figures = d.get("figures") or {}
         if not isinstance(figures, dict) or not all(
             isinstance(figures.get(k), int | float | None) and not isinstance(figures.get(k), bool)
-            for k in ("options", "forces", "troops", "min_distance_to_front_km", "violations")
+            for k in (
+                "options",
+                "forces",
+                "troops",
+                "min_distance_to_front_km",
+                "violations",
+                "distance_accuracy_km",
+                "min_distance_to_hostile_km",
+            )
         ):
             raise TypeError("manifest figures are not numbers")
-        if not isinstance(figures.get("constraints", []), list) or not all(
-            isinstance(x, str) for x in figures.get("constraints", [])
-        ):
-            raise TypeError("manifest constraints are not texts")
+        for key in ("constraints", "exempt"):
+            if not isinstance(figures.get(key, []), list) or not all(
+                isinstance(x, str) for x in figures.get(key, [])
+            ):
+                raise TypeError(f"manifest {key} are not texts")
+        if not isinstance(figures.get("nearest_hostile", ""), str):
+            raise TypeError("manifest nearest_hostile is not text")
         front = d.get("front_line") or {}
         if not isinstance(front, dict) or not all(isinstance(v, str) for v in front.values()):
             raise TypeError("manifest front line is not texts")

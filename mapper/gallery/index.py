@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from mapper import __version__
+from mapper.analysis import format_km
 from mapper.gallery.entries import GalleryEntry, _front_lines
 
 
@@ -28,6 +29,7 @@ def _card(e: GalleryEntry, order: int) -> dict[str, Any]:
     n_opt = f.get("options")
     status = _status(e)
     rules = f.get("constraints") or []
+    exempt = f.get("exempt") or []
     if status == "ok":
         status_text = "Meets constraints"
     elif status == "violates":
@@ -39,7 +41,7 @@ def _card(e: GalleryEntry, order: int) -> dict[str, Any]:
     if e.built:
         alt = f"Map of {e.title}: {n_opt} option{'s' if n_opt != 1 else ''}, {troops:,} troops"
         if dist is not None:
-            alt += f", nearest {dist:,.1f} km from the front line"
+            alt += f", nearest {format_km(dist, f.get('distance_accuracy_km'))} from the front line"
     search = " ".join(x for x in (e.title, e.summary, e.id, e.source) if x).casefold()
     return {
         "entry": e,
@@ -53,10 +55,26 @@ def _card(e: GalleryEntry, order: int) -> dict[str, Any]:
         "troops": troops,
         "troops_text": f"{troops:,}" if troops is not None else "–",
         "distance": dist,
-        "distance_text": f"{dist:,.1f} km" if dist is not None else "–",
+        "distance_text": format_km(dist, f.get("distance_accuracy_km")),
+        "hostile_text": _hostile_text(f),
+        "exempt_text": (
+            f"{len(exempt)} force{'s' if len(exempt) != 1 else ''} exempt from a constraint: "
+            + "; ".join(exempt)
+        )
+        if exempt
+        else "",
         "alt": alt,
         "search": search,
     }
+
+
+def _hostile_text(f: dict[str, Any]) -> str:
+    """``"28.1 km (Russia)"``; with the line's accuracy when the nearest hostile ground is the line or the
+    occupied area behind it."""
+    part = f.get("nearest_hostile") or ""
+    acc = f.get("distance_accuracy_km") if part in ("front line", "occupied area") else None
+    text = format_km(f.get("min_distance_to_hostile_km"), acc)
+    return f"{text} ({part})" if part and text != "–" else text
 
 
 @functools.cache

@@ -13,7 +13,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+from mapper.analysis import format_km
 from mapper.pipeline import OutputPolicy, Prepared, generated_by_mapper, prepare
+from mapper.textlayout import (
+    accuracy_note,
+    coverage_words,
+    hostile_km,
+    option_verdict,
+    summary_hostile_km,
+    verdict,
+)
 
 #: ``out/<id>.html``; a page mapper wrote is replaced, any other file needs ``overwrite``.
 HTML_OUTPUT = OutputPolicy(".html", "a map", generated_by_mapper)
@@ -53,9 +62,9 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
         tile_layer = online_tiles(tiles, show=True)
         tile_layer.add_to(m)
         base.append((f"Online tiles: {tiles}", tile_layer, None, "fill"))
-    base += layers.basemap_layers(m, opaque=not tiles)
+    base += layers.basemap_layers(m, opaque=not tiles, front_line=scenario.front.line)
     groups.append(("Basemap", base))
-    groups.append(("Situation", layers.situation_layers(m, prepared)))
+    groups += layers.situation_groups(m, prepared)
     # markers already drawn at each spot, across options
     stacks: dict[tuple[float, float], int] = {}
     for of in prepared.features.options:
@@ -105,21 +114,27 @@ def _fit_view(m: Any, prepared: Prepared) -> None:
 
 
 def distances_table(prepared: Prepared) -> str:
-    """A plain HTML table of every force and hub with its distances: the map's accessible twin."""
+    """A plain HTML table of every force and hub with its distances: the map's accessible twin.
+
+    Every row's distance to the front line has the same stated accuracy, so it is said once, in the column
+    header; the distance to hostile territory names its nearest part in each cell.
+    """
+    from mapper.features import threat_words
     from mapper.render.safety import safe_text
 
     scenario, analysis = prepared.scenario, prepared.analysis
-
+    acc = scenario.front.accuracy_km
     head = (
         "<tr><th scope='col'>Option</th><th scope='col'>Site</th><th scope='col'>Nation</th>"
-        "<th scope='col'>Troops</th><th scope='col'>To front line (km)</th><th scope='col'>Band</th>"
-        "<th scope='col'>To hostile territory (km)</th><th scope='col'>To NATO border (km)</th>"
+        "<th scope='col'>Troops</th>"
+        f"<th scope='col'>To front line, km{safe_text(accuracy_note(acc))}</th>"
+        "<th scope='col'>Band</th>"
+        "<th scope='col'>To hostile territory (nearest part)</th><th scope='col'>To NATO border (km)</th>"
         "<th scope='col'>Meets constraints</th></tr>"
     )
     rows = []
     for opt in analysis.options:
         for s in (*opt.forces, *opt.hubs):
-            ok = "yes" if s.meets_constraints else "NO: " + "; ".join(s.violations)
             rows.append(
                 "<tr>"
                 f"<td>{safe_text(opt.name)}</td>"
@@ -128,34 +143,47 @@ def distances_table(prepared: Prepared) -> str:
                 f"<td class='num'>{s.troops:,}</td>"
                 f"<td class='num'>{s.distance_to_front_km:,.1f}</td>"
                 f"<td>{safe_text(s.band)}</td>"
-                f"<td class='num'>{s.distance_to_hostile_territory_km:,.1f}</td>"
+                f"<td class='num'>{safe_text(hostile_km(s))}</td>"
                 f"<td class='num'>{s.distance_to_nato_border_km:,.1f}</td>"
-                f"<td>{safe_text(ok)}</td>"
+                f"<td>{safe_text(verdict(s))}</td>"
                 "</tr>"
             )
-    summary = []
-    for opt in analysis.options:
-        sm = opt.summary
-        mean = sm.troop_weighted_mean_distance_to_front_km
-        summary.append(
-            f"<li><strong>{safe_text(opt.name)}</strong>: {sm.troops:,} troops in {sm.forces} force(s); "
-            f"nearest {sm.min_distance_to_front_km or 0:,.1f} km, troop-weighted mean "
-            f"{mean or 0:,.1f} km from the front line; "
-            f"meets constraints: {'yes' if sm.meets_constraints else 'NO'}</li>"
-        )
+    summary = [_summary_item(opt, scenario) for opt in analysis.options]
     front = scenario.front
     sources = "".join(f"<li>{safe_text(s)}</li>" for s in scenario.sources)
     return (
         "<section class='mapper-distances' aria-labelledby='mapper-distances-h'>"
         "<h2 id='mapper-distances-h'>Forces and distances</h2>"
         f"<p>Geodesic distances (WGS84) to the front line of {safe_text(front.date)} "
-        f"({safe_text(front.source)}; {safe_text(front.accuracy)}).</p>"
+        f"({safe_text(front.source)}; {safe_text(front.accuracy)}), and to the nearest hostile territory "
+        f"({safe_text(threat_words(scenario))}).</p>"
         f"<ul>{''.join(summary)}</ul>"
         f"<table><caption>Every force and hub of {safe_text(scenario.title)}</caption>"
         f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
         + (f"<h2>Sources</h2><ul>{sources}</ul>" if sources else "")
         + "</section>"
     )
+
+
+def _summary_item(opt: Any, scenario: Any) -> str:
+    """One option's key numbers under the map: troops, distances (with accuracy and nearest part), coverage
+    and whether it meets the constraints (with the forces they do not bind)."""
+    from mapper.render.safety import safe_text
+
+    sm, acc = opt.summary, scenario.front.accuracy_km
+    text = (
+        f"{sm.troops:,} troops in {sm.forces} force(s); nearest "
+        f"{format_km(sm.min_distance_to_front_km, acc)}, troop-weighted mean "
+        f"{format_km(sm.troop_weighted_mean_distance_to_front_km, acc)} from the front line"
+    )
+    if sm.forces:
+        text += f"; nearest to hostile territory {summary_hostile_km(sm, acc)}"
+    if sm.population_covered:
+        text += "; " + coverage_words(
+            scenario, sm.population_covered, sm.population_covered_by_country
+        )
+    text += f"; meets constraints: {option_verdict(opt)}"
+    return f"<li><strong>{safe_text(opt.name)}</strong>: {safe_text(text)}</li>"
 
 
 def render_html(

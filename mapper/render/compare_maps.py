@@ -121,16 +121,17 @@ def combined_map(c: Comparison) -> folium.Map:
     groups: list[tuple[str, list[Any]]] = [("Basemap", layers.basemap_layers(m))]
     fronts = c.fronts()
     for i, (front, users) in enumerate(fronts):
-        items = layers.situation_layers(m, users[0])
-        if i:  # other front lines start hidden: one situation at a time is readable
-            for item in items:
-                item[1].show = False
-        name = (
-            "Situation"
-            if len(fronts) == 1
-            else f"Situation: front line {front.date} ({', '.join(p.id for p in users)})"
-        )
-        groups.append((name, items))
+        # the situation and its bands, headed by what the bands measure (the first user's threat)
+        for heading, items in layers.situation_groups(m, users[0]):
+            if i:  # other front lines start hidden: one situation at a time is readable
+                for item in items:
+                    item[1].show = False
+            name = (
+                heading
+                if len(fronts) == 1
+                else f"{heading}: front line {front.date} ({', '.join(p.id for p in users)})"
+            )
+            groups.append((name, items))
     stacks: dict[tuple[float, float], int] = {}
     for e in c.entries:
         items = layers.option_layers(m, e.features, e.scenario, stacks)
@@ -155,7 +156,7 @@ def pair_map(e: Entry, both: Sequence[Entry]) -> folium.Map:
     from mapper.render.safety import safe_text
 
     m = new_map()
-    layers.basemap_layers(m)
+    layers.basemap_layers(m, front_line=e.scenario.front.line)
     layers.situation_layers(m, e.prepared)
     layers.option_layers(m, e.features, e.scenario, {})
     _fit(m, both, [x.scenario.front for x in both])
@@ -167,7 +168,11 @@ def pair_map(e: Entry, both: Sequence[Entry]) -> folium.Map:
         label="Option shown on this map",
     ).add_to(m)
     controls.ScaleControl().add_to(m)
-    controls.FooterControl(safe_text(f"Front line {e.scenario.front.date}")).add_to(m)
+    from mapper.features import band_basis
+
+    controls.FooterControl(
+        safe_text(f"Front line {e.scenario.front.date} · bands: {band_basis(e.scenario)}")
+    ).add_to(m)
     return m
 
 

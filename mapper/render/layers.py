@@ -18,6 +18,7 @@ import shapely
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
+from mapper import placelabels
 from mapper.analysis import ScenarioAnalysis, SiteMetrics
 from mapper.features import OptionFeatures
 from mapper.pipeline import Prepared
@@ -25,6 +26,7 @@ from mapper.render.assets import VerbatimMacroElement
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
 from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
+from mapper.textlayout import countries_words, coverage_words, front_km, hostile_km, zone_words
 
 # Display precision: 4 decimals is ~10 m, far below a screen pixel at the zooms this map is for.
 DECIMALS = 4
@@ -160,10 +162,14 @@ def _basemap_features() -> dict[str, list[str]]:
     return out
 
 
-def basemap_layers(m: folium.Map, *, opaque: bool = True) -> list[Layer]:
+def basemap_layers(
+    m: folium.Map, *, opaque: bool = True, front_line: BaseGeometry | None = None
+) -> list[Layer]:
     """Countries (NATO members tinted blue), regions, rivers and lakes, and place labels.
 
-    ``opaque=False`` (over online tiles) tints the countries instead of painting over the tiles."""
+    ``opaque=False`` (over online tiles) tints the countries instead of painting over the tiles. ``front_line``
+    (the scenario's line of contact; the bundled line when ``None``) decides which towns are front-zone towns,
+    labelled at the default view (``mapper.placelabels``)."""
     data = _basemap_features()
     fill_opacity = 1 if opaque else 0.25
     countries = group("Countries")
@@ -188,7 +194,7 @@ def basemap_layers(m: folium.Map, *, opaque: bool = True) -> list[Layer]:
         tooltip="name",
     ).add_to(water)
     GeoJsonData(data["rivers"], {"color": "#6fa8dc", "weight": 1.2}, tooltip="name").add_to(water)
-    places = place_labels()
+    places = place_labels(front_line)
     for g in (countries, regions, water, places):
         g.add_to(m)
     return [
@@ -200,8 +206,11 @@ def basemap_layers(m: folium.Map, *, opaque: bool = True) -> list[Layer]:
 
 
 class PlaceLabels(VerbatimMacroElement):
-    """Populated places as labelled dots in their own pane (under the overlays, so they never hide a force),
-    thinning out by population as the map zooms out: tier ``t`` shows from zoom ``tiers[t]``."""
+    """Populated places as a dot and a name in their own pane (under the overlays, so they never hide a force),
+    thinning out as the map zooms out: a place of tier ``t`` shows from zoom ``tiers[t]``. Which places, from
+    which zoom and on which side of the dot is ``mapper.placelabels``' rule; priority places (oblast centres,
+    capitals, front-zone towns) are drawn above the others, bigger ones above smaller (``zIndexOffset`` by size
+    class), so where front-zone names crowd (the Donbas at zoom 6) the bigger town's name is the one on top."""
 
     _template = Template(
         """
@@ -214,10 +223,14 @@ class PlaceLabels(VerbatimMacroElement):
                 map.createPane("mapper-places").style.zIndex = 450;
             }
             {{ this.data }}.forEach(function (p) {
-                var icon = L.divIcon({className: "mapper-place mapper-place-t" + p[3], html: p[0],
-                                      iconSize: null, iconAnchor: [0, 7]});
+                var icon = L.divIcon({
+                    className: "mapper-place mapper-place-t" + p[3] + " mapper-place-s" + p[5] +
+                               " mapper-place-" + p[4] + (p[6] ? " mapper-place-key" : ""),
+                    html: '<i class="mapper-place-dot"></i><span class="mapper-place-name">' + p[0] + "</span>",
+                    iconSize: [0, 0], iconAnchor: [0, 0]});
                 L.marker([p[1], p[2]], {icon: icon, pane: "mapper-places", interactive: false,
-                                        keyboard: false}).addTo(layer);
+                                        keyboard: false, zIndexOffset: p[6] ? 1000 * (4 - p[5]) : 0})
+                    .addTo(layer);
             });
             function update() {
                 var z = map.getZoom(), el = map.getContainer();
@@ -240,37 +253,31 @@ class PlaceLabels(VerbatimMacroElement):
         self.tiers = safe_json(tiers)
 
 
-# population thresholds of the label tiers, and the zoom from which each tier shows
-PLACE_TIERS = ((1_000_000, 5), (300_000, 6), (100_000, 7), (40_000, 8), (15_000, 9))
+# the zoom from which each label tier shows (the tiers themselves are mapper.placelabels' rule)
+PLACE_TIERS = placelabels.TIER_ZOOMS
 
 
-def place_labels() -> folium.FeatureGroup:
-    from mapper import geodata
+def place_labels(front_line: BaseGeometry | None = None) -> folium.FeatureGroup:
+    """The "Places" group: ``mapper.placelabels.place_labels`` for the scenario's line of contact (the bundled
+    line when ``None``) as ``PlaceLabels`` rows ``[name, lat, lon, tier, side, size, priority]``."""
+    if front_line is None:
+        from mapper.frontline import bundled_front_line
 
-    cols = geodata.table("places").columns
-    order = sorted(
-        range(len(cols["name"])), key=lambda i: (-cols["population"][i], cols["name"][i])
-    )
-    rows: list[list[Any]] = []
-    kept: list[tuple[float, float]] = []
-    for i in order:
-        pop, country = cols["population"][i], cols["country"][i]
-        if pop < PLACE_TIERS[-1][0]:
-            break  # sorted by population: nothing further qualifies
-        if country != "UA" and pop < 100_000:
-            continue
-        lat, lon = cols["lat"][i], cols["lon"][i]
-        # A city's districts are separate GeoNames rows: label the city, not its districts. (A display
-        # heuristic of ~13 km in degrees, not a measured distance.)
-        if any(abs(lat - a) < 0.12 and abs(lon - b) < 0.18 for a, b in kept):
-            continue
-        kept.append((lat, lon))
-        tier = next(
-            t for t, (p, _) in enumerate(PLACE_TIERS) if pop >= p or t == len(PLACE_TIERS) - 1
-        )
-        rows.append([safe_text(cols["name"][i]), round(lat, DECIMALS), round(lon, DECIMALS), tier])
+        front_line = bundled_front_line().line
+    rows = [
+        [
+            safe_text(p.name),
+            round(p.lat, DECIMALS),
+            round(p.lon, DECIMALS),
+            PLACE_TIERS.index(p.zoom),
+            p.side,
+            p.size,
+            1 if p.priority else 0,
+        ]
+        for p in placelabels.place_labels(front_line)
+    ]
     g = group("Places")
-    PlaceLabels(rows, [z for _, z in PLACE_TIERS]).add_to(g)
+    PlaceLabels(rows, list(PLACE_TIERS)).add_to(g)
     return g
 
 
@@ -278,22 +285,38 @@ def place_labels() -> folium.FeatureGroup:
 # Situation
 
 
-@lru_cache(maxsize=1)
-def _hostile_countries() -> BaseGeometry:
-    from mapper import geodata
+@lru_cache(maxsize=8)
+def _hostile_ground(front: Any, ground: tuple[str, ...]) -> BaseGeometry | None:
+    """The union of the threat's country/area parts (Russia, Belarus, Transnistria as the scenario names them)."""
+    from mapper.frontline import threat_geometries
 
-    return shapely.union_all([c.geometry for c in geodata.hostile_countries()])
+    parts = list(threat_geometries(front, ground).values())
+    return shapely.union_all(parts) if parts else None
 
 
-def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
-    """Front line (with its date and source), occupied area, distance bands and Russia/Belarus."""
-    front = prepared.scenario.front
-    hostile = group("Russia and Belarus")
-    GeoJsonData(
-        feature(_hostile_countries(), BASEMAP_TOLERANCE, name="Russia and Belarus"),
-        {"color": HOSTILE_COLOUR, "weight": 0.5, "fillColor": HOSTILE_COLOUR, "fillOpacity": 0.25},
-        tooltip="name",
-    ).add_to(hostile)
+def situation_groups(m: folium.Map, prepared: Prepared) -> list[tuple[str, list[Layer]]]:
+    """The situation's legend groups: "Situation" (front line with its date and source, occupied area, the hostile
+    ground the scenario names) and the distance bands under a heading saying what they measure
+    (``features.band_basis``). Every layer is added to ``m`` here, bands under the line."""
+    from mapper.features import band_basis
+    from mapper.textlayout import hostile_ground, hostile_ground_name
+
+    scenario = prepared.scenario
+    front = scenario.front
+    ground_name = hostile_ground_name(scenario)
+    ground = _hostile_ground(front, hostile_ground(scenario))
+    hostile = group(ground_name or "Hostile territory")
+    if ground is not None:
+        GeoJsonData(
+            feature(ground, BASEMAP_TOLERANCE, name=safe_text(ground_name)),
+            {
+                "color": HOSTILE_COLOUR,
+                "weight": 0.5,
+                "fillColor": HOSTILE_COLOUR,
+                "fillOpacity": 0.25,
+            },
+            tooltip="name",
+        ).add_to(hostile)
 
     occupied = group("Occupied area")
     if front.occupied is not None and not front.occupied.is_empty:
@@ -311,13 +334,13 @@ def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
         ).add_to(occupied)
 
     # one group per band: each is its own legend entry with its colour and meaning, and can be hidden alone
+    basis = band_basis(scenario)
     band_items: list[Layer] = []
     for b in prepared.features.bands:
-        name = f"{b.name} from the front line" + (f": {b.label}" if b.label else "")
         colour = band_colour(b.index)
-        band = group(f"Band {name}")
+        band = group(f"Band {b.title}")
         GeoJsonData(
-            feature(b.geometry, OVERLAY_TOLERANCE, name=safe_text(name)),
+            feature(b.geometry, OVERLAY_TOLERANCE, name=safe_text(f"{b.title} — {basis}")),
             {"color": colour, "weight": 0.5, "fillColor": colour, "fillOpacity": 0.35},
             tooltip="name",
         ).add_to(band)
@@ -333,12 +356,19 @@ def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
 
     for g in (hostile, occupied, *(b[1] for b in band_items), line):
         g.add_to(m)
-    return [
+    situation: list[Layer] = [
         (f"Front line ({front.date})", line, FRONT_COLOUR, "line"),
         ("Occupied area", occupied, OCCUPIED_COLOUR, "fill"),
-        *band_items,
-        ("Russia and Belarus", hostile, HOSTILE_COLOUR, "fill"),
     ]
+    if ground is not None:
+        situation.append((ground_name, hostile, HOSTILE_COLOUR, "fill"))
+    return [("Situation", situation), (basis, band_items)]
+
+
+def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:
+    """Every situation layer in one list (front line, occupied area, bands, hostile ground), for maps that show
+    them as one group (the comparison's)."""
+    return [item for _, items in situation_groups(m, prepared) for item in items]
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -360,9 +390,9 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
     rows += [
         ("Role", safe_text((site.role or "–").replace("_", " "))),
         ("Location", safe_text(site.location) + f" ({site.lat:.4f} N, {site.lon:.4f} E)"),
-        ("Distance to front line", f"{site.distance_to_front_km:,.1f} km"),
+        ("Distance to front line", safe_text(front_km(site))),
         ("Band", safe_text(site.band)),
-        ("To hostile territory", f"{site.distance_to_hostile_territory_km:,.1f} km"),
+        ("To hostile territory", safe_text(hostile_km(site))),
         ("To nearest NATO border", f"{site.distance_to_nato_border_km:,.1f} km"),
     ]
     if site.nearest_hub is not None:
@@ -373,20 +403,26 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
             )
         )
     if site.range_km:
-        rows.append(
-            ("Coverage ring", f"{site.range_km:g} km, population {site.population_covered or 0:,}")
+        cover = coverage_words(
+            scenario, site.population_covered, site.population_covered_by_country
         )
+        rows.append(("Coverage ring", f"{site.range_km:g} km; " + safe_text(cover)))
     verdict = _yes_no(site.meets_constraints)
     if site.violations:
         verdict += ": " + safe_text("; ".join(site.violations))
+    if site.exemptions:
+        verdict += " — " + safe_text("; ".join(site.exemptions))
     rows.append(("Meets constraints", verdict))
     body = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<div class='mapper-popup'><h3>{safe_text(site.name)}</h3><table>{body}</table></div>"
 
 
 def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon:
-    """The APP-6 symbol with the site's name (and troops) underneath, underlined in the option's colour.
+    """The APP-6 symbol with the site's name (and troops), underlined in the option's colour.
 
+    A site at a labelled place (``placelabels.dot_near``: Kyiv, Odesa ...) is drawn above-right of its point,
+    its label beside it, with a leader and a small ring at the true position, so the place's dot stays visible
+    and the position stays exact; elsewhere the symbol is centred on its point with the label underneath.
     ``stack`` > 0 lifts the icon by that many icon heights: sites at the same place (a city's protection force
     and its air defence) are drawn as a column above the point instead of on top of each other.
     """
@@ -401,15 +437,36 @@ def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon
         sidc = app6.sidc_for("logistics", None)
         lines = [site.name + " (hub)"]
     (w, h), (ax, ay) = app6.symbol_anchor(sidc, SYMBOL_SIZE)
+    unit = symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)
+    if not placelabels.dot_near(site.lat, site.lon):
+        html = f"<div class='mapper-site' style='--opt:{safe_color(colour)}'>{unit}</div>"
+        anchor = (ax, ay + stack * (h + STACK_GAP))
+        return folium.DivIcon(
+            html=html, icon_size=(w, h), icon_anchor=anchor, class_name="mapper-unit-icon"
+        )
+    gap = 7  # px from the true point to the symbol's nearest corner: clear of a place's dot
+    # one label size for every site (a typical two-line label, px): sites stacked at one spot take one corner
+    corner = placelabels.beside_corner(site.lat, site.lon, (w, h), (150, 31), gap)
+    # beside-labels need no room under the symbol; a stack grows away from the point
+    lift = stack * (h + 4)
+    # the true point, in the icon's own pixels (its top-left is 0, 0)
+    px = -gap if "r" in corner else w + gap
+    py = h + gap + lift if "t" in corner else -gap - lift
+    leader = ""
+    if not stack:  # a stack hangs on its first symbol, which carries the leader
+        left, top = min(px, ax), min(py, ay)
+        leader = (
+            f"<svg class='mapper-leader' width='{abs(ax - px)}' height='{abs(ay - py)}' "
+            f"style='left:{left}px;top:{top}px' aria-hidden='true'>"
+            f"<line x1='{px - left}' y1='{py - top}' x2='{ax - left}' y2='{ay - top}'/></svg>"
+            f"<i class='mapper-site-anchor' style='left:{px}px;top:{py}px'></i>"
+        )
     html = (
-        f"<div class='mapper-site' style='--opt:{safe_color(colour)}'>"
-        f"{symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)}</div>"
+        f"<div class='mapper-site mapper-site-beside mapper-site-{corner}' "
+        f"style='--opt:{safe_color(colour)}'>{leader}{unit}</div>"
     )
     return folium.DivIcon(
-        html=html,
-        icon_size=(w, h),
-        icon_anchor=(ax, ay + stack * (h + STACK_GAP)),
-        class_name="mapper-unit-icon",
+        html=html, icon_size=(w, h), icon_anchor=(px, py), class_name="mapper-unit-icon"
     )
 
 
@@ -430,7 +487,7 @@ def option_layers(
     items = [
         _shapes_layer(m, of, colour),
         _lines_layer(m, of, colour),
-        _rings_layer(m, of, colour),
+        _rings_layer(m, of, scenario, colour),
         _hubs_layer(m, of, scenario, colour, stacks),
         _forces_layer(m, of, scenario, colour, stacks),
     ]
@@ -464,10 +521,7 @@ def _shapes_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | Non
     )
     _named_shapes(
         shapes,
-        [
-            (z.geometry, f"{z.zone.name}: {z.zone.km:g} km either side of {z.zone.buffer_of}")
-            for z in of.zones
-        ],
+        [(z.geometry, zone_words(z.zone)) for z in of.zones],
         {**fill, "weight": 1, "fillOpacity": 0.25, "dashArray": "2 4"},
         OVERLAY_TOLERANCE,
     )
@@ -493,7 +547,9 @@ def _lines_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None
     return ("Lines and routes", lines, colour, "line")
 
 
-def _rings_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None:
+def _rings_layer(
+    m: folium.Map, of: OptionFeatures, scenario: Scenario, colour: str
+) -> Layer | None:
     if not of.rings:
         return None
     rings = group(f"{of.option.name}: coverage rings")
@@ -502,7 +558,8 @@ def _rings_layer(m: folium.Map, of: OptionFeatures, colour: str) -> Layer | None
         [
             (
                 r.geometry,
-                f"{r.force.name}: {r.radius_km:g} km ring, population {r.site.population_covered or 0:,}",
+                f"{r.force.name}: {r.radius_km:g} km ring, population "
+                f"{r.site.population_covered or 0:,} ({countries_words(scenario.coverage_countries)})",
             )
             for r in of.rings
         ],

@@ -2,7 +2,8 @@
 
 ``draw_static_map(prepared)`` returns PNG bytes of the same picture the HTML map shows: the basemap (countries
 with NATO members tinted, Ukraine's oblasts, rivers and lakes, Russia and Belarus shaded), the dated front line,
-the occupied area, the distance bands from the front line, and every option's areas, zones, lines, coverage rings,
+the occupied area, the distance bands from the scenario's threat (the legend says which: ``features.band_basis``),
+and every option's areas, zones, lines, coverage rings,
 hubs and forces in the option's colour, with the colours of ``mapper.style``. Everything derived (bands, rings,
 hub links) comes from ``Prepared.features``; nothing is loaded, analysed or computed again here. Forces are APP-6
 style friendly-unit frames (``units``). A legend panel with each option's key numbers, a title, a scale bar, a
@@ -187,7 +188,7 @@ def draw_static_map(
     boxes = Boxes()  # shared: city names keep clear of unit symbols and labels
     place_sites(ax, sites, frame, style, boxes, canvas)
     if not thumbnail:
-        draw_places(ax, frame, boxes, canvas, sites)
+        draw_places(ax, frame, boxes, canvas, sites, front_line=prepared.scenario.front.line)
         draw_scale_bar(ax, frame)
         draw_north_arrow(ax, frame)
     if title:

@@ -112,7 +112,7 @@ def chart_troops_by_band(records: Sequence[Record], bands: Sequence[str]) -> str
         ncol=min(len(bands), 3),
         fontsize=10,
         frameon=False,
-        title="Distance band (km from the front line)",
+        title=_mpl_text(_band_title(records), 90),
         title_fontsize=10,
     )
     return _svg(
@@ -120,6 +120,13 @@ def chart_troops_by_band(records: Sequence[Record], bands: Sequence[str]) -> str
         "mapper-compare-bands",
         "Bar chart: troops of each option by distance band from the front line",
     )
+
+
+def _band_title(records: Sequence[Record]) -> str:
+    """What the bands measure (``features.band_basis`` of each scenario): one basis, or "as each scenario sets"."""
+    bases = {r.get("band_basis") or "Distance from the front line" for r in records}
+    basis = bases.pop() if len(bases) == 1 else "Distance from each scenario's threat"
+    return f"Distance band, km ({basis[0].lower() + basis[1:]})"
 
 
 def chart_distances(records: Sequence[Record]) -> str:
@@ -139,7 +146,13 @@ def chart_distances(records: Sequence[Record]) -> str:
         ax.text(b, yy - h / 2, f" {b:,.1f}", va="center", fontsize=10)
     _constraint_ticks(ax, y, records)
     ax.set_yticks(y, _labels(records), fontsize=11)
-    ax.set_xlabel("Distance to the front line, km (geodesic)", fontsize=11)
+    accs = {r.get("distance_accuracy_km") for r in records}
+    acc = accs.pop() if len(accs) == 1 else None
+    # one stated accuracy for every option: said on the axis; several (different lines): said per scenario
+    note = (
+        f", ± {acc:g}" if acc else (", ± the accuracy of each front line" if len(accs) > 1 else "")
+    )
+    ax.set_xlabel(f"Distance to the front line, km (geodesic{note})", fontsize=11)
     ax.set_title("Distance from the front line", loc="left", fontsize=13)
     ax.set_xlim(0, max([*nearest, *mean, 1.0]) * 1.18)
     ax.spines[["top", "right"]].set_visible(False)

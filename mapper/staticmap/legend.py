@@ -11,9 +11,12 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from mapper.analysis import format_km
+from mapper.features import band_basis
 from mapper.staticmap.basemap import NATO_EDGE, NATO_FILL
 from mapper.staticmap.drawing import short, text
 from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
+from mapper.textlayout import coverage_words, exempt_words, hostile_ground_name, summary_hostile_km
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -21,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from mapper.features import OptionFeatures
     from mapper.pipeline import Prepared
+    from mapper.scenario import Scenario
 
 __all__ = ["CREDITS", "draw_credits", "draw_legend", "draw_title"]
 
@@ -224,7 +228,7 @@ def draw_legend(lax: Axes, prepared: Prepared, w: int, h: int, pt: float) -> Non
                 color="#666666",
             )
             break
-        _option_keys(panel, of)
+        _option_keys(panel, of, prepared.scenario)
     _force_table(panel, prepared)
 
 
@@ -235,23 +239,49 @@ def _situation_keys(panel: _Panel, prepared: Prepared) -> None:
     panel.row(f"Front line, {front.date}", panel.stroke(FRONT_COLOUR, 2.0))
     if front.occupied is not None and not front.occupied.is_empty:
         panel.row("Occupied area", panel.fill(OCCUPIED_COLOUR, 0.3))
-    panel.row("Russia and Belarus", panel.fill(HOSTILE_COLOUR, 0.3))
+    ground = hostile_ground_name(prepared.scenario)
+    if ground:
+        panel.row(ground, panel.fill(HOSTILE_COLOUR, 0.3))
     panel.row("NATO member", panel.fill(NATO_FILL, 1.0, NATO_EDGE))
     panel.y += 2 * pt
-    panel.text(
-        panel.pad,
-        panel.y + 3 * pt,
-        "Distance from the front line (geodesic)",
-        fontsize=6.2,
-        fontweight="bold",
-    )
-    panel.y += 9 * pt
+    # what the bands measure (``features.band_basis``): the threat, not always only the line
+    for ln in textwrap.wrap(band_basis(prepared.scenario) + " (geodesic)", int(panel.chars * 1.2))[
+        :3
+    ]:
+        panel.text(panel.pad, panel.y + 3 * pt, ln, fontsize=6.2, fontweight="bold")
+        panel.y += 8 * pt
+    panel.y += 1 * pt
     for band in prepared.features.bands:
         panel.row(band.name, panel.fill(band_colour(band.index), 0.6), sub=band.label or None)
     panel.y += 4 * pt
 
 
-def _option_keys(panel: _Panel, of: OptionFeatures) -> None:
+def _option_facts(of: OptionFeatures, scenario: Scenario) -> list[str]:
+    """An option's key numbers for the legend: distances with the line's accuracy, the nearest hostile part,
+    coverage in the counted countries, and the constraint verdict with the forces exempt from it."""
+    sm, acc = of.result.summary, scenario.front.accuracy_km
+    facts = []
+    if sm.min_distance_to_front_km is not None:
+        near = format_km(sm.min_distance_to_front_km, acc, decimals=0)
+        facts.append(f"nearest force {near} from the front line")
+    if sm.forces:
+        facts.append(f"nearest hostile territory {summary_hostile_km(sm, acc)}")
+    # the verdict before the rest: the line budget of the panel may cut the last facts
+    verdict = (
+        "meets the constraints" if sm.meets_constraints else f"{sm.violations} constraint issue(s)"
+    )
+    exempt = exempt_words(of.result)
+    facts.append(verdict + (f" ({exempt})" if exempt else ""))
+    if sm.troop_weighted_mean_distance_to_front_km is not None:
+        mean = format_km(sm.troop_weighted_mean_distance_to_front_km, acc, decimals=0)
+        facts.append(f"troop-weighted mean {mean}")
+    if sm.population_covered:
+        cover = coverage_words(scenario, sm.population_covered, sm.population_covered_by_country)
+        facts.append(cover[0].lower() + cover[1:])
+    return facts
+
+
+def _option_keys(panel: _Panel, of: OptionFeatures, scenario: Scenario) -> None:
     """One option: its name in its colour, a key per kind of thing it draws, and its key numbers."""
     pt, option, sm = panel.pt, of.option, of.result.summary
     panel.rule()
@@ -279,16 +309,13 @@ def _option_keys(panel: _Panel, of: OptionFeatures) -> None:
     if of.rings:
         panel.row("Coverage rings", panel.stroke(option.colour, 1.0, (0, (4, 2))))
     if of.areas or of.zones:
-        panel.row("Areas and zones", panel.fill(option.colour, 0.25, option.colour))
-    facts = []
-    if sm.min_distance_to_front_km is not None:
-        facts.append(f"nearest force {sm.min_distance_to_front_km:,.0f} km from the front line")
-    if sm.troop_weighted_mean_distance_to_front_km is not None:
-        facts.append(f"troop-weighted mean {sm.troop_weighted_mean_distance_to_front_km:,.0f} km")
-    facts.append(
-        "meets the constraints" if sm.meets_constraints else f"{sm.violations} constraint issue(s)"
-    )
-    for ln in textwrap.wrap("; ".join(facts), int(panel.chars * 1.25))[:4]:
+        # a zone by its total width (never the half-width its buffer is drawn with)
+        widths = "; ".join(f"{z.zone.name}, {z.zone.width_km:g} km wide" for z in of.zones)
+        panel.row(
+            "Areas and zones", panel.fill(option.colour, 0.25, option.colour), sub=widths or None
+        )
+    facts = _option_facts(of, scenario)
+    for ln in textwrap.wrap("; ".join(facts), int(panel.chars * 1.25))[:6]:
         panel.text(
             panel.pad,
             panel.y + 3 * pt,
@@ -313,9 +340,10 @@ def _force_table(panel: _Panel, prepared: Prepared) -> None:
         return
     panel.rule()
     panel.y += 8 * pt
-    panel.text(
-        pad, panel.y, "Forces, nearest the front line first", fontsize=6.2, fontweight="bold"
-    )
+    acc = prepared.scenario.front.accuracy_km
+    # one accuracy for every row: said once, in the heading
+    head = "Forces, nearest the front line first" + (f" (km ± {acc:g})" if acc else "")
+    panel.text(pad, panel.y, head, fontsize=6.2, fontweight="bold")
     panel.y += 8 * pt
     col_km, col_troops = w - pad, w - pad - 30 * pt
     panel.text(pad + 8 * pt, panel.y, "force", fontsize=5.0, color="#777777")
