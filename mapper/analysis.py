@@ -635,3 +635,31 @@ def scenario_warnings(
                 )
             )
     return out
+
+
+def colour_warnings(scenario: Scenario, options: Sequence[str] | None = None) -> list[Problem]:
+    """Located warnings for option colours that read as hostile (``style.hostile_looking``), each with a friendly
+    colour no other option uses: ``mapper validate`` reports them, ``pipeline.prepare`` logs them (only for the
+    ``options`` drawn, all by default)."""
+    from mapper.style import friendly_suggestion, hostile_looking
+
+    taken = {o.colour for o in scenario.options}
+    out = []
+    for i, opt in enumerate(scenario.options):
+        why = hostile_looking(opt.colour)
+        if why is None or (options and opt.id not in options):
+            continue
+        keypath = f"options[{i}].colour"
+        line, col = scenario.marks.get(keypath, (None, None))
+        out.append(
+            Problem(
+                f"option {opt.name!r}: colour {opt.colour} is {why}, so its forces, lines and areas would read "
+                f"as hostile; use a friendly colour, e.g. {friendly_suggestion(taken)}",
+                file=scenario.path,
+                line=line,
+                column=col,
+                keypath=keypath,
+                severity="warning",
+            )
+        )
+    return out

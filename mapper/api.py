@@ -186,6 +186,20 @@ class Map:
 
         return HTML_OUTPUT.claim(path, self.prepared.id, overwrite=overwrite).write(self.html)
 
+    def to_image(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        size: tuple[int, int] = (1600, 1000),
+        dpi: int = 150,
+        overwrite: bool = False,
+    ) -> Path:
+        """Draw the static map in the format of ``path``'s suffix: ``.png``, ``.pdf`` or ``.svg`` (vector, text
+        kept as text); default ``out/<id>.png``; any other suffix is a ``UsageError``. Same rules as ``save``."""
+        from mapper.staticmap import write_image
+
+        return write_image(self.prepared, path, overwrite=overwrite, size=size, dpi=dpi)
+
     def to_png(
         self,
         path: str | os.PathLike[str] | None = None,
@@ -194,10 +208,9 @@ class Map:
         dpi: int = 150,
         overwrite: bool = False,
     ) -> Path:
-        """Draw the static PNG map (default ``out/<id>.png``), same rules as ``save``."""
-        from mapper.staticmap import write_png
-
-        return write_png(self.prepared, path, overwrite=overwrite, size=size, dpi=dpi)
+        """``to_image`` by its older name (default ``out/<id>.png``; a ``.pdf`` or ``.svg`` path gets that
+        format, never PNG bytes under another name)."""
+        return self.to_image(path, size=size, dpi=dpi, overwrite=overwrite)
 
     def _repr_html_(self) -> str:
         # The page in an iframe's srcdoc (escaped as an attribute): its scripts run in their own sandboxed
@@ -241,7 +254,7 @@ def render_files(
     source: Source,
     output: str | os.PathLike[str] | None = None,
     *,
-    png: str | os.PathLike[str] | None = None,
+    image: str | os.PathLike[str] | None = None,
     size: tuple[int, int] = (1600, 1000),
     dpi: int = 150,
     options: Sequence[str] | None = None,
@@ -249,21 +262,22 @@ def render_files(
     front_line: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
 ) -> list[Path]:
-    """``mapper render``: the HTML map and, with ``png``, the static PNG, from one preparation of ``source``.
+    """``mapper render``: the HTML map and, with ``image``, the static map (PNG, PDF or SVG by its suffix),
+    from one preparation of ``source``.
 
-    Both targets are checked before any work; returns the written paths."""
+    Both targets (and the image's suffix) are checked before any work; returns the written paths."""
     from mapper.render import HTML_OUTPUT, check_tiles
-    from mapper.staticmap import check_png_target
+    from mapper.staticmap import check_image_target
 
     tiles = check_tiles(tiles)
-    if png is not None:
-        check_png_target(png, overwrite)
+    if image is not None:
+        check_image_target(image, overwrite)
     if output is not None:
         HTML_OUTPUT.claim(output, "", overwrite=overwrite)
     m = Map(_prepared(source, front_line, options), tiles=tiles)
     written = [m.save(output, overwrite=overwrite)]
-    if png is not None:
-        written.append(m.to_png(png, size=size, dpi=dpi, overwrite=overwrite))
+    if image is not None:
+        written.append(m.to_image(image, size=size, dpi=dpi, overwrite=overwrite))
     return written
 
 

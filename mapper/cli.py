@@ -224,22 +224,24 @@ def analyze(
 @front_line_opt
 @overwrite_opt
 @click.option(
+    "--image",
     "--png",
-    "png",
+    "image",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw a static PNG map (offline, matplotlib) to this file.",
+    help="Also draw a static map (offline, matplotlib) to this file: .png, .pdf or .svg by its suffix "
+    "(PDF and SVG are vector, text kept as text). --png is the same option.",
 )
 @click.option(
     "--size",
     type=PixelSize(),
     default=None,
-    help="PNG size in pixels, WIDTHxHEIGHT (default 1600x1000; needs --png).",
+    help="Static map size in pixels, WIDTHxHEIGHT (default 1600x1000; needs --image).",
 )
 @click.option(
     "--dpi",
     type=click.IntRange(20, 1200),
     default=None,
-    help="PNG resolution: text and symbols scale with it (default 150; needs --png).",
+    help="Static map resolution: text and symbols scale with it (default 150; needs --image).",
 )
 @click.pass_context
 def render(
@@ -250,22 +252,25 @@ def render(
     tiles: str | None,
     front_line: Path | None,
     overwrite: bool,
-    png: Path | None,
+    image: Path | None,
     size: tuple[int, int] | None,
     dpi: int | None,
 ) -> None:
     """Draw SCENARIO as a self-contained HTML map (default out/<scenario id>.html).
 
-    With --png OUT.png, also draw the same map as a static PNG image (for slides and reports).
+    With --image OUT.png (or OUT.pdf, OUT.svg), also draw the same map as a static image for slides, reports
+    and print; --png is another name for --image.
     """
     from mapper.api import render_files
 
-    if png is None and (size is not None or dpi is not None):
-        raise click.UsageError("--size and --dpi apply to the PNG map: give --png OUT.png too")
+    if image is None and (size is not None or dpi is not None):
+        raise click.UsageError(
+            "--size and --dpi apply to the static map: give --image OUT.png (or --png) too"
+        )
     written = render_files(
         scenario,
         output,
-        png=png,
+        image=image,
         size=size or (1600, 1000),
         dpi=dpi or 150,
         options=list(options),

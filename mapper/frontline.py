@@ -101,12 +101,16 @@ class FrontLine:
     def label(self) -> str:
         """Short legend text, e.g. ``Front line 2025-03-27 (approximate, +/- 10 km)``: the first clause of the
         stated accuracy (the full text is in ``attribution``)."""
-        note = self.accuracy if self.accuracy and self.accuracy != "unknown accuracy" else ""
-        note = note.split(";")[0].strip()
+        note = self.accuracy_note if self.accuracy != "unknown accuracy" else ""
         if not note and self.source:
             note = self.source if len(self.source) <= 60 else self.source[:57].rstrip() + "..."
         when = f"Front line {self.date}" if self.date != UNDATED else f"Front line ({UNDATED})"
         return when + (f" ({note})" if note else "")
+
+    @property
+    def accuracy_note(self) -> str:
+        """The first clause of the stated accuracy (``"approximate, +/- 10 km"``), for titles and legends."""
+        return (self.accuracy or "").split(";")[0].strip()
 
     @property
     def accuracy_km(self) -> float | None:

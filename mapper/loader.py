@@ -664,6 +664,9 @@ def validate(
         else:
             report.scenario = scenario
             report.problems.extend(scenario.warnings)
+            from mapper.analysis import colour_warnings
+
+            report.problems.extend(colour_warnings(scenario))
             if deep:
                 from mapper.analysis import scenario_warnings
 

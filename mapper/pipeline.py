@@ -118,11 +118,13 @@ def prepare(
 ) -> Prepared:
     """Load (see ``load``) and analyse ``source``; ``options`` keeps only these option ids (an unknown id is a
     ``UsageError``). A ``Prepared`` given with no other argument is returned as it is."""
-    from mapper.analysis import analyze
+    from mapper.analysis import analyze, colour_warnings
 
     if isinstance(source, Prepared) and front_line is None and not options:
         return source
     scenario = load(source, front_line=front_line)
+    for problem in colour_warnings(scenario, options):  # the handler says "warning: " itself
+        log.warning("%s", problem.format().replace(": warning: ", ": ", 1))
     log.debug("analysing %s (%d option(s))", scenario.path or scenario.id, len(scenario.options))
     return Prepared(scenario, analyze(scenario, options=options))
 

@@ -1,4 +1,5 @@
-"""Static PNG maps of a prepared scenario, drawn offline with matplotlib: for briefings, reports and the gallery.
+"""Static maps of a prepared scenario (PNG, PDF, SVG), drawn offline with matplotlib: for briefings, print,
+reports and the gallery.
 
 ``draw_static_map(prepared)`` returns PNG bytes of the same picture the HTML map shows: the basemap (countries
 with NATO members tinted, Ukraine's oblasts, rivers and lakes, Russia and Belarus shaded), the dated front line,
@@ -8,8 +9,12 @@ hubs and forces in the option's colour, with the colours of ``mapper.style``. Ev
 hub links) comes from ``Prepared.features``; nothing is loaded, analysed or computed again here. Forces are APP-6
 style friendly-unit frames (``units``). A legend panel with each option's key numbers, a title, a scale bar, a
 north arrow and a credits line (front-line date and source; Natural Earth, GeoNames CC-BY 4.0, GSHHG LGPL)
-complete it. ``write_png(prepared, output)`` writes it under the PNG output policy; ``render_png(source, output)``
-prepares a scenario file first.
+complete it. ``write_image(prepared, output)`` writes it in the format of the output's suffix (``IMAGE_FORMATS``:
+``.png``, ``.pdf``, ``.svg``; anything else is a ``UsageError`` listing them) under that format's output policy
+(``IMAGE_OUTPUTS``); PDF and SVG are vector pages whose text stays text (TrueType fonts embedded, ``<text>``
+elements). ``render_image(source, output)`` prepares a scenario file first; ``write_png``/``render_png`` are
+their older names. Units are APP-6 friendly frames filled as on the HTML map, the option's colour under their
+labels; labels never overlap (``labels``: forces over hubs over places, bigger over smaller).
 
 The package: ``projection`` (LAEA centred on the map, the extent), ``drawing`` (the map frame, geometry →
 matplotlib, text), ``basemap`` (basemap, situation and options: fills and lines), ``units`` (unit frames),
@@ -39,7 +44,7 @@ from mapper import pipeline
 from mapper.staticmap.basemap import SEA, draw_basemap, draw_options, draw_situation
 from mapper.staticmap.drawing import Frame, Style
 from mapper.staticmap.furniture import draw_north_arrow, draw_scale_bar
-from mapper.staticmap.labels import Boxes, draw_places, place_sites, sites_of
+from mapper.staticmap.labels import Boxes, draw_places, place_sites, reserve_places, sites_of
 from mapper.staticmap.legend import CREDITS, draw_credits, draw_legend, draw_title
 from mapper.staticmap.projection import map_extent, projection
 
@@ -48,12 +53,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CREDITS",
+    "IMAGE_FORMATS",
+    "IMAGE_OUTPUTS",
     "PNG_OUTPUT",
+    "check_image_target",
     "check_png_target",
+    "draw_figure",
     "draw_static_map",
+    "encode_figure",
+    "image_format",
     "map_extent",
     "projection",
+    "render_image",
     "render_png",
+    "write_image",
     "write_png",
     "written_by_mapper",
 ]
@@ -73,8 +86,68 @@ def written_by_mapper(path: str | os.PathLike[str]) -> bool:
     )
 
 
+#: PDF and SVG metadata: no date (determinism) and mapper as the creator, by which a re-render knows its file.
+_VECTOR_METADATA: dict[str, dict[str, Any]] = {
+    "pdf": {"Creator": "mapper", "Producer": "mapper", "CreationDate": None},
+    "svg": {"Creator": "mapper", "Date": None},
+}
+
+
+def _tail_contains(path: str | os.PathLike[str], marker: bytes, limit: int = 8192) -> bool:
+    """Whether the last ``limit`` bytes of the regular file at ``path`` contain ``marker`` (a PDF's document
+    information is written at its end). Never opens a FIFO or device."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - limit))
+            return marker in fh.read(limit)
+    except OSError:
+        return False
+
+
+def _pdf_by_mapper(path: str | os.PathLike[str]) -> bool:
+    from mapper.atomic import head_contains
+
+    return head_contains(path, b"%PDF-", limit=8) and _tail_contains(path, b"/Creator (mapper)")
+
+
+def _svg_by_mapper(path: str | os.PathLike[str]) -> bool:
+    from mapper.atomic import head_contains
+
+    return head_contains(path, b"<svg", limit=512) and head_contains(
+        path, b"<dc:title>mapper</dc:title>", limit=2048
+    )
+
+
 #: Where PNG maps go (``out/<scenario id>.png``) and which existing files they replace: their own.
 PNG_OUTPUT = pipeline.OutputPolicy(".png", "a PNG", written_by_mapper)
+#: The static image formats, chosen by the output's suffix, each with its output policy.
+IMAGE_OUTPUTS: dict[str, pipeline.OutputPolicy] = {
+    "png": PNG_OUTPUT,
+    "pdf": pipeline.OutputPolicy(".pdf", "a PDF", _pdf_by_mapper),
+    "svg": pipeline.OutputPolicy(".svg", "an SVG", _svg_by_mapper),
+}
+IMAGE_FORMATS = tuple(IMAGE_OUTPUTS)
+
+
+def image_format(path: str | os.PathLike[str] | None) -> str:
+    """The static format of an output path by its suffix (``png``, ``pdf``, ``svg``, any case); ``None`` is the
+    default PNG. Any other suffix is a ``UsageError`` naming what was given and the formats there are."""
+    if path is None:
+        return "png"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in IMAGE_OUTPUTS:
+        return suffix
+    from mapper.errors import UsageError
+
+    given = f"suffix .{suffix}" if suffix else "no suffix"
+    raise UsageError(
+        f"{path}: {given}; a static map is written as "
+        + ", ".join(f".{f}" for f in IMAGE_FORMATS)
+        + " (by the output's suffix)"
+    )
 
 
 @dataclass(frozen=True)
@@ -146,9 +219,11 @@ def draw_static_map(
     title: bool = True,
     legend: bool = True,
     thumbnail: bool = False,
+    fmt: str = "png",
 ) -> bytes:
     """The prepared scenario's map (``mapper.pipeline.prepare``) as PNG bytes of exactly ``size`` (width,
-    height) pixels at ``dpi``.
+    height) pixels at ``dpi``; ``fmt="pdf"`` or ``"svg"`` draws the same figure as a vector page of that size
+    (``size / dpi`` inches) whose text stays text.
 
     Offline (matplotlib, Agg) in a Lambert azimuthal equal-area projection centred on the theatre. ``title`` draws
     the scenario title and dates above the map; ``legend`` a panel on the right with the legend and each option's
@@ -156,6 +231,23 @@ def draw_static_map(
     scale bar or credits), e.g. ``size=(480, 320), dpi=96``. Text sizes are in points: a higher ``dpi`` makes
     text and symbols larger relative to the image. Deterministic: the same inputs give the same bytes.
     """
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(IMAGE_FORMATS)}, got {fmt!r}")
+    fig = draw_figure(prepared, size=size, dpi=dpi, title=title, legend=legend, thumbnail=thumbnail)
+    return encode_figure(fig, fmt)
+
+
+def draw_figure(
+    prepared: pipeline.Prepared,
+    *,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 150,
+    title: bool = True,
+    legend: bool = True,
+    thumbnail: bool = False,
+) -> Figure:
+    """The matplotlib ``Figure`` (on an Agg canvas) that ``draw_static_map`` encodes, for callers that measure
+    or add to it."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -185,12 +277,20 @@ def draw_static_map(
     draw_situation(ax, prepared, frame, style)
     draw_options(ax, prepared, frame, style)
     sites = sites_of(prepared, frame)
-    boxes = Boxes()  # shared: city names keep clear of unit symbols and labels
-    place_sites(ax, sites, frame, style, boxes, canvas)
+    boxes = (
+        Boxes()
+    )  # shared, in priority order: furniture, forces, hubs, then city, country and sea names
     if not thumbnail:
-        draw_places(ax, frame, boxes, canvas, sites, front_line=prepared.scenario.front.line)
-        draw_scale_bar(ax, frame)
-        draw_north_arrow(ax, frame)
+        boxes.add(draw_scale_bar(ax, frame))
+        boxes.add(draw_north_arrow(ax, frame))
+    front = prepared.scenario.front.line
+
+    def reserve(taken: Boxes) -> Boxes:
+        return reserve_places(ax, frame, canvas, front, taken)
+
+    place_sites(ax, sites, frame, style, boxes, canvas, None if thumbnail else reserve)
+    if not thumbnail:
+        draw_places(ax, frame, boxes, canvas, sites, front_line=front)
     if title:
         draw_title(fig, prepared, width, height, lay.margin, pt)
     if legend:
@@ -199,8 +299,24 @@ def draw_static_map(
         draw_legend(lax, prepared, lay.panel, lay.map_h, pt)
     if not thumbnail:
         draw_credits(fig, prepared, (frame.lat0, frame.lon0), width, lay.margin, lay.bottom, pt)
+    return fig
+
+
+def encode_figure(fig: Figure, fmt: str = "png") -> bytes:
+    """The figure as ``fmt`` bytes, with no timestamp; PDF and SVG keep text as text (TrueType fonts embedded
+    in the PDF, ``<text>`` elements in the SVG), and carry mapper as their creator (how a re-render knows them)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buf = io.BytesIO()
-    canvas.print_png(buf, metadata=dict(PNG_METADATA))
+    if fmt == "png":
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+        canvas.print_png(buf, metadata=dict(PNG_METADATA))
+        return buf.getvalue()
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "mapper"}
+    ):
+        fig.savefig(buf, format=fmt, metadata=_VECTOR_METADATA[fmt])
     return buf.getvalue()
 
 
@@ -208,13 +324,19 @@ def draw_static_map(
 # Writing
 
 
-def check_png_target(path: str | os.PathLike[str], overwrite: bool) -> bool:
-    """Refuse an existing file that is not a PNG written by mapper unless ``overwrite`` (``OutputError``); return
-    the effective ``overwrite`` for the write. The CLI calls it to refuse before any work."""
-    return PNG_OUTPUT.claim(path, "", overwrite=overwrite).overwrite
+def check_image_target(path: str | os.PathLike[str] | None, overwrite: bool) -> bool:
+    """Refuse an unknown suffix (``UsageError``) and an existing file that is not an image of that format
+    written by mapper unless ``overwrite`` (``OutputError``); return the effective ``overwrite`` for the write.
+    The CLI calls it to refuse before any work."""
+    policy = IMAGE_OUTPUTS[image_format(path)]
+    return policy.claim(path, "", overwrite=overwrite).overwrite
 
 
-def write_png(
+#: The PNG name of ``check_image_target`` (kept for callers that only wrote PNGs).
+check_png_target = check_image_target
+
+
+def write_image(
     prepared: pipeline.Prepared,
     output: str | os.PathLike[str] | None = None,
     *,
@@ -222,14 +344,20 @@ def write_png(
     size: tuple[int, int] = (1600, 1000),
     dpi: int = 150,
 ) -> Path:
-    """Draw an already prepared scenario as a PNG (default ``out/<scenario id>.png``), written atomically. As for
-    the HTML map, a PNG this tool wrote is replaced; any other existing file needs ``overwrite`` (checked before
-    drawing). Returns the path."""
-    target = PNG_OUTPUT.claim(output, prepared.id, overwrite=overwrite)
-    return target.write(draw_static_map(prepared, size=size, dpi=dpi))
+    """Draw an already prepared scenario as a static map in the format of ``output``'s suffix (``.png``,
+    ``.pdf``, ``.svg``; default ``out/<scenario id>.png``), written atomically. As for the HTML map, an image
+    this tool wrote is replaced; any other existing file needs ``overwrite`` (checked before drawing); any other
+    suffix is a ``UsageError``. Returns the path."""
+    fmt = image_format(output)
+    target = IMAGE_OUTPUTS[fmt].claim(output, prepared.id, overwrite=overwrite)
+    return target.write(draw_static_map(prepared, size=size, dpi=dpi, fmt=fmt))
 
 
-def render_png(
+#: ``write_image`` by its older name: the format still follows the suffix (a ``.pdf`` path gets a PDF).
+write_png = write_image
+
+
+def render_image(
     source: pipeline.Source,
     output: str | os.PathLike[str] | None = None,
     *,
@@ -239,9 +367,12 @@ def render_png(
     size: tuple[int, int] = (1600, 1000),
     dpi: int = 150,
 ) -> Path:
-    """Prepare (load and analyse) ``source`` once, then ``write_png`` it. A given ``output`` is checked before
-    the work, so a refused run fails fast. Returns the path."""
-    if output is not None:
-        check_png_target(output, overwrite)
+    """Prepare (load and analyse) ``source`` once, then ``write_image`` it. A given ``output`` (its suffix and
+    the file) is checked before the work, so a refused run fails fast. Returns the path."""
+    check_image_target(output, overwrite)
     prepared = pipeline.prepare(source, front_line=front_line, options=options)
-    return write_png(prepared, output, overwrite=overwrite, size=size, dpi=dpi)
+    return write_image(prepared, output, overwrite=overwrite, size=size, dpi=dpi)
+
+
+#: ``render_image`` by its older name.
+render_png = render_image

@@ -28,8 +28,9 @@ def nice(km: float) -> float:
     return exp
 
 
-def draw_scale_bar(ax: Axes, frame: Frame) -> None:
-    """A four-part bar about a fifth of the map wide, in the lower left corner, on a white card."""
+def draw_scale_bar(ax: Axes, frame: Frame) -> tuple[float, float, float, float]:
+    """A four-part bar about a fifth of the map wide, in the lower left corner, on a white card; returns the
+    card's pixel box (from the axes' lower left corner), which labels keep clear of."""
     from matplotlib.patches import Rectangle
 
     xmin, xmax, ymin, _ymax = frame.view
@@ -89,10 +90,12 @@ def draw_scale_bar(ax: Axes, frame: Frame) -> None:
         color="#555555",
         zorder=10.2,
     )
+    return (8 * pt, 8 * pt, 8 * pt + length / m_per_px + 30 * pt, 33 * pt)
 
 
-def draw_north_arrow(ax: Axes, frame: Frame) -> None:
-    """An arrow in the upper right corner along the meridian through it."""
+def draw_north_arrow(ax: Axes, frame: Frame) -> tuple[float, float, float, float]:
+    """An arrow in the upper right corner along the meridian through it; returns the pixel box of the arrow and
+    its "N" (from the axes' lower left corner), which labels keep clear of."""
     _xmin, xmax, _ymin, ymax = frame.view
     pt, m_per_px = frame.pt, frame.m_per_px
     fwd, inv = transformers(frame.lat0, frame.lon0)
@@ -126,3 +129,5 @@ def draw_north_arrow(ax: Axes, frame: Frame) -> None:
         color="#222222",
         zorder=10,
     )
+    cx, cy = frame.to_px(x, y)
+    return (cx - 10 * pt, cy - 10 * pt, cx + 10 * pt, cy + 22 * pt)

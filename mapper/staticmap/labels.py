@@ -5,17 +5,20 @@ looks only at the boxes nearby: the cost grows linearly with the number of sites
 units keep their true spot and units that share a spot are displaced with a leader line to it; more than
 ``STACK_AT`` units of one option at one spot, or a unit that finds no free spot near its own, are stacked into one
 symbol whose label counts them (``×N forces``), so a crowd of 2,000 is one symbol, not 2,000 piled leader lines;
-then each symbol's label takes the first free spot around it (or, when crowded, the least covered one); then
-the places of ``mapper.placelabels`` (the HTML map's rule): priority dots always, names of oblast centres and
-capitals always, of front-zone towns where no other name is, the rest where they collide with nothing; then
-country and sea names where free. A unit at a labelled place never keeps its true spot: it is displaced with a
+then each symbol's label, forces before hubs and more troops first, takes the first free spot around it (when
+there is none, it loses its troops line, then goes); then the places of ``mapper.placelabels`` (the HTML map's
+rule): priority dots always, and every name only where it collides with nothing placed before (priority places
+first, then by population); then country and sea names where free. So no two labels overlap: forces over hubs
+over places, bigger over smaller, the scale bar and north arrow over all. A unit at a labelled place never keeps its true spot: it is displaced with a
 leader and the place's dot is drawn above the leader, so the dot stays visible. Sites come from
 ``Prepared.options`` (each ``SiteMetrics.model`` is its ``Force`` or ``Hub``), never by pairing lists by position.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,7 +36,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.pipeline import Prepared
     from mapper.scenario import Force, Hub
 
-__all__ = ["STACK_AT", "Boxes", "Site", "draw_places", "place_sites", "sites_of", "stack_sites"]
+log = logging.getLogger("mapper")
+
+__all__ = [
+    "STACK_AT",
+    "Boxes",
+    "Site",
+    "draw_places",
+    "place_sites",
+    "reserve_places",
+    "sites_of",
+    "stack_sites",
+]
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
@@ -184,10 +198,17 @@ def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:
 
 
 def place_sites(
-    ax: Axes, sites: list[Site], frame: Frame, style: Style, boxes: Boxes, canvas: Any
+    ax: Axes,
+    sites: list[Site],
+    frame: Frame,
+    style: Style,
+    boxes: Boxes,
+    canvas: Any,
+    reserve: Callable[[Boxes], Boxes] | None = None,
 ) -> list[Site]:
     """Draw every site's symbol (displacing symbols that share a spot, with a leader line; stacking crowds), then
-    label them. Returns the symbols drawn: their ``count`` adds up to ``len(sites)``."""
+    label them, avoiding the boxes ``reserve(boxes taken by then)`` returns (``reserve_places``) where another
+    free spot exists. Returns the symbols drawn: their ``count`` adds up to ``len(sites)``."""
     symbols = _displace(stack_sites(sites, frame), frame, style, boxes)
     drawn = {id(s_) for s_ in symbols}
     _draw_leaders(ax, [s_ for s_ in sites if id(s_) in drawn], frame)  # in the sites' order
@@ -205,14 +226,14 @@ def place_sites(
                 (site.x + site.dx + shift, site.y + site.dy - shift),
                 kind=kind,
                 echelon=echelon,
-                colour=site.colour,
-                hub=site.hub,
                 style=style,
+                accent=None if style.labels else site.colour,
                 scale=fw / 1.5,  # frame units (x ±0.75) → metres
                 echelon_gap=0.5 * frame.pt * frame.m_per_px,
             )
     if style.labels:
-        _label_sites(ax, symbols, frame, style, boxes, canvas)
+        reserved = reserve(boxes) if reserve is not None else Boxes()
+        _label_sites(ax, symbols, frame, style, (boxes, reserved), canvas)
     return symbols
 
 
@@ -364,6 +385,10 @@ def _label_candidates(
     return candidates
 
 
+#: how many of ``_label_candidates``' spots touch the symbol (the rest slide away from it)
+_NEAR_SPOTS = 7
+
+
 def _label_box(
     ha: str, va: str, x: float, y: float, w: float, h: float
 ) -> tuple[float, float, float, float]:
@@ -377,31 +402,37 @@ def _choose_spot(
     at: tuple[float, float],
     size: tuple[float, float],
     frame: Frame,
-    boxes: Boxes,
-) -> tuple[str, str, float, float, Box]:
-    """The first free candidate inside the map, else the least covered one, else (nowhere inside the map) the
-    first, to the right where it stays readable."""
+    taken: tuple[Boxes, Boxes],
+) -> tuple[str, str, float, float, Box] | None:
+    """A spot inside the map that collides with nothing placed, else ``None``: the first of the spots next to
+    the symbol (``_NEAR_SPOTS``) that leaves every reserved name free, else the first further out that does,
+    else the first. ``taken``: (placed, the priority places' names, ``reserve_places``)."""
     (px, py), (w, h) = at, size
-    chosen, best = None, math.inf
-    for ha, va, ox, oy in candidates:
+    height = (frame.ymax - frame.ymin) / frame.m_per_px
+    boxes, reserved = taken
+    free = []
+    for k, (ha, va, ox, oy) in enumerate(candidates):
         b = _label_box(ha, va, px + ox, py + oy, w, h)
-        if not (b[0] >= 2 and b[1] >= 2 and b[2] <= frame.width_px - 2):
-            continue
-        overlap = boxes.overlap(b)
-        if overlap < best:  # free (0) wins at once; when crowded, the least overlapping spot
-            chosen, best = (ha, va, ox, oy, b), overlap
-            if overlap == 0:
-                break
-    if chosen is None:
-        ha, va, ox, oy = candidates[0]
-        x0, y0 = px + ox, py - h / 2
-        chosen = (ha, va, ox, oy, (x0, y0, x0 + w, y0 + h))
-    return chosen
+        inside = b[0] >= 2 and b[1] >= 2 and b[2] <= frame.width_px - 2 and b[3] <= height - 2
+        if inside and boxes.free(b):
+            if k < _NEAR_SPOTS and reserved.free(b):
+                return ha, va, ox, oy, b
+            free.append((ha, va, ox, oy, b))
+    clear = [spot for spot in free if reserved.free(spot[4])]
+    return clear[0] if clear else free[0] if free else None
 
 
 def _label_sites(
-    ax: Axes, ordered: list[Site], frame: Frame, style: Style, boxes: Boxes, canvas: Any
+    ax: Axes,
+    ordered: list[Site],
+    frame: Frame,
+    style: Style,
+    taken: tuple[Boxes, Boxes],
+    canvas: Any,
 ) -> None:
+    """Label the symbols in priority order (forces before hubs, more troops first: ``_displace``'s order), each
+    at the first free spot around its symbol; a label with no free spot loses its troops line, then (a symbol
+    stays unlabelled, its name in the legend's table) goes, so no label covers another or a symbol."""
     from matplotlib import patheffects
 
     pt, m_per_px = frame.pt, frame.m_per_px
@@ -422,14 +453,32 @@ def _label_sites(
             linespacing=1.05,
             path_effects=halo,
         )
-        ext = label.get_window_extent(renderer)
-        w, h = ext.width, ext.height
-        candidates = _label_candidates(fw / 2 / m_per_px, fh / 2 / m_per_px, 2.5 * pt, h, pt)
-        ha, va, ox, oy, b = _choose_spot(candidates, frame.to_px(cx, cy), (w, h), frame, boxes)
-        boxes.add(b)
+        spot = None
+        for lines in (site.label, site.label.split("\n")[0]):
+            label.set_text(lines)
+            ext = label.get_window_extent(renderer)
+            w, h = ext.width, ext.height
+            candidates = _label_candidates(fw / 2 / m_per_px, fh / 2 / m_per_px, 2.5 * pt, h, pt)
+            spot = _choose_spot(candidates, frame.to_px(cx, cy), (w, h), frame, taken)
+            if spot is not None or "\n" not in site.label:
+                break
+        if spot is None:
+            log.debug("no room for the label of %s", site.name)
+            label.remove()
+            continue
+        ha, va, ox, oy, b = spot
+        taken[0].add(b)
         label.set_position((cx + ox * m_per_px, cy + oy * m_per_px))
         label.set_horizontalalignment(ha)
         label.set_verticalalignment(va)
+        _underline(ax, frame, b, site.colour)
+
+
+def _underline(ax: Axes, frame: Frame, b: Box, colour: str) -> None:
+    """The option's colour under a site's label (pixel box ``b``), as the HTML map underlines it."""
+    y = frame.ymin + (b[1] - 0.4 * frame.pt) * frame.m_per_px
+    xs = [frame.xmin + b[0] * frame.m_per_px, frame.xmin + b[2] * frame.m_per_px]
+    ax.plot(xs, [y, y], color=colour, lw=1.3, solid_capstyle="butt", zorder=8.9)
 
 
 # -------------------------------------------------------------------------------------------------------------
@@ -459,9 +508,12 @@ def _axes_box(ax: Axes, artist: Any, renderer: Any) -> Box:
 
 
 def _keep_if_free(ax: Axes, artist: Any, renderer: Any, boxes: Boxes) -> None:
-    """Keep a text where it collides with nothing placed (taking its box), remove it otherwise."""
+    """Keep a text where it is inside the map and collides with nothing placed (taking its box), remove it
+    otherwise."""
     bb = _axes_box(ax, artist, renderer)
-    if not boxes.free(bb):
+    w, h = ax.bbox.width, ax.bbox.height
+    inside = bb[0] >= 0 and bb[1] >= 0 and bb[2] <= w and bb[3] <= h
+    if not (inside and boxes.free(bb)):
         artist.remove()
         return
     boxes.add(bb)
@@ -492,21 +544,47 @@ def map_places(frame: Frame, front_line: Any | None = None) -> list[placelabels.
     return [p for p in placelabels.place_labels(front_line) if p.zoom <= limit]
 
 
+def reserve_places(
+    ax: Axes, frame: Frame, canvas: Any, front_line: Any | None, taken: Boxes
+) -> Boxes:
+    """The boxes the names of the priority places (oblast centres, capitals, front-zone towns) would take at
+    their first spot clear of ``taken`` (the symbols): site labels avoid them where they have another free spot
+    (``_choose_spot``), so a key city keeps its name beside a unit; forces still win where they have no other
+    spot."""
+    fwd, _ = transformers(frame.lat0, frame.lon0)
+    renderer = canvas.get_renderer()
+    reserved = Boxes()
+    for p in map_places(frame, front_line):
+        x, y = fwd.transform(p.lon, p.lat)
+        if not p.priority or not frame.contains(x, y):
+            continue
+        probe = text(
+            ax,
+            x,
+            y,
+            p.name,
+            fontsize=(6.2, 5.8, 5.2, 4.9)[p.size],
+            fontweight="bold" if p.size < 2 else "normal",
+        )
+        b = _free_spot(ax, probe, (x, y), frame, taken, renderer)
+        if b is not None:
+            reserved.add(b)
+        probe.remove()
+    return reserved
+
+
 def _draw_cities(
     ax: Axes, frame: Frame, boxes: Boxes, renderer: Any, front_line: Any | None
 ) -> None:
-    """Priority places, then the others where they collide with nothing: a dot at the place and its name at the
-    first free spot around it, else at the least covered one for an oblast centre or capital (always) and a
-    front-zone town (if at most a quarter of its name is covered; its dot stays either way)."""
+    """Priority places first, then the others, each name at the first spot around its dot that collides with
+    nothing placed before (furniture, symbols and their labels, which rank above places, and the names of bigger
+    places); a priority place without room keeps its dot, the others go."""
     from matplotlib import patheffects
 
     pt = frame.pt
     halo = [patheffects.withStroke(linewidth=1.8, foreground="white")]
     fwd, _ = transformers(frame.lat0, frame.lon0)
     r = 2 * pt  # dot radius, px
-    names = (
-        Boxes()
-    )  # the place names (and dots) alone: a front-zone town may touch a unit's label, not a name
     dots_x, dots_y = [], []
     for p in map_places(frame, front_line):
         x, y = fwd.transform(p.lon, p.lat)
@@ -527,13 +605,8 @@ def _draw_cities(
             path_effects=halo,
             fontweight="bold" if p.size < 2 else "normal",
         )
-        slack = 1.0 if p.priority == "centre" else 0.25 if p.priority else 0.0
-        if _place_name(ax, label, (x, y), frame, (boxes, names), renderer, slack):
-            boxes.add(dot)
-            names.add(dot)
-            dots_x.append(x)
-            dots_y.append(y)
-        elif p.priority:  # a front-zone town without room for its name keeps its dot
+        if _place_name(ax, label, (x, y), frame, boxes, renderer) or p.priority:
+            boxes.add(dot)  # a priority place without room for its name keeps its dot
             dots_x.append(x)
             dots_y.append(y)
     if dots_x:
@@ -543,21 +616,11 @@ def _draw_cities(
         )
 
 
-def _place_name(
-    ax: Axes,
-    label: Any,
-    at: tuple[float, float],
-    frame: Frame,
-    taken: tuple[Boxes, Boxes],
-    renderer: Any,
-    slack: float,
-) -> bool:
-    """Put ``label`` at the first free spot around ``at`` (map metres) inside the map, else at the least covered
-    one if at most ``slack`` of its area is covered (1: always; below 1, by no other place name). ``taken``:
-    every box placed, and the place names' boxes. Returns whether it was kept (its box then taken in both)."""
-    boxes, names = taken
+def _free_spot(
+    ax: Axes, label: Any, at: tuple[float, float], frame: Frame, boxes: Boxes, renderer: Any
+) -> Box | None:
+    """Put ``label`` at its first spot around ``at`` (map metres) in the map clear of ``boxes``: its box, or None."""
     r = 2 * frame.pt * frame.m_per_px
-    best: tuple[float, tuple[Any, ...], Box] | None = None
     for ha, va, dx, dy in _CITY_SPOTS:
         label.set_position((at[0] + dx * r * 1.5, at[1] + dy * r * 1.5))
         label.set_horizontalalignment(ha)
@@ -565,22 +628,27 @@ def _place_name(
         b = _axes_box(ax, label, renderer)
         if b[0] < 0 or b[2] > frame.width_px or b[1] < 0:
             continue
-        cover = boxes.overlap(b)
-        if slack < 1 and cover and not names.free(b):
-            continue
-        if best is None or cover < best[0]:
-            best = (cover, (ha, va, dx, dy), b)
-        if cover == 0:
-            break
-    if best is None or best[0] > slack * (best[2][2] - best[2][0]) * (best[2][3] - best[2][1]):
+        if boxes.free(b):
+            return b
+    return None
+
+
+def _place_name(
+    ax: Axes,
+    label: Any,
+    at: tuple[float, float],
+    frame: Frame,
+    boxes: Boxes,
+    renderer: Any,
+) -> bool:
+    """Put ``label`` at the first spot around ``at`` (map metres) inside the map that collides with nothing
+    placed (furniture, symbols, their labels, names placed before); remove it if there is none. Returns whether
+    it was kept (its box then taken)."""
+    b = _free_spot(ax, label, at, frame, boxes, renderer)
+    if b is None:
         label.remove()
         return False
-    ha, va, dx, dy = best[1]
-    label.set_position((at[0] + dx * r * 1.5, at[1] + dy * r * 1.5))
-    label.set_horizontalalignment(ha)
-    label.set_verticalalignment(va)
-    boxes.add(best[2])
-    names.add(best[2])
+    boxes.add(b)
     return True
 
 

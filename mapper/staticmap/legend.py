@@ -15,7 +15,14 @@ from mapper.analysis import format_km
 from mapper.features import band_basis
 from mapper.staticmap.basemap import NATO_EDGE, NATO_FILL
 from mapper.staticmap.drawing import short, text
-from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
+from mapper.style import (
+    FRAME_INK,
+    FRIEND_FILL,
+    FRONT_COLOUR,
+    HOSTILE_COLOUR,
+    OCCUPIED_COLOUR,
+    band_colour,
+)
 from mapper.textlayout import coverage_words, exempt_words, hostile_ground_name, summary_hostile_km
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +65,7 @@ def draw_title(
     n = len(analysis.options)
     sub = (
         f"Situation {scenario.date.isoformat()} · front line {front.date}"
-        + (f" ({front.accuracy})" if front.accuracy else "")
+        + (f" ({front.accuracy_note})" if front.accuracy_note else "")
         + f" · {n} option{'s' if n != 1 else ''}, {troops:,} troops"
     )
     chars = max(20, int(width / (7.5 * pt * 0.58)))
@@ -144,9 +151,9 @@ class _Panel:
         self.y += self.line_h + (len(lines) - 1) * 7.5 * pt
         if sub:
             for ln in textwrap.wrap(sub, int(self.chars * 1.15))[:2]:
-                self.text(x, self.y + 1 * pt, ln, fontsize=5.2, color="#666666")
+                self.text(x, self.y + 2 * pt, ln, fontsize=5.2, color="#666666")
                 self.y += 6.5 * pt
-            self.y += 1.5 * pt
+            self.y += 2.5 * pt
 
     def fill(self, colour: str, alpha: float, edge: str | None = None) -> Swatch:
         from matplotlib.patches import Rectangle
@@ -185,14 +192,17 @@ class _Panel:
                 MplPolygon(
                     rect,
                     closed=True,
-                    facecolor="white" if hub else colour,
-                    edgecolor="#111111",
+                    facecolor=FRIEND_FILL,
+                    edgecolor=FRAME_INK,
                     lw=0.6,
                 )
             )
-            if hub:
+            if hub:  # the supply bar of the logistics hubs
                 yb = cy + fh / 2 - 0.28 * fh
-                self.lax.plot([cx - fw / 2, cx + fw / 2], [yb, yb], color=colour, lw=0.9)
+                self.lax.plot([cx - fw / 2, cx + fw / 2], [yb, yb], color=FRAME_INK, lw=0.9)
+            # the option's colour under the frame, as under the labels on the map
+            yu = cy - fh / 2 - 1.2 * self.pt
+            self.lax.plot([cx - fw / 2, cx + fw / 2], [yu, yu], color=colour, lw=1.8)
 
         return draw
 

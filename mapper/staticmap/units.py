@@ -1,7 +1,9 @@
 """APP-6 style friendly-unit frames for the static map, drawn directly with matplotlib.
 
-A force is a filled rectangle in its option's colour with a mark per unit kind (``mapper.app6.KINDS``) and its
-echelon above it; a hub is a white frame with the mark in the option's colour. ``milsymbol`` (the HTML map's
+A force or hub is an APP-6 friendly frame, filled as the HTML map's milsymbol symbols are (``style.FRIEND_FILL``,
+light blue, black frame and marks), with a mark per unit kind (``mapper.app6.KINDS``) and its echelon above it;
+the option's colour is the accent under its label (``labels``), as on the HTML map, never the fill, so an option
+in a red never reads as hostile. ``milsymbol`` (the HTML map's
 symbols) only produces SVG, and rasterising SVG would need a native library, so the marks are redrawn here as
 lines and filled shapes in frame units (the frame spans x ±0.75, y ±0.5).
 """
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mapper.staticmap.drawing import Style, text
+from mapper.style import FRAME_INK, FRIEND_FILL
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -107,29 +110,32 @@ def draw_unit(
     *,
     kind: str | None,
     echelon: str | None,
-    colour: str,
-    hub: bool,
     style: Style,
     scale: float,
     echelon_gap: float,
+    accent: str | None = None,
 ) -> None:
     """One frame centred at ``centre`` (map metres), ``scale`` map metres per frame unit; its kind mark and, above
-    it by ``echelon_gap`` metres, its echelon (marks only when ``style.marks``: thumbnails show bare frames)."""
+    it by ``echelon_gap`` metres, its echelon (marks only when ``style.marks``: thumbnails show bare frames);
+    ``accent``, a colour drawn as a bar under the frame (the option's colour where no label carries it)."""
     from matplotlib.collections import LineCollection
     from matplotlib.patches import Polygon as MplPolygon
 
     cx, cy = centre
-    face, ink = (colour, "white") if not hub else ("white", colour)
+    face, ink = FRIEND_FILL, FRAME_INK
     ax.add_patch(
         MplPolygon(
             _FRAME * scale + (cx, cy),
             closed=True,
             facecolor=face,
-            edgecolor="#111111",
+            edgecolor=FRAME_INK,
             lw=0.7 if style.marks else 0.4,
             zorder=8.2,
         )
     )
+    if accent is not None:
+        bar = np.array([[-_X, -_Y - 0.22], [_X, -_Y - 0.22]]) * scale + (cx, cy)
+        ax.plot(bar[:, 0], bar[:, 1], color=accent, lw=1.6, solid_capstyle="butt", zorder=8.2)
     if not style.marks:
         return
     strokes, fills, mark = kind_marks(kind)
