@@ -59,16 +59,30 @@ def test_layer_groups_and_feature_counts(dnipro) -> None:
     assert "Occupied area" in groups and "Russia and Belarus" in groups
 
 
-def test_bounds_cover_every_site_and_the_front_line(dnipro) -> None:
-    scenario, analysis = dnipro.scenario, dnipro.analysis
+def test_initial_view_frames_every_site_line_and_zone(dnipro) -> None:
+    # the page fits these bounds into the space the panels leave free (controls.FitView, mapper.fitView in JS;
+    # checked in a browser by tests/test_panels_browser.py); they frame the forces, not the whole front line
+    import json
+
+    from mapper.render.controls import FitView
+
+    analysis, features = dnipro.analysis, dnipro.features
     m = build_map(dnipro)
-    fit = next(c for c in walk(m) if type(c).__name__ == "FitBounds")
-    (lat0, lon0), (lat1, lon1) = fit.bounds
+    fits = [c for c in walk(m) if isinstance(c, FitView)]
+    assert len(fits) == 1
+    (lat0, lon0), (lat1, lon1) = json.loads(fits[0].bounds)
     for opt in analysis.options:
         for s in (*opt.forces, *opt.hubs):
             assert lat0 <= s.lat <= lat1 and lon0 <= s.lon <= lon1
-    minx, miny, maxx, maxy = scenario.front.line.bounds
-    assert lat0 <= miny and maxy <= lat1 and lon0 <= minx and maxx <= lon1
+    for of in features.options:
+        for shape in (*of.lines, *of.zones):
+            minx, miny, maxx, maxy = shape.geometry.bounds
+            assert lat0 <= miny and maxy <= lat1 and lon0 <= minx and maxx <= lon1
+    # the fit comes after every control, which it measures
+    names = [type(c).__name__ for c in m._children.values()]
+    assert names.index("FitView") > max(
+        names.index(n) for n in ("GroupedLayerControl", "TitlePanel", "FooterControl")
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

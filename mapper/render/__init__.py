@@ -65,18 +65,18 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
     base += layers.basemap_layers(m, opaque=not tiles, front_line=scenario.front.line)
     groups.append(("Basemap", base))
     groups += layers.situation_groups(m, prepared)
-    # markers already drawn at each spot, across options
-    stacks: dict[tuple[float, float], int] = {}
     for of in prepared.features.options:
         groups.append(
             (
                 f"Option {of.option.id}: {of.option.name}",
-                layers.option_layers(m, of, scenario, stacks),
+                _legend_keys(layers.option_layers(m, of, scenario)),
             )
         )
-    _fit_view(m, prepared)
 
-    controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
+    # the basemap explains itself: its group starts closed, leaving room for the situation and the options
+    controls.GroupedLayerControl(
+        groups, title="Layers and legend", collapsed_groups=("Basemap",)
+    ).add_to(m)
     controls.ScaleControl().add_to(m)
     controls.MeasureControl().add_to(m)
     controls.CoordinatesControl().add_to(m)
@@ -92,45 +92,82 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
         safe_text(f"Front line {front.date}: {front.source}. Accuracy: {front.accuracy}."),
         safe_text(CREDITS),
     ).add_to(m)
+    bounds = view_bounds(prepared)
+    m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    controls.FitView(bounds).add_to(
+        m
+    )  # after the controls: it fits the view into the space they leave
     return m
 
 
-def _fit_view(m: Any, prepared: Prepared) -> None:
-    """Frame the front line and every site, keeping the content clear of the legend (top right) on screens wide
-    enough to have room for both."""
-    from mapper.render import layers
+#: the hub layer draws each force's link to its nearest hub too: the legend says so
+HUB_LINKS_KEY = "Links to nearest hub"
 
-    pts = layers.all_points(prepared.analysis)
-    front_bounds = prepared.scenario.front.line.bounds  # (minx, miny, maxx, maxy) = lon/lat
-    lat_min = min([front_bounds[1], *pts[:, 0]]) if len(pts) else front_bounds[1]
-    lat_max = max([front_bounds[3], *pts[:, 0]]) if len(pts) else front_bounds[3]
-    lon_min = min([front_bounds[0], *pts[:, 1]]) if len(pts) else front_bounds[0]
-    lon_max = max([front_bounds[2], *pts[:, 1]]) if len(pts) else front_bounds[2]
-    m.fit_bounds(
-        [[lat_min - 0.5, lon_min - 0.5], [lat_max + 0.5, lon_max + 0.5]],
-        padding_top_left=(20, 20),
-        padding_bottom_right=(280, 20),
-    )
+
+def _legend_keys(items: list[Any]) -> list[Any]:
+    """An option's legend items, with a key for what a layer draws besides its own swatch (the dotted links of
+    the hub layer, ``layers._hubs_layer``)."""
+    out = []
+    for item in items:
+        if item[0] == "Hubs and links" and len(item) == 4:
+            item = (*item, ((HUB_LINKS_KEY, item[2], "dotted"),))
+        out.append(item)
+    return out
+
+
+#: the initial view never frames less than this (degrees of latitude, longitude) around its centre
+MIN_VIEW_SPAN = (1.5, 2.5)
+
+
+def view_bounds(prepared: Prepared) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of what the initial view frames: every force and hub, each option's
+    lines and zones and the front line (every distance is measured from it, and the place labels' rule is made
+    for the view that shows it, ``placelabels.DEFAULT_ZOOM``), with a small margin and at least
+    ``MIN_VIEW_SPAN``. Not the coverage rings nor the areas (often whole oblasts or countries: Poland and Romania
+    in ``neighbouring_country``, which framed the map at zoom 5, past the basemap's edge). The page fits it so
+    that no force or hub lies under a panel (``controls.FitView``); the front line may run under one."""
+    from shapely.geometry import Point
+
+    geoms: list[Any] = [prepared.scenario.front.line]
+    for of in prepared.features.options:
+        geoms += [Point(s.lon, s.lat) for s in (*of.forces, *of.hubs)]
+        geoms += [z.geometry for z in of.zones] + [ln.geometry for ln in of.lines]
+    boxes = [g.bounds for g in geoms if g is not None and not g.is_empty]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    mid_lat, mid_lon = (south + north) / 2, (west + east) / 2
+    half_lat = max((north - south) / 2 + 0.1, MIN_VIEW_SPAN[0] / 2)
+    half_lon = max((east - west) / 2 + 0.15, MIN_VIEW_SPAN[1] / 2)
+    return [[mid_lat - half_lat, mid_lon - half_lon], [mid_lat + half_lat, mid_lon + half_lon]]
 
 
 def distances_table(prepared: Prepared) -> str:
     """A plain HTML table of every force and hub with its distances: the map's accessible twin.
 
     Every row's distance to the front line has the same stated accuracy, so it is said once, in the column
-    header; the distance to hostile territory names its nearest part in each cell.
+    header; the distance to hostile territory names its nearest part in each cell. Each header is a button that
+    sorts the rows (``mapper.sortable`` in ``controls.js``; numeric columns by the cells' ``data-v``).
     """
     from mapper.features import threat_words
     from mapper.render.safety import safe_text
 
     scenario, analysis = prepared.scenario, prepared.analysis
     acc = scenario.front.accuracy_km
-    head = (
-        "<tr><th scope='col'>Option</th><th scope='col'>Site</th><th scope='col'>Nation</th>"
-        "<th scope='col'>Troops</th>"
-        f"<th scope='col'>To front line, km{safe_text(accuracy_note(acc))}</th>"
-        "<th scope='col'>Band</th>"
-        "<th scope='col'>To hostile territory (nearest part)</th><th scope='col'>To NATO border (km)</th>"
-        "<th scope='col'>Meets constraints</th></tr>"
+    columns = [
+        ("Option", "text"),
+        ("Site", "text"),
+        ("Nation", "text"),
+        ("Troops", "num"),
+        (f"To front line, km{safe_text(accuracy_note(acc))}", "num"),
+        ("Band", "text"),
+        ("To hostile territory (nearest part)", "num"),
+        ("To NATO border (km)", "num"),
+        ("Meets constraints", "text"),
+    ]
+    head = "<tr>" + "".join(
+        f"<th scope='col' data-sort='{kind}'{NUM_CLASS if kind == 'num' else ''}>"
+        f"<button type='button' class='mapper-sort'>{label}</button></th>"
+        for label, kind in columns
     )
     rows = []
     for opt in analysis.options:
@@ -140,11 +177,13 @@ def distances_table(prepared: Prepared) -> str:
                 f"<td>{safe_text(opt.name)}</td>"
                 f"<th scope='row'>{safe_text(s.name)}{' (hub)' if s.kind == 'hub' else ''}</th>"
                 f"<td>{safe_text(s.nation or '–')}</td>"
-                f"<td class='num'>{s.troops:,}</td>"
-                f"<td class='num'>{s.distance_to_front_km:,.1f}</td>"
+                f"<td class='num'{_sort_value(s.troops)}>{s.troops:,}</td>"
+                f"<td class='num'{_sort_value(s.distance_to_front_km)}>{s.distance_to_front_km:,.1f}</td>"
                 f"<td>{safe_text(s.band)}</td>"
-                f"<td class='num'>{safe_text(hostile_km(s))}</td>"
-                f"<td class='num'>{s.distance_to_nato_border_km:,.1f}</td>"
+                f"<td class='num'{_sort_value(s.distance_to_hostile_territory_km)}>"
+                f"{safe_text(hostile_km(s))}</td>"
+                f"<td class='num'{_sort_value(s.distance_to_nato_border_km)}>"
+                f"{s.distance_to_nato_border_km:,.1f}</td>"
                 f"<td>{safe_text(verdict(s))}</td>"
                 "</tr>"
             )
@@ -158,11 +197,23 @@ def distances_table(prepared: Prepared) -> str:
         f"({safe_text(front.source)}; {safe_text(front.accuracy)}), and to the nearest hostile territory "
         f"({safe_text(threat_words(scenario))}).</p>"
         f"<ul>{''.join(summary)}</ul>"
-        f"<table><caption>Every force and hub of {safe_text(scenario.title)}</caption>"
-        f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+        "<div class='mapper-table-wrap'><table class='mapper-sortable'>"
+        f"<caption>Every force and hub of {safe_text(scenario.title)} "
+        "<span class='mapper-sort-hint'>(select a column heading to sort)</span></caption>"
+        f"<thead>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         + (f"<h2>Sources</h2><ul>{sources}</ul>" if sources else "")
         + "</section>"
     )
+
+
+NUM_CLASS = " class='num'"
+
+
+def _sort_value(value: float | None) -> str:
+    """The ``data-v`` attribute a numeric cell sorts by (none for a missing value: it sorts last)."""
+    if value is None:
+        return ""
+    return f" data-v='{float(value):.3f}'"
 
 
 def _summary_item(opt: Any, scenario: Any) -> str:

@@ -26,6 +26,7 @@ from mapper.render.safety import safe_color, safe_json, safe_text
 __all__ = [
     "SWATCH_SHAPES",
     "CoordinatesControl",
+    "FitView",
     "FooterControl",
     "FullscreenControl",
     "GroupedLayerControl",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 _POSITIONS = {"topleft", "topright", "bottomleft", "bottomright"}
-SWATCH_SHAPES = ("fill", "line", "dashed", "point")
+SWATCH_SHAPES = ("fill", "line", "dashed", "dotted", "point")
 _JS_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _SCRIPT = """
@@ -144,7 +145,7 @@ class ScaleControl(_Control):
         return f"L.control.scale({safe_json(self.options)})"
 
 
-LayerItem = tuple  # (label, layer) | (label, layer, colour) | (label, layer, colour, shape)
+LayerItem = tuple  # (label, layer[, colour[, shape[, keys]]]); keys: ((label, colour, shape), ...)
 
 
 class GroupedLayerControl(_Control):
@@ -155,10 +156,14 @@ class GroupedLayerControl(_Control):
     (``FeatureGroup``, ``TileLayer``, ...) that is also added to the map (with ``show=False`` to start hidden);
     it is toggled with ``map.addLayer/removeLayer`` through its JS variable (``layer.get_name()``). ``colour`` is a
     CSS colour (validated) or ``None`` for no swatch; ``shape`` is one of ``SWATCH_SHAPES`` (default ``"fill"``).
+    ``keys`` are legend-only rows under the item, ``(label, colour, shape)`` each, naming what else the one layer
+    draws (a hub layer's links to its forces).
     Labels and group names are plain text (set with ``textContent``, never parsed as HTML).
-    The control is a labelled region; its heading is a button that collapses it (``collapsed`` = start closed);
-    checkboxes sit in a ``<fieldset>`` per group with the group name as ``<legend>``, so it works from the keyboard
-    and with screen readers.
+    The control is a labelled region; its heading is a button that collapses it (``collapsed`` = start closed;
+    closed on a phone-width screen; the user's choice is remembered in ``localStorage`` when the page may use it);
+    checkboxes sit in a ``<fieldset>`` per group whose ``<legend>`` is a button collapsing the group (remembered
+    too; the groups named in ``collapsed_groups`` start closed), so it works from the keyboard and with screen
+    readers.
     """
 
     def __init__(
@@ -168,6 +173,7 @@ class GroupedLayerControl(_Control):
         position: str = "topright",
         title: str = "Layers and legend",
         collapsed: bool = False,
+        collapsed_groups: Sequence[str] = (),
     ) -> None:
         super().__init__("MapperLayers")
         self.options = {
@@ -180,27 +186,26 @@ class GroupedLayerControl(_Control):
         for group_name, items in groups:
             out = []
             for item in items:
-                if not 2 <= len(item) <= 4:
+                if not 2 <= len(item) <= 5:
                     raise ValueError(
-                        f"layer item must be (label, layer[, colour[, shape]]), got {item!r}"
+                        f"layer item must be (label, layer[, colour[, shape[, keys]]]), got {item!r}"
                     )
                 label, layer = item[0], item[1]
-                colour = item[2] if len(item) > 2 else None
-                shape = item[3] if len(item) > 3 else "fill"
-                if shape not in SWATCH_SHAPES:
-                    raise ValueError(f"swatch shape must be one of {SWATCH_SHAPES}, got {shape!r}")
                 if not hasattr(layer, "get_name"):
                     raise TypeError(f"not a folium layer: {layer!r}")
                 self.layers.append(layer)
-                out.append(
-                    {
-                        "label": str(label),
-                        "layer": len(self.layers) - 1,
-                        "color": safe_color(colour) if colour else None,
-                        "shape": shape,
-                    }
-                )
-            self.groups.append({"name": str(group_name), "items": out})
+                entry = _swatch(label, *item[2:4])
+                entry["layer"] = len(self.layers) - 1
+                if len(item) > 4:
+                    entry["keys"] = [_swatch(*key) for key in item[4]]
+                out.append(entry)
+            self.groups.append(
+                {
+                    "name": str(group_name),
+                    "items": out,
+                    "collapsed": group_name in collapsed_groups,
+                }
+            )
 
     @property
     def js_constructor(self) -> str:
@@ -214,10 +219,19 @@ class GroupedLayerControl(_Control):
         )
 
 
+def _swatch(label: str, colour: str | None = None, shape: str = "fill") -> dict[str, Any]:
+    """A legend row's label and swatch (colour validated, ``None`` for none; one of ``SWATCH_SHAPES``)."""
+    if shape not in SWATCH_SHAPES:
+        raise ValueError(f"swatch shape must be one of {SWATCH_SHAPES}, got {shape!r}")
+    return {"label": str(label), "color": safe_color(colour) if colour else None, "shape": shape}
+
+
 class PanelControl(_Control):
     """A box on the map holding ``html``, which the caller has built from ``safe_text``-escaped parts.
 
-    ``label`` names the region for screen readers; ``collapsible`` adds a hide/show button.
+    ``label`` names the region for screen readers; ``collapsible`` adds a hide/show button (the choice is
+    remembered in ``localStorage`` when the page may use it; collapsed by default on a phone-width screen), which
+    reads ``+ <collapsed_label>`` (default: ``label``) while the panel is collapsed.
     """
 
     def __init__(
@@ -228,6 +242,7 @@ class PanelControl(_Control):
         class_name: str = "",
         label: str = "",
         collapsible: bool = False,
+        collapsed_label: str = "",
     ) -> None:
         super().__init__("MapperPanel")
         if not re.fullmatch(r"[\w -]*", class_name):
@@ -238,6 +253,7 @@ class PanelControl(_Control):
             "className": class_name,
             "label": str(label),
             "collapsible": bool(collapsible),
+            "collapsedLabel": str(collapsed_label),
         }
 
     @property
@@ -281,12 +297,13 @@ class TitlePanel(PanelControl):
             class_name="mapper-title-panel",
             label="Map title and summary",
             collapsible=True,
+            collapsed_label="Title and summary",
         )
 
 
 class FooterControl(PanelControl):
     """The footer: front-line date/source/accuracy and data credits, each HTML already escaped with ``safe_text``
-    (links with ``safe_href``)."""
+    (links with ``safe_href``); collapsible like the title panel (collapsed by default on a phone-width screen)."""
 
     def __init__(
         self, front_line_html: str = "", credits_html: str = "", *, position: str = "bottomright"
@@ -301,4 +318,32 @@ class FooterControl(PanelControl):
             position=position,
             class_name="mapper-footer",
             label="Sources and accuracy",
+            collapsible=True,
         )
+
+
+class FitView(_Control):
+    """The initial view (``mapper.fitView`` in ``controls.js``), once every control is on the map: the highest
+    zoom (at most ``max_zoom``) at which ``bounds`` (``[[south, west], [north, east]]``) fit the map and no marker
+    (with its label when there is room) lies under a control or off the map, centred as near as possible to the
+    middle of the largest rectangle the controls leave free. The map's container then has
+    ``data-mapper-view="fitted"``. Add it to the map after the controls."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        mapper.whenReady(function () {
+            // a turn later: after the labels' own first layout (layers.Declutter), which it measures
+            setTimeout(function () {
+                mapper.fitView({{ this._parent.get_name() }}, {{ this.bounds }}, {{ this.options }});
+            }, 0);
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[Sequence[float]], *, max_zoom: int = 8) -> None:
+        super().__init__("MapperFitView")
+        (south, west), (north, east) = bounds
+        self.bounds = safe_json([[float(south), float(west)], [float(north), float(east)]])
+        self.options = safe_json({"maxZoom": int(max_zoom)})

@@ -11,6 +11,29 @@
     if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
   };
 
+  /* Remembered UI state (panels and legend groups open or closed). A page opened from file:// may refuse storage,
+     or storage may be full or disabled: every access is guarded and simply forgets. */
+  M.store = {
+    get: function (key) {
+      try { return window.localStorage.getItem("mapper:" + key); } catch (e) { return null; }
+    },
+    set: function (key, value) {
+      try { window.localStorage.setItem("mapper:" + key, value); } catch (e) { /* not remembered */ }
+    }
+  };
+
+  /* A phone-width screen: panels start collapsed there so that they do not cover the map. */
+  M.narrow = function () {
+    return !!(window.matchMedia && window.matchMedia("(max-width: 640px)").matches);
+  };
+
+  /* Whether a collapsible thing named key starts open: as the user left it, else open unless told or narrow. */
+  M.startOpen = function (key, collapsed) {
+    var saved = M.store.get(key);
+    if (saved === "open" || saved === "closed") { return saved === "open"; }
+    return !(collapsed || M.narrow());
+  };
+
   /* Geodesic distance in metres on the WGS84 ellipsoid: Vincenty's inverse formula (1975), iterated to 1e-12 rad.
      Returns NaN for nearly antipodal points where it does not converge (never the case within one theatre). */
   var A = 6378137, F = 1 / 298.257223563, B = A * (1 - F), RAD = Math.PI / 180;
@@ -128,7 +151,9 @@
     onRemove: function () { if (this._onChange) { document.removeEventListener("fullscreenchange", this._onChange); } }
   });
 
-  /* (c) Measuring tool: click points; shows the geodesic (WGS84, Vincenty) length of the path. */
+  /* (c) Measuring tool: click points; shows the geodesic (WGS84, Vincenty) length of the path. A double click, Esc
+     or the ruler button ends it (the double click adds no point); the last path stays shown until the next
+     measurement starts or Esc is pressed again. Double-click zoom is off while measuring. */
   L.Control.MapperMeasure = L.Control.extend({
     options: { position: "topleft", color: "#c2185b", label: "Measure a distance" },
     onAdd: function (map) {
@@ -142,53 +167,124 @@
       this._layer = L.layerGroup();
       this._points = [];
       this.lengthMetres = 0;
+      this.state = "off";  // "off" | "measuring" | "ended" (a finished path is shown)
       L.DomEvent.on(this._button, "click", this.toggle, this);
-      this._onKey = L.bind(function (e) { if (e.key === "Escape" && this._active) { this.toggle(); } }, this);
+      this._onKey = L.bind(function (e) {
+        if (e.key !== "Escape") { return; }
+        if (this._active) { this.finish(); } else if (this.state === "ended") { this.clear(); }
+      }, this);
+      document.addEventListener("keydown", this._onKey);
       stopEvents(wrap);
       return wrap;
     },
-    onRemove: function () { if (this._active) { this.toggle(); } },
-    toggle: function () {
+    onRemove: function (map) {
+      if (this._active) { this.finish(); }
+      this.clear();
+      document.removeEventListener("keydown", this._onKey);
+    },
+    toggle: function () { if (this._active) { this.finish(); } else { this.start(); } },
+    start: function () {
       var map = this._map;
-      this._active = !this._active;
-      this._button.setAttribute("aria-pressed", this._active ? "true" : "false");
-      L.DomUtil[this._active ? "addClass" : "removeClass"](map.getContainer(), "mapper-measuring");
-      this._points = [];
-      this._layer.clearLayers();
-      this.lengthMetres = 0;
-      if (this._active) {
-        this._dblZoom = map.doubleClickZoom.enabled();
-        map.doubleClickZoom.disable();
-        map.on("click", this._add, this);
-        this._layer.addTo(map);
-        document.addEventListener("keydown", this._onKey);
-        this._out.hidden = false;
-        this._out.textContent = "Click on the map to add points; Esc or the ruler button ends measuring.";
+      this.clear();
+      this._active = true;
+      this.state = "measuring";
+      this._button.setAttribute("aria-pressed", "true");
+      L.DomUtil.addClass(map.getContainer(), "mapper-measuring");
+      this._dblZoom = map.doubleClickZoom.enabled();
+      map.doubleClickZoom.disable();
+      map.on("click", this._add, this);
+      map.on("dblclick", this._dblclick, this);
+      this._layer.addTo(map);
+      this._out.hidden = false;
+      this._out.textContent = "Click on the map to add points; double-click, Esc or the ruler button ends measuring.";
+    },
+    finish: function () {
+      var map = this._map;
+      if (!this._active) { return; }
+      this._active = false;
+      this._button.setAttribute("aria-pressed", "false");
+      L.DomUtil.removeClass(map.getContainer(), "mapper-measuring");
+      map.off("click", this._add, this);
+      map.off("dblclick", this._dblclick, this);
+      // re-enabled after the double click's own events have passed, so it does not zoom the map
+      var dbl = this._dblZoom;
+      setTimeout(function () { if (dbl && !map.doubleClickZoom.enabled()) { map.doubleClickZoom.enable(); } }, 0);
+      if (this._points.length) {
+        this.state = "ended";
+        this._out.textContent = this._text() + " Measuring ended (Esc clears).";
       } else {
-        if (this._dblZoom) { map.doubleClickZoom.enable(); }
-        map.off("click", this._add, this);
-        map.removeLayer(this._layer);
-        document.removeEventListener("keydown", this._onKey);
-        this._out.hidden = true;
+        this.clear();
       }
     },
+    clear: function () {
+      this._points = [];
+      this._dots = [];
+      this._layer.clearLayers();
+      this._line = null;
+      this.lengthMetres = 0;
+      if (this._map && this._map.hasLayer(this._layer)) { this._map.removeLayer(this._layer); }
+      if (!this._active) { this.state = "off"; this._out.hidden = true; }
+    },
+    pointCount: function () { return this._points.length; },
     addPoint: function (latlng) {
       var ll = L.latLng(latlng).wrap(), o = this.options;
       this._points.push(ll);
-      L.circleMarker(ll, { radius: 3, color: o.color, weight: 2, fillOpacity: 1, interactive: false }).addTo(this._layer);
+      var dot = L.circleMarker(ll, { radius: 3, color: o.color, weight: 2, fillOpacity: 1, interactive: false });
+      dot.addTo(this._layer);
+      this._dots = (this._dots || []).concat([dot]);
+      this._redraw();
+    },
+    _redraw: function () {
+      var o = this.options;
       if (this._line) { this._line.setLatLngs(this._points); } else {
         this._line = L.polyline(this._points, { color: o.color, weight: 3, dashArray: "6 4", interactive: false });
       }
       if (!this._layer.hasLayer(this._line)) { this._line.addTo(this._layer); }
       this.lengthMetres = M.pathLength(this._points);
-      var n = this._points.length;
-      this._out.textContent = "Path: " + (this.lengthMetres / 1000).toFixed(2) + " km (geodesic, WGS84), " +
-        n + (n === 1 ? " point" : " points") + ". Esc ends.";
+      this._out.textContent = this._text() + (this._active ? " Double-click or Esc ends." : "");
     },
-    _add: function (e) { this.addPoint(e.latlng); }
+    _text: function () {
+      var n = this._points.length;
+      return "Path: " + (this.lengthMetres / 1000).toFixed(2) + " km (geodesic, WGS84), " +
+        n + (n === 1 ? " point" : " points") + ".";
+    },
+    _add: function (e) {
+      var ev = e.originalEvent || {};
+      if (ev.detail > 1) { return; }  // the second click of a double click
+      this.addPoint(e.latlng);
+      this._last = { time: Date.now(), at: e.containerPoint };
+    },
+    _dblclick: function (e) {
+      // the double click's first click added a point: take it back, then end
+      var last = this._last;
+      if (last && Date.now() - last.time < 1000 && e.containerPoint && last.at &&
+          e.containerPoint.distanceTo(last.at) < 8 && this._points.length) {
+        this._points.pop();
+        var dot = this._dots.pop();
+        if (dot) { this._layer.removeLayer(dot); }
+        this._redraw();
+      }
+      this._last = null;
+      if (e.originalEvent) { L.DomEvent.stop(e.originalEvent); }
+      this.finish();
+    }
   });
 
-  /* (d) Grouped layer control that is also the legend: headings, checkboxes, colour swatches. */
+  /* A heading button that opens and closes body, remembered under key (M.store); returns setOpen. */
+  function collapsible(head, body, key, collapsed, onChange) {
+    var setOpen = function (open, remember) {
+      body.hidden = !open;
+      head.setAttribute("aria-expanded", open ? "true" : "false");
+      if (remember) { M.store.set(key, open ? "open" : "closed"); }
+      if (onChange) { onChange(open); }
+    };
+    setOpen(M.startOpen(key, collapsed), false);
+    L.DomEvent.on(head, "click", function () { setOpen(body.hidden, true); });
+    return setOpen;
+  }
+
+  /* (d) Grouped layer control that is also the legend: headings, checkboxes, colour swatches. The control and each
+     group collapse (remembered); legend-only keys (it.keys) explain what one layer draws, e.g. a hub's links. */
   L.Control.MapperLayers = L.Control.extend({
     options: { position: "topright", title: "Layers and legend", collapsed: false },
     initialize: function (groups, layers, options) {
@@ -207,35 +303,46 @@
       head.setAttribute("aria-controls", id);
       var body = el("div", "mapper-layers-body", c);
       body.id = id;
-      var setOpen = function (open) { body.hidden = !open; head.setAttribute("aria-expanded", open ? "true" : "false"); };
-      setOpen(!this.options.collapsed);
-      L.DomEvent.on(head, "click", function () { setOpen(body.hidden); });
-      var self = this;
-      this._groups.forEach(function (g) {
-        var fs = el("fieldset", "mapper-layer-group", body);
-        el("legend", "", fs, g.name);
-        g.items.forEach(function (it) {
-          var layer = self._layers[it.layer];
-          var row = el("label", "mapper-layer-item", fs);
-          var box = el("input", "", row);
-          box.type = "checkbox";
-          box.checked = map.hasLayer(layer);
-          var sw = el("span", "mapper-swatch mapper-swatch-" + (it.shape || "fill"), row);
-          if (it.color) { sw.style.setProperty("--sw", it.color); } else { sw.classList.add("mapper-swatch-none"); }
-          sw.setAttribute("aria-hidden", "true");
-          el("span", "mapper-layer-label", row, it.label);
-          L.DomEvent.on(box, "change", function () {
-            if (box.checked) { map.addLayer(layer); } else { map.removeLayer(layer); }
-          });
-          self._inputs.push([box, layer]);
-          // a registry of the layers by "Group / label", for scripts and tests that inspect the map
-          M.layers = M.layers || {};
-          M.layers[g.name + " / " + it.label] = layer;
-        });
+      collapsible(head, body, "legend", this.options.collapsed, function (open) {
+        c.classList.toggle("mapper-collapsed", !open);
       });
+      var self = this;
+      this._groups.forEach(function (g, gi) { self._group(map, body, g, id + "-" + gi); });
       map.on("layeradd layerremove", this._sync, this);
       stopEvents(c);
       return c;
+    },
+    _group: function (map, body, g, id) {
+      var self = this;
+      var fs = el("fieldset", "mapper-layer-group", body);
+      var legend = el("legend", "", fs);
+      var head = el("button", "mapper-group-head", legend, g.name);
+      head.type = "button";
+      head.setAttribute("aria-controls", id);
+      var items = el("div", "mapper-group-items", fs);
+      items.id = id;
+      collapsible(head, items, "group:" + g.name, g.collapsed);
+      g.items.forEach(function (it) {
+        var layer = self._layers[it.layer];
+        var row = el("label", "mapper-layer-item", items);
+        var box = el("input", "", row);
+        box.type = "checkbox";
+        box.checked = map.hasLayer(layer);
+        swatch(row, it.color, it.shape);
+        el("span", "mapper-layer-label", row, it.label);
+        L.DomEvent.on(box, "change", function () {
+          if (box.checked) { map.addLayer(layer); } else { map.removeLayer(layer); }
+        });
+        (it.keys || []).forEach(function (k) {
+          var key = el("div", "mapper-layer-key", items);
+          swatch(key, k.color, k.shape);
+          el("span", "mapper-layer-label", key, k.label);
+        });
+        self._inputs.push([box, layer]);
+        // a registry of the layers by "Group / label", for scripts and tests that inspect the map
+        M.layers = M.layers || {};
+        M.layers[g.name + " / " + it.label] = layer;
+      });
     },
     onRemove: function (map) { map.off("layeradd layerremove", this._sync, this); },
     _sync: function () {
@@ -244,9 +351,17 @@
     }
   });
 
-  /* Text panels (title, footer): HTML built in Python from escaped parts; optionally collapsible. */
+  function swatch(parent, color, shape) {
+    var sw = el("span", "mapper-swatch mapper-swatch-" + (shape || "fill"), parent);
+    if (color) { sw.style.setProperty("--sw", color); } else { sw.classList.add("mapper-swatch-none"); }
+    sw.setAttribute("aria-hidden", "true");
+    return sw;
+  }
+
+  /* Text panels (title, footer): HTML built in Python from escaped parts; optionally collapsible (remembered under
+     the panel's class name; collapsed by default on a phone-width screen). */
   L.Control.MapperPanel = L.Control.extend({
-    options: { position: "topleft", html: "", className: "", label: "", collapsible: false },
+    options: { position: "topleft", html: "", className: "", label: "", collapsible: false, collapsedLabel: "" },
     onAdd: function () {
       var o = this.options;
       var c = el("div", "mapper-control mapper-panel " + o.className);
@@ -254,20 +369,199 @@
       var body = el("div", "mapper-panel-body", c);
       body.innerHTML = o.html;
       if (o.collapsible) {
-        var b = el("button", "mapper-panel-toggle", null, "\u2212");
+        var b = el("button", "mapper-panel-toggle", null);
         b.type = "button";
-        b.setAttribute("aria-expanded", "true");
-        b.setAttribute("aria-label", "Hide " + (o.label || "panel"));
         c.insertBefore(b, body);
-        L.DomEvent.on(b, "click", function () {
-          body.hidden = !body.hidden;
-          b.setAttribute("aria-expanded", body.hidden ? "false" : "true");
-          b.setAttribute("aria-label", (body.hidden ? "Show " : "Hide ") + (o.label || "panel"));
-          b.textContent = body.hidden ? "+" : "\u2212";
+        var name = o.label || "panel", short = o.collapsedLabel || name;
+        collapsible(b, body, "panel:" + (o.className || name), false, function (open) {
+          c.classList.toggle("mapper-collapsed", !open);
+          b.setAttribute("aria-label", (open ? "Hide " : "Show ") + name);
+          b.title = b.getAttribute("aria-label");
+          b.textContent = open ? "\u2212" : "+ " + short;
         });
       }
       stopEvents(c);
       return c;
     }
+  });
+
+  /* The largest rectangle of the map that the controls in its corners leave free, as Leaflet paddings: for each
+     corner the controls are either beside (a left/right inset) or above/below (a top/bottom inset) it; of the 16
+     choices, the one allowing the highest zoom for bounds (then the largest free area) wins. */
+  M.cornerSizes = function (map) {
+    var box = map.getContainer().getBoundingClientRect(), out = {};
+    ["topleft", "topright", "bottomleft", "bottomright"].forEach(function (k) {
+      var w = 0, h = 0, corner = map._controlCorners && map._controlCorners[k];
+      Array.prototype.forEach.call(corner ? corner.children : [], function (ctl) {
+        var r = ctl.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        w = Math.max(w, k.indexOf("left") > 0 ? r.right - box.left : box.right - r.left);
+        h = Math.max(h, k.indexOf("top") === 0 ? r.bottom - box.top : box.bottom - r.top);
+      });
+      out[k] = [w, h];
+    });
+    return out;
+  };
+
+  M.freePadding = function (map, bounds, margin) {
+    var s = M.cornerSizes(map), size = map.getSize(), best = null;
+    var keys = ["topleft", "topright", "bottomleft", "bottomright"];
+    for (var mask = 0; mask < 16; mask++) {
+      var p = { top: 0, bottom: 0, left: 0, right: 0 };
+      keys.forEach(function (k, i) {
+        var side = (mask >> i) & 1;  // 1: beside the free area, 0: above or below it
+        if (side) { var x = k.indexOf("left") > 0 ? "left" : "right"; p[x] = Math.max(p[x], s[k][0]); } else {
+          var y = k.indexOf("top") === 0 ? "top" : "bottom"; p[y] = Math.max(p[y], s[k][1]);
+        }
+      });
+      var tl = L.point(p.left + margin[3], p.top + margin[0]);
+      var br = L.point(p.right + margin[1], p.bottom + margin[2]);
+      var free = size.subtract(tl).subtract(br);
+      if (free.x < 40 || free.y < 40) { continue; }
+      var zoom = map.getBoundsZoom(bounds, false, tl.add(br));
+      var area = free.x * free.y;
+      if (!best || zoom > best.zoom || (zoom === best.zoom && area > best.area)) {
+        best = { zoom: zoom, area: area, tl: tl, br: br };
+      }
+    }
+    return best || { zoom: map.getBoundsZoom(bounds), tl: L.point(0, 0), br: L.point(0, 0) };
+  };
+
+  /* Rectangles (relative to the map's container) of the visible controls, and of the visible markers: each
+     marker's icon, with its label and other parts when withParts (a label hidden by the decluttering is not
+     visible), grown by gap on every side. */
+  function boxOf(r, box, gap) {
+    return { l: r.left - box.left - gap, t: r.top - box.top - gap, r: r.right - box.left + gap,
+             b: r.bottom - box.top + gap };
+  }
+  function visibleRects(nodes) {
+    return Array.prototype.map.call(nodes, function (n) { return n.getBoundingClientRect(); })
+      .filter(function (r) { return r.width > 0 && r.height > 0; });
+  }
+  M.panelBoxes = function (map) {
+    var box = map.getContainer().getBoundingClientRect();
+    return visibleRects(map.getContainer().querySelectorAll(".leaflet-control")).map(function (r) {
+      return boxOf(r, box, 0);
+    });
+  };
+  M.markerBoxes = function (map, withParts, gap) {
+    var box = map.getContainer().getBoundingClientRect(), out = [];
+    Array.prototype.forEach.call(map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon"), function (m) {
+      var rects = visibleRects([m]);
+      if (!rects.length) { return; }
+      var u = boxOf(rects[0], box, gap);
+      if (withParts) {
+        visibleRects(m.querySelectorAll("*")).forEach(function (r) {
+          var p = boxOf(r, box, gap);
+          u = { l: Math.min(u.l, p.l), t: Math.min(u.t, p.t), r: Math.max(u.r, p.r), b: Math.max(u.b, p.b) };
+        });
+      }
+      out.push(u);
+    });
+    return out;
+  };
+
+  /* The shift (px) of the current view that keeps bounds and every marker inside the map, no marker under a
+     control, and brings the bounds' centre nearest to goal; null if there is none. */
+  M.bestShift = function (map, bounds, panels, goal, o, withParts) {
+    var size = map.getSize(), boxes = M.markerBoxes(map, withParts, o.gap);
+    var sw = map.latLngToContainerPoint(bounds.getSouthWest());
+    var ne = map.latLngToContainerPoint(bounds.getNorthEast());
+    var ext = { l: sw.x, r: ne.x, t: ne.y, b: sw.y };
+    boxes.forEach(function (m) {
+      ext = { l: Math.min(ext.l, m.l - o.edge), r: Math.max(ext.r, m.r + o.edge),
+              t: Math.min(ext.t, m.t - o.edge), b: Math.max(ext.b, m.b + o.edge) };
+    });
+    var x0 = -ext.l, x1 = size.x - ext.r, y0 = -ext.t, y1 = size.y - ext.b;
+    if (x0 > x1 || y0 > y1) { return null; }
+    var cx = (sw.x + ne.x) / 2, cy = (sw.y + ne.y) / 2, best = null;
+    var clear = function (dx, dy) {
+      return boxes.every(function (m) {
+        return panels.every(function (p) {
+          return m.l + dx >= p.r || m.r + dx <= p.l || m.t + dy >= p.b || m.b + dy <= p.t;
+        });
+      });
+    };
+    for (var dx = x0; dx <= x1 + 0.5; dx += o.step) {
+      for (var dy = y0; dy <= y1 + 0.5; dy += o.step) {
+        var x = Math.min(dx, x1), y = Math.min(dy, y1);
+        var d = (cx + x - goal.x) * (cx + x - goal.x) + (cy + y - goal.y) * (cy + y - goal.y);
+        if ((!best || d < best.d) && clear(x, y)) { best = { x: x, y: y, d: d }; }
+      }
+    }
+    return best && L.point(best.x, best.y);
+  };
+
+  /* The initial view: the highest zoom (at most maxZoom) at which bounds fit the map and every marker, with its
+     label, lies clear of the controls and the map's edges. Where the labels need more than one level of zoom
+     less than the symbols alone, the symbols' zoom wins (its labels may touch a panel). The bounds are centred as near as possible to the centre of the largest rectangle
+     the controls leave free (M.freePadding). Sets M.view and data-mapper-view="fitted" on the container. */
+  M.fitView = function (map, bounds, options) {
+    var o = L.extend({ maxZoom: 8, minZoom: 3, edge: 6, gap: 4, step: 8 }, options || {});
+    var b = L.latLngBounds(bounds), size = map.getSize();
+    var free = M.freePadding(map, b, [0, 0, 0, 0]);
+    var goal = L.point((free.tl.x + size.x - free.br.x) / 2, (free.tl.y + size.y - free.br.y) / 2);
+    var panels = M.panelBoxes(map), found = null, fallback = null;
+    var zoom = Math.min(o.maxZoom, map.getBoundsZoom(b, false, L.point(2 * o.edge, 2 * o.edge)));
+    for (; zoom >= o.minZoom && !found; zoom--) {
+      map.setView(b.getCenter(), zoom, { animate: false });
+      var shift = M.bestShift(map, b, panels, goal, o, true);
+      if (shift) { found = { zoom: zoom, shift: shift, labels: true }; break; }
+      if (fallback && zoom < fallback.zoom) { found = fallback; break; }
+      shift = M.bestShift(map, b, panels, goal, o, false);
+      if (shift && !fallback) { fallback = { zoom: zoom, shift: shift, labels: false }; }
+    }
+    found = found || fallback;
+    if (found) {
+      map.setView(b.getCenter(), found.zoom, { animate: false });
+      map.setView(map.containerPointToLatLng(size.divideBy(2).subtract(found.shift)), found.zoom, { animate: false });
+    } else {
+      map.fitBounds(b, { paddingTopLeft: free.tl, paddingBottomRight: free.br, animate: false });
+    }
+    M.view = { zoom: map.getZoom(), labelsClear: !!(found && found.labels), fitted: !!found };
+    map.getContainer().setAttribute("data-mapper-view", "fitted");
+    return M.view;
+  };
+
+  /* Sortable tables (class "mapper-sortable"): a button in each column header sorts the rows by that column,
+     ascending then descending (aria-sort on the header). Cells with data-v sort by that number (empty last);
+     others by their text. Ties keep the table's own order. */
+  M.sortable = function (table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    var body = table.tBodies[0];
+    if (!body) { return; }
+    Array.prototype.forEach.call(body.rows, function (r, i) { r.setAttribute("data-order", i); });
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var b = th.querySelector("button.mapper-sort");
+      if (!b) { return; }
+      b.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", dir);
+        M.sortRows(body, col, th.getAttribute("data-sort") === "num", dir === "ascending" ? 1 : -1);
+      });
+    });
+  };
+
+  M.sortRows = function (body, col, numeric, sign) {
+    var key = function (row) {
+      var cell = row.cells[col];
+      if (!numeric) { return (cell ? cell.textContent : "").trim().toLowerCase(); }
+      var v = cell ? parseFloat(cell.getAttribute("data-v")) : NaN;
+      return isNaN(v) ? null : v;
+    };
+    var rows = Array.prototype.map.call(body.rows, function (r) { return [key(r), +r.getAttribute("data-order"), r]; });
+    rows.sort(function (a, b) {
+      if (a[0] === b[0]) { return a[1] - b[1]; }
+      if (a[0] === null) { return 1; }
+      if (b[0] === null) { return -1; }
+      var c = numeric ? a[0] - b[0] : a[0].localeCompare(b[0]);
+      return c === 0 ? a[1] - b[1] : sign * c;
+    });
+    rows.forEach(function (r) { body.appendChild(r[2]); });
+  };
+
+  M.whenReady(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("table.mapper-sortable"), M.sortable);
   });
 })();
