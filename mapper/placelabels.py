@@ -26,8 +26,10 @@ always the row's own ``name`` (Chișinău and Tiraspol, never their ``oblast`` c
 Label sides (``SIDES``) for priority places are chosen at ``DEFAULT_ZOOM`` in Web Mercator pixels (the screen
 Leaflet draws on: this is placement on screen, not a measurement; name widths estimated at 0.6 em a character,
 measured 0.95 of that on average in Chromium) so that priority labels overlap each other as little as they can;
-in the Donbas some 30 front-zone towns share ~100 px at zoom 6 and overlap anyway. The full collision system for
-every label is a later issue (#15).
+in the Donbas some 30 front-zone towns share ~100 px at zoom 6 and overlap anyway. On the HTML map the page then
+resolves every collision at every zoom (``render/layers.Declutter``, ``templates/declutter.js``): labels in
+priority order (forces, hubs, then places in this module's order) take the first free side or hide until a zoom
+gives them room.
 
 A force or hub at a labelled place (``dot_near``) is drawn beside the place's dot, at the corner of its point
 (``beside_corner``) that covers the fewest dots and names of the default view, with a leader to its true

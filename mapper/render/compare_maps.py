@@ -132,9 +132,10 @@ def combined_map(c: Comparison) -> folium.Map:
                 else f"{heading}: front line {front.date} ({', '.join(p.id for p in users)})"
             )
             groups.append((name, items))
-    stacks: dict[tuple[float, float], int] = {}
-    for e in c.entries:
-        items = layers.option_layers(m, e.features, e.scenario, stacks)
+    for (
+        e
+    ) in c.entries:  # co-located sites of every option are grouped on the page (layers.Declutter)
+        items = layers.option_layers(m, e.features, e.scenario)
         for item in items:  # declutter: with every option drawn, links and rings start hidden
             if item[0] in ("Hubs and links", "Coverage rings"):
                 item[1].show = False
@@ -158,7 +159,7 @@ def pair_map(e: Entry, both: Sequence[Entry]) -> folium.Map:
     m = new_map()
     layers.basemap_layers(m, front_line=e.scenario.front.line)
     layers.situation_layers(m, e.prepared)
-    layers.option_layers(m, e.features, e.scenario, {})
+    layers.option_layers(m, e.features, e.scenario)
     _fit(m, both, [x.scenario.front for x in both])
     controls.PanelControl(
         f"<strong>{safe_text(e.key)}</strong>: {safe_text(e.option.name)}<br>"

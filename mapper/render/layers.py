@@ -22,7 +22,7 @@ from mapper import placelabels
 from mapper.analysis import ScenarioAnalysis, SiteMetrics
 from mapper.features import OptionFeatures
 from mapper.pipeline import Prepared
-from mapper.render.assets import VerbatimMacroElement
+from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
 from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
@@ -197,12 +197,41 @@ def basemap_layers(
     places = place_labels(front_line)
     for g in (countries, regions, water, places):
         g.add_to(m)
+    Declutter().add_to(m)
     return [
         ("Countries (NATO members blue)", countries, "#e3ecf7", "fill"),
         ("Regions (oblasts)", regions, "#a8a8a8", "dashed"),
         ("Rivers and lakes", water, "#6fa8dc", "line"),
         ("Places", places, "#444444", "point"),
     ]
+
+
+class Declutter(VerbatimMacroElement):
+    """Labels without collisions and co-located units grouped, on the parent map (``templates/declutter.js``, whose
+    header says how); its JS and CSS go into the page head once, whatever the number of maps."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        mapperDeclutter({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Declutter"
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's stub says str; it returns None
+        self.get_root().header.add_child(  # type: ignore[attr-defined]  # a map's root is its Figure
+            RawHTML(
+                f"<style>{template_text('declutter.css')}</style>\n"
+                f"<script>{template_text('declutter.js')}</script>",
+                name="MapperDeclutterAssets",
+            ),
+            name="mapper_declutter_assets",
+        )
+        super().render(**kwargs)
 
 
 class PlaceLabels(VerbatimMacroElement):
@@ -222,11 +251,12 @@ class PlaceLabels(VerbatimMacroElement):
             if (!map.getPane("mapper-places")) {
                 map.createPane("mapper-places").style.zIndex = 450;
             }
-            {{ this.data }}.forEach(function (p) {
+            {{ this.data }}.forEach(function (p, i) {
                 var icon = L.divIcon({
                     className: "mapper-place mapper-place-t" + p[3] + " mapper-place-s" + p[5] +
                                " mapper-place-" + p[4] + (p[6] ? " mapper-place-key" : ""),
-                    html: '<i class="mapper-place-dot"></i><span class="mapper-place-name">' + p[0] + "</span>",
+                    html: '<i class="mapper-place-dot"></i><span class="mapper-place-name" data-rank="' + i +
+                          '">' + p[0] + "</span>",
                     iconSize: [0, 0], iconAnchor: [0, 0]});
                 L.marker([p[1], p[2]], {icon: icon, pane: "mapper-places", interactive: false,
                                         keyboard: false, zIndexOffset: p[6] ? 1000 * (4 - p[5]) : 0})
@@ -417,15 +447,50 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
     return f"<div class='mapper-popup'><h3>{safe_text(site.name)}</h3><table>{body}</table></div>"
 
 
-def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon:
+def _site_icon(site: SiteMetrics, colour: str) -> folium.DivIcon:
     """The APP-6 symbol with the site's name (and troops), underlined in the option's colour.
 
     A site at a labelled place (``placelabels.dot_near``: Kyiv, Odesa ...) is drawn above-right of its point,
     its label beside it, with a leader and a small ring at the true position, so the place's dot stays visible
     and the position stays exact; elsewhere the symbol is centred on its point with the label underneath.
-    ``stack`` > 0 lifts the icon by that many icon heights: sites at the same place (a city's protection force
-    and its air defence) are drawn as a column above the point instead of on top of each other.
+    Sites at the same spot (a city's protection force and its air defence) are drawn where they are: the page
+    groups symbols that touch at the current zoom into one stack that spreads on click
+    (``templates/declutter.js``), which reads the site's kind and troops (its label priority) from ``data-``.
     """
+    w, h, ax, ay, unit = _symbol(site)
+    data = (
+        f"data-kind='{'force' if site.kind == 'force' else 'hub'}' data-troops='{int(site.troops)}'"
+    )
+    style = f"style='--opt:{safe_color(colour)}'"
+    if not placelabels.dot_near(site.lat, site.lon):
+        html = f"<div class='mapper-site' {data} {style}>{unit}</div>"
+        return folium.DivIcon(
+            html=html, icon_size=(w, h), icon_anchor=(ax, ay), class_name="mapper-unit-icon"
+        )
+    gap = 7  # px from the true point to the symbol's nearest corner: clear of a place's dot
+    # one label size for every site (a typical two-line label, px): sites at one spot take one corner
+    corner = placelabels.beside_corner(site.lat, site.lon, (w, h), (150, 31), gap)
+    # the true point, in the icon's own pixels (its top-left is 0, 0)
+    px = -gap if "r" in corner else w + gap
+    py = h + gap if "t" in corner else -gap
+    left, top = min(px, ax), min(py, ay)
+    leader = (
+        f"<svg class='mapper-leader' width='{abs(ax - px)}' height='{abs(ay - py)}' "
+        f"style='left:{left}px;top:{top}px' aria-hidden='true'>"
+        f"<line x1='{px - left}' y1='{py - top}' x2='{ax - left}' y2='{ay - top}'/></svg>"
+        f"<i class='mapper-site-anchor' style='left:{px}px;top:{py}px'></i>"
+    )
+    html = (
+        f"<div class='mapper-site mapper-site-beside mapper-site-{corner}' {data} {style}>"
+        f"{leader}{unit}</div>"
+    )
+    return folium.DivIcon(
+        html=html, icon_size=(w, h), icon_anchor=(px, py), class_name="mapper-unit-icon"
+    )
+
+
+def _symbol(site: SiteMetrics) -> tuple[int, int, int, int, str]:
+    """The site's symbol size (w, h), its anchor (ax, ay) and its labelled HTML."""
     from mapper import app6
     from mapper.render import symbols
 
@@ -437,59 +502,41 @@ def _site_icon(site: SiteMetrics, colour: str, stack: int = 0) -> folium.DivIcon
         sidc = app6.sidc_for("logistics", None)
         lines = [site.name + " (hub)"]
     (w, h), (ax, ay) = app6.symbol_anchor(sidc, SYMBOL_SIZE)
-    unit = symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)
-    if not placelabels.dot_near(site.lat, site.lon):
-        html = f"<div class='mapper-site' style='--opt:{safe_color(colour)}'>{unit}</div>"
-        anchor = (ax, ay + stack * (h + STACK_GAP))
-        return folium.DivIcon(
-            html=html, icon_size=(w, h), icon_anchor=anchor, class_name="mapper-unit-icon"
-        )
-    gap = 7  # px from the true point to the symbol's nearest corner: clear of a place's dot
-    # one label size for every site (a typical two-line label, px): sites stacked at one spot take one corner
-    corner = placelabels.beside_corner(site.lat, site.lon, (w, h), (150, 31), gap)
-    # beside-labels need no room under the symbol; a stack grows away from the point
-    lift = stack * (h + 4)
-    # the true point, in the icon's own pixels (its top-left is 0, 0)
-    px = -gap if "r" in corner else w + gap
-    py = h + gap + lift if "t" in corner else -gap - lift
-    leader = ""
-    if not stack:  # a stack hangs on its first symbol, which carries the leader
-        left, top = min(px, ax), min(py, ay)
-        leader = (
-            f"<svg class='mapper-leader' width='{abs(ax - px)}' height='{abs(ay - py)}' "
-            f"style='left:{left}px;top:{top}px' aria-hidden='true'>"
-            f"<line x1='{px - left}' y1='{py - top}' x2='{ax - left}' y2='{ay - top}'/></svg>"
-            f"<i class='mapper-site-anchor' style='left:{px}px;top:{py}px'></i>"
-        )
-    html = (
-        f"<div class='mapper-site mapper-site-beside mapper-site-{corner}' "
-        f"style='--opt:{safe_color(colour)}'>{leader}{unit}</div>"
-    )
-    return folium.DivIcon(
-        html=html, icon_size=(w, h), icon_anchor=(px, py), class_name="mapper-unit-icon"
-    )
+    return int(w), int(h), int(ax), int(ay), symbols.unit_icon_html(sidc, lines, SYMBOL_SIZE)
 
 
-STACK_GAP = 30  # px between stacked symbols: room for the two-line label
+def site_tooltip(site: SiteMetrics, option: Option) -> str:
+    """The hover text of a force or hub: name, troops (forces), distance to the front line with its accuracy,
+    and the option; built from ``safe_text`` parts."""
+    lines = [f"<strong>{safe_text(site.name)}</strong>" + (" (hub)" if site.kind == "hub" else "")]
+    if site.kind == "force":
+        lines.append(f"{site.troops:,} troops")
+    lines.append(safe_text(front_km(site)) + " from the front line")
+    lines.append(f"Option: {safe_text(option.name)}")
+    return "<br>".join(lines)
+
+
+def _tooltip_offset(icon: folium.DivIcon) -> tuple[int, int]:
+    """From a marker's point to the top centre of its symbol, px: where its tooltip points."""
+    options: dict[str, Any] = dict(icon.options)
+    (w, _h), (ax, ay) = options["icon_size"], options["icon_anchor"]
+    return (round(w / 2 - ax), -int(ay))
+
+
 SYMBOL_SIZE = 26
 
 
-def option_layers(
-    m: folium.Map,
-    of: OptionFeatures,
-    scenario: Scenario,
-    stacks: dict[tuple[float, float], int] | None = None,
-) -> list[Layer]:
+def option_layers(m: folium.Map, of: OptionFeatures, scenario: Scenario) -> list[Layer]:
     """One group of layers per option, in the option's colour: areas and zones, lines, coverage rings, hubs
-    with the links from each force to its nearest hub, and the forces as APP-6 symbols with popups."""
+    with the links from each force to its nearest hub, and the forces as APP-6 symbols with popups and hover
+    tooltips. Co-located sites are drawn where they are and grouped on the page, at each zoom (``Declutter``)."""
     colour = safe_color(of.option.colour)
-    stacks = {} if stacks is None else stacks
     items = [
         _shapes_layer(m, of, colour),
         _lines_layer(m, of, colour),
         _rings_layer(m, of, scenario, colour),
-        _hubs_layer(m, of, scenario, colour, stacks),
-        _forces_layer(m, of, scenario, colour, stacks),
+        _hubs_layer(m, of, scenario, colour),
+        _forces_layer(m, of, scenario, colour),
     ]
     return [item for item in items if item is not None]
 
@@ -574,7 +621,6 @@ def _hubs_layer(
     of: OptionFeatures,
     scenario: Scenario,
     colour: str,
-    stacks: dict[tuple[float, float], int],
 ) -> Layer | None:
     if not of.hubs:
         return None
@@ -585,7 +631,7 @@ def _hubs_layer(
         {"color": colour, "weight": 1, "dashArray": "2 5", "opacity": 0.8},
     )
     for s in of.hubs:
-        _marker(s, of.option, scenario, colour, stacks).add_to(hubs)
+        _marker(s, of.option, scenario, colour).add_to(hubs)
     hubs.add_to(m)
     return ("Hubs and links", hubs, colour, "point")
 
@@ -595,55 +641,48 @@ def _forces_layer(
     of: OptionFeatures,
     scenario: Scenario,
     colour: str,
-    stacks: dict[tuple[float, float], int],
 ) -> Layer | None:
     if not of.forces:
         return None
     forces = group(f"{of.option.name}: forces")
     for s in of.forces:
-        _marker(s, of.option, scenario, colour, stacks).add_to(forces)
+        _marker(s, of.option, scenario, colour).add_to(forces)
     forces.add_to(m)
     return (f"Forces ({of.result.summary.troops:,} troops)", forces, colour, "point")
 
 
-def _marker(
-    site: SiteMetrics,
-    option: Option,
-    scenario: Scenario,
-    colour: str,
-    stacks: dict[tuple[float, float], int],
-) -> folium.Marker:
-    # Sites within ~10 km of an earlier one share its spot (a display heuristic in degrees, not a measurement):
-    # at theatre zoom their symbols would overlap, so they are stacked above it.
-    spot = next(
-        (k for k in stacks if abs(k[0] - site.lat) < 0.09 and abs(k[1] - site.lon) < 0.13),
-        (site.lat, site.lon),
-    )
-    stack = stacks.get(spot, 0)
-    stacks[spot] = stack + 1
-    marker = folium.Marker(
-        [site.lat, site.lon], icon=_site_icon(site, colour, stack), keyboard=True
-    )
-    SitePopup(force_popup(site, option, scenario)).add_to(marker)
+def _marker(site: SiteMetrics, option: Option, scenario: Scenario, colour: str) -> folium.Marker:
+    icon = _site_icon(site, colour)
+    marker = folium.Marker([site.lat, site.lon], icon=icon, keyboard=True)
+    SitePopup(
+        force_popup(site, option, scenario), site_tooltip(site, option), _tooltip_offset(icon)
+    ).add_to(marker)
     return marker
 
 
 class SitePopup(VerbatimMacroElement):
-    """A force's or hub's popup, bound with Leaflet's ``bindPopup``. The HTML is built from ``safe_text`` parts
-    and travels as a JSON string; unlike ``folium.Popup`` nothing here is compiled or rendered as a template."""
+    """A force's or hub's popup and hover tooltip, bound with Leaflet's ``bindPopup``/``bindTooltip``. The HTML is
+    built from ``safe_text`` parts and travels as JSON strings; unlike ``folium.Popup``/``folium.Tooltip`` nothing
+    here is compiled or rendered as a template."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.bindPopup({{ this.html }}, {maxWidth: 380});
+        {%- if this.tooltip %}
+        {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip }},
+            {direction: "top", offset: {{ this.offset }}, className: "mapper-site-tip"});
+        {%- endif %}
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, tooltip: str = "", offset: tuple[int, int] = (0, 0)) -> None:
         super().__init__()
         self._name = "SitePopup"
         self.html = safe_json(html)
+        self.tooltip = safe_json(tooltip) if tooltip else ""
+        self.offset = safe_json([int(offset[0]), int(offset[1])])
 
 
 def all_points(analysis: ScenarioAnalysis) -> np.ndarray:
