@@ -9,14 +9,17 @@ force. Distances in expected messages come from an independent reference (``pypr
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
-import numpy as np
 import pytest
-import shapely
 from support.cli import run_cli
-from support.reference import EXAMPLES, GEODATA, HEAD, csv_place, densify, geod_km, option
+from support.reference import (
+    EXAMPLES,
+    HEAD,
+    csv_place,
+    option,
+    ref_distance_km,
+)
 
 from mapper.analysis import analyze, format_km
 from mapper.errors import ScenarioError
@@ -25,21 +28,9 @@ from mapper.loader import load_scenario_text
 DNIPRO_LINE = next(p for p in EXAMPLES if p.stem == "dnipro_line")
 
 
-@cache
-def front_vertices() -> np.ndarray:
-    """The bundled front line (LineString or MultiLineString parts), densified to <= 100 m with ``Geod``."""
-    data = json.loads((GEODATA / "front_line_2025-03.geojson").read_text(encoding="utf-8"))
-    parts = []
-    for feature in data["features"]:
-        geom = shapely.geometry.shape(feature["geometry"])
-        parts += [densify(shapely.get_coordinates(p), 100.0) for p in shapely.get_parts(geom)]
-    return np.concatenate(parts)
-
-
 def front_km(lat: float, lon: float) -> float:
-    """Independent distance to the bundled front line: the nearest densified vertex."""
-    xy = front_vertices()
-    return float(geod_km(lat, lon, xy[:, 1], xy[:, 0]).min())
+    """Independent distance to the bundled front line: the nearest vertex of its parts densified to 100 m."""
+    return ref_distance_km(lat, lon)
 
 
 def forces_text(*rows: tuple[str, str, str | None]) -> str:

@@ -4,39 +4,14 @@ population per counted country, zones' total width and the bands' basis, in GeoJ
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
+from support.exposure import EXPOSURE
 
 from mapper.export import export_features, to_geojson, to_kml, write_gpkg
 from mapper.features import band_basis
 from mapper.pipeline import prepare
-
-EXPOSURE = textwrap.dedent(
-    """\
-    format: 1
-    id: expo
-    title: Exposure
-    date: 2025-03-27
-    threat: [front_line, occupied, russia, belarus, transnistria]
-    coverage: {countries: [UA, MD]}
-    constraints:
-      min_distance_from_front_km: {km: 80, except_roles: [monitoring]}
-    options:
-      - id: a
-        name: A
-        colour: navy
-        forces:
-          - {name: Kyiv HQ, nation: FR, troops: 1000, at: Kyiv}
-          - {name: Monitors, nation: FR, troops: 50, role: monitoring, at: Zaporizhzhia}
-          - {name: Odesa air defence, nation: FR, troops: 300, range_km: 200, at: Odesa}
-        lines:
-          - {name: Route, through: [Odesa, Mykolaiv]}
-        zones:
-          - {name: DMZ, buffer_of: Route, width_km: 15}
-    """
-)
 
 
 @pytest.fixture(scope="module")

@@ -9,37 +9,27 @@ people whose name no other row uses), and its distance from the front line is co
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-import shapely
 from support.cli import run_cli
-from support.reference import GEODATA, HEAD, densify, force, geod_km, option, places_rows
+from support.reference import (
+    HEAD,
+    force,
+    option,
+    places_rows,
+    ref_distance_km,
+)
 
 from mapper.errors import ScenarioError
 from mapper.loader import load_scenario_text
 
 
-@cache
-def front_vertices() -> np.ndarray:
-    """The bundled front line (LineString or MultiLineString parts), densified to <= 100 m with ``Geod``."""
-    data = json.loads((GEODATA / "front_line_2025-03.geojson").read_text(encoding="utf-8"))
-    parts = []
-    for feature in data["features"]:
-        geom = shapely.geometry.shape(feature["geometry"])
-        parts += [densify(shapely.get_coordinates(p), 100.0) for p in shapely.get_parts(geom)]
-    return np.concatenate(parts)
-
-
 def front_km(lat: float, lon: float) -> float:
-    """Independent distance to the bundled front line: the nearest densified vertex."""
-    xy = front_vertices()
-    return float(geod_km(lat, lon, xy[:, 1], xy[:, 0]).min())
+    """Independent distance to the bundled front line: the nearest vertex of its parts densified to 100 m."""
+    return ref_distance_km(lat, lon)
 
 
 def unique_small_place() -> dict[str, str]:

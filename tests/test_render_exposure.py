@@ -7,11 +7,11 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-import textwrap
 
 import pytest
 import shapely
 from shapely.geometry import Point
+from support.exposure import EXPOSURE
 from support.reference import SCENARIOS
 
 from mapper.features import band_basis
@@ -19,30 +19,6 @@ from mapper.pipeline import Prepared, prepare
 from mapper.render import build_map, distances_table
 from mapper.render.layers import _hostile_ground, force_popup, situation_groups
 
-EXPOSURE = textwrap.dedent(
-    """\
-    format: 1
-    id: expo
-    title: Exposure
-    date: 2025-03-27
-    threat: [front_line, occupied, russia, belarus, transnistria]
-    coverage: {countries: [UA, MD]}
-    constraints:
-      min_distance_from_front_km: {km: 80, except_roles: [monitoring]}
-    options:
-      - id: a
-        name: A
-        colour: navy
-        forces:
-          - {name: Kyiv HQ, nation: FR, troops: 1000, at: Kyiv}
-          - {name: Monitors, nation: FR, troops: 50, role: monitoring, at: Zaporizhzhia}
-          - {name: Odesa air defence, nation: FR, troops: 300, range_km: 200, at: Odesa}
-        lines:
-          - {name: Route, through: [Odesa, Mykolaiv]}
-        zones:
-          - {name: DMZ, buffer_of: Route, width_km: 15}
-    """
-)
 MINSK = Point(27.5667, 53.9)  # lon, lat
 BELGOROD = Point(36.5983, 50.5997)
 
