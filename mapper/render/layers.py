@@ -19,7 +19,7 @@ from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
 from mapper import placelabels
-from mapper.analysis import ScenarioAnalysis, SiteMetrics
+from mapper.analysis import SiteMetrics
 from mapper.features import OptionFeatures
 from mapper.pipeline import Prepared
 from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
@@ -683,9 +683,3 @@ class SitePopup(VerbatimMacroElement):
         self.html = safe_json(html)
         self.tooltip = safe_json(tooltip) if tooltip else ""
         self.offset = safe_json([int(offset[0]), int(offset[1])])
-
-
-def all_points(analysis: ScenarioAnalysis) -> np.ndarray:
-    """(lat, lon) of every site, to fit the map's view."""
-    pts = [(s.lat, s.lon) for o in analysis.options for s in (*o.forces, *o.hubs)]
-    return np.array(pts, dtype=float).reshape(-1, 2)
