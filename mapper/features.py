@@ -36,6 +36,7 @@ __all__ = [
     "band_basis",
     "derive",
     "distance_bands",
+    "hostile_ground",
     "threat_words",
 ]
 
@@ -285,6 +286,22 @@ def threat_words(scenario: Scenario) -> str:
         return "the " + names[0] if names[0][0].islower() else names[0]
     head = ", ".join(names[:-1])
     return ("the " if names[0][0].islower() else "") + f"{head} and {names[-1]}"
+
+
+def hostile_ground(scenario: Scenario) -> BaseGeometry | None:
+    """The country/area parts of the scenario's threat (Russia, Belarus, Transnistria as it names them) as one
+    geometry, which the maps shade; ``None`` when the threat names none (e.g. ``threat: [front_line]``)."""
+    from mapper.textlayout import hostile_ground as ground_keys
+
+    return _hostile_ground(scenario.front, ground_keys(scenario))
+
+
+@lru_cache(maxsize=8)
+def _hostile_ground(front: Any, ground: tuple[str, ...]) -> BaseGeometry | None:
+    from mapper.frontline import threat_geometries
+
+    parts = list(threat_geometries(front, ground).values())
+    return shapely.union_all(parts) if parts else None
 
 
 def band_basis(scenario: Scenario) -> str:

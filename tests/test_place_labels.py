@@ -247,17 +247,18 @@ def test_png_shades_the_hostile_ground_the_scenario_names() -> None:
     """Not a label, but the same file owner: the PNG's grey hostile ground follows ``threat`` like the HTML map."""
     from shapely.geometry import Point
 
-    from mapper.staticmap.basemap import _hostile_ground
+    from mapper.features import _hostile_ground as ground
+    from mapper.staticmap.basemap import _projected
     from mapper.staticmap.projection import transformers
 
     front = bundled_front_line()
     fwd, _ = transformers(48.5, 31.0)
     minsk, moscow = Point(fwd.transform(27.5667, 53.9)), Point(fwd.transform(37.6156, 55.7522))
-    default = _hostile_ground(front, ("russia", "belarus"), 48.5, 31.0)
+    default = _projected(ground(front, ("russia", "belarus")), 48.5, 31.0)
     assert default.contains(minsk) and default.contains(moscow)
-    no_belarus = _hostile_ground(front, ("russia",), 48.5, 31.0)
+    no_belarus = _projected(ground(front, ("russia",)), 48.5, 31.0)
     assert not no_belarus.contains(minsk) and no_belarus.contains(moscow)
-    assert _hostile_ground(front, (), 48.5, 31.0) is None
+    assert ground(front, ()) is None
 
 
 def _label_rows(html: str) -> dict[str, list[object]]:

@@ -14,10 +14,10 @@ from shapely.geometry import Point
 from support.exposure import EXPOSURE
 from support.reference import SCENARIOS
 
-from mapper.features import band_basis
+from mapper.features import _hostile_ground, band_basis
 from mapper.pipeline import Prepared, prepare
 from mapper.render import build_map, distances_table
-from mapper.render.layers import _hostile_ground, force_popup, situation_groups
+from mapper.render.layers import force_popup, situation_groups
 
 MINSK = Point(27.5667, 53.9)  # lon, lat
 BELGOROD = Point(36.5983, 50.5997)

@@ -315,26 +315,17 @@ def place_labels(front_line: BaseGeometry | None = None) -> folium.FeatureGroup:
 # Situation
 
 
-@lru_cache(maxsize=8)
-def _hostile_ground(front: Any, ground: tuple[str, ...]) -> BaseGeometry | None:
-    """The union of the threat's country/area parts (Russia, Belarus, Transnistria as the scenario names them)."""
-    from mapper.frontline import threat_geometries
-
-    parts = list(threat_geometries(front, ground).values())
-    return shapely.union_all(parts) if parts else None
-
-
 def situation_groups(m: folium.Map, prepared: Prepared) -> list[tuple[str, list[Layer]]]:
     """The situation's legend groups: "Situation" (front line with its date and source, occupied area, the hostile
     ground the scenario names) and the distance bands under a heading saying what they measure
     (``features.band_basis``). Every layer is added to ``m`` here, bands under the line."""
-    from mapper.features import band_basis
-    from mapper.textlayout import hostile_ground, hostile_ground_name
+    from mapper.features import band_basis, hostile_ground
+    from mapper.textlayout import hostile_ground_name
 
     scenario = prepared.scenario
     front = scenario.front
     ground_name = hostile_ground_name(scenario)
-    ground = _hostile_ground(front, hostile_ground(scenario))
+    ground = hostile_ground(scenario)
     hostile = group(ground_name or "Hostile territory")
     if ground is not None:
         GeoJsonData(

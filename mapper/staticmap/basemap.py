@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
 
     from mapper.features import OptionFeatures
-    from mapper.frontline import FrontLine
     from mapper.pipeline import Prepared
 
 __all__ = ["SEA", "Basemap", "basemap", "draw_basemap", "draw_options", "draw_situation"]
@@ -111,27 +110,22 @@ def draw_basemap(ax: Axes, frame: Frame, thumbnail: bool) -> None:
 
 
 @lru_cache(maxsize=8)
-def _hostile_ground(
-    front: FrontLine, ground: tuple[str, ...], lat0: float, lon0: float
-) -> BaseGeometry | None:
-    """The threat's country/area parts (Russia, Belarus, Transnistria as the scenario names them), projected."""
-    from mapper.frontline import threat_geometries
-
-    parts = list(threat_geometries(front, ground).values())
-    return project(shapely.union_all(parts), lat0, lon0) if parts else None
+def _projected(geom: BaseGeometry, lat0: float, lon0: float) -> BaseGeometry:
+    """``geom`` in the map's projection, cached: the hostile ground is the same for every map of a run."""
+    return project(geom, lat0, lon0)
 
 
 def draw_situation(ax: Axes, prepared: Prepared, frame: Frame, style: Style) -> None:
     """The hostile ground the scenario names (as the HTML map and the legend do), the distance bands, the
     occupied area and the front line (white halo under the red line)."""
-    from mapper.textlayout import hostile_ground
+    from mapper.features import hostile_ground
 
     lat0, lon0 = frame.lat0, frame.lon0
     box = frame.padded(CLIP_PAD_PX)
     tol = frame.m_per_px * 0.5
-    ground = _hostile_ground(prepared.scenario.front, hostile_ground(prepared.scenario), lat0, lon0)
+    ground = hostile_ground(prepared.scenario)
     if ground is not None:
-        g = prepare(ground, box, frame.m_per_px * 0.6)
+        g = prepare(_projected(ground, lat0, lon0), box, frame.m_per_px * 0.6)
         fill(ax, g, 1.2, facecolor=HOSTILE_COLOUR, alpha=0.25, lw=0)
     for band in prepared.features.bands:
         colour = band_colour(band.index)
