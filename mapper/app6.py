@@ -41,6 +41,7 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +350,142 @@ def _save_disk_cache() -> None:
             os.unlink(tmp)
 
 
+# The symbol cache above helps only the second run. The first run used to pay for milsymbol json-decoding its whole
+# table (number-data.json.gz: 30 MB of JSON, 37,828 entries, ~0.4 s) although a scenario draws about ten of them.
+# milsymbol reads that table only through the module global ``_number_data`` with ``sidc in data`` and
+# ``data[sidc]``, so it is handed a read-only mapping over the decompressed bytes that finds every key in one regex
+# pass and decodes an entry's value when it is asked for. A key of the table is a quoted 20-digit string followed
+# by ``": {"`` (tests/test_app6.py checks these are exactly the decoded table's keys, none nested in a value); if
+# one turns out not to be at the top level, the whole table is decoded after all. Any other surprise in milsymbol's
+# internals leaves milsymbol as it is (``_lazy_table_once``); MAPPER_NO_LAZY_SYMBOLS=1 turns it off.
+_TABLE_KEY = re.compile(rb'"([0-9]{20})": \{')
+
+
+class _LazyNumberTable(Mapping[str, Any]):
+    """milsymbol's number-SIDC table, decoded one entry at a time (each decoded once, as the full dict would).
+
+    ``raw`` gives the table's JSON bytes, read only when a key outside ``known`` is asked for; ``known`` holds the
+    answers prepared at build time (``mapper.prepared`` product ``symbols``: entry or ``None`` for every key
+    milsymbol looks up to draw the SIDCs ``sidc_for`` makes), so a usual map never decompresses the table."""
+
+    def __init__(self, raw: Callable[[], bytes], known: Mapping[str, Any] | None = None) -> None:
+        self._load = raw
+        self._known = dict(known or {})
+        self._decoded: dict[str, Any] = {}
+
+    @functools.cached_property
+    def _raw(self) -> bytes:
+        return self._load()
+
+    @functools.cached_property
+    def _layout(self) -> tuple[list[int], dict[str, int]]:
+        # one regex pass (~0.07 s) rather than a find per lookup: milsymbol asks for several codes that are not
+        # in the table (it falls back to shorter codes), and each miss would scan all 30 MB
+        found = [(m.group(1).decode(), m.start()) for m in _TABLE_KEY.finditer(self._raw)]
+        index = {key: i for i, (key, _) in enumerate(found)}
+        if len(index) != len(found):
+            raise ValueError("a key occurs twice: not the table layout expected")
+        return [at for _, at in found] + [len(self._raw.rstrip()) + 1], index
+
+    def _span(self, key: str) -> tuple[int, int] | None:
+        starts, index = self._layout
+        i = index.get(key)
+        if i is None:
+            return None
+        at = starts[i]
+        # a top-level key follows the opening brace or the previous entry's ", "; its value ends where the next
+        # entry's ", " starts (or before the closing brace)
+        if not (at == 1 or self._raw[at - 2 : at] == b", "):
+            raise ValueError(f"{key} is not a top-level key")
+        return at + len(key) + 4, starts[i + 1] - 2
+
+    @functools.cached_property
+    def _whole(self) -> dict[str, Any]:
+        return dict(json.loads(self._raw))
+
+    def _find(self, key: str) -> Any:
+        if key not in self._decoded:
+            if key in self._known:
+                value = self._known[key]
+            else:
+                try:
+                    span = self._span(key)
+                    value = None if span is None else json.loads(self._raw[span[0] : span[1]])
+                except (
+                    ValueError
+                ):  # not the layout expected after all: what milsymbol itself would read
+                    value = self._whole.get(key)
+            self._decoded[key] = value
+        return self._decoded[key]
+
+    def forget_known(self) -> bool:
+        """Drop the prepared answers (and what was decoded with them); whether there were any."""
+        had = bool(self._known)
+        self._known.clear()
+        self._decoded.clear()
+        return had
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._find(key) is not None
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._find(key) if isinstance(key, str) else None
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layout[1])
+
+    def __len__(self) -> int:
+        return len(self._layout[1])
+
+
+def _decode_known(raw: Any) -> dict[str, Any]:
+    # the values only steer milsymbol's drawing; what it draws from them must still pass ``_trusted`` (``_drawn``)
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and _TABLE_KEY_TEXT.fullmatch(k) and (v is None or isinstance(v, dict))
+        for k, v in raw.items()
+    ):
+        raise ValueError("not milsymbol table entries")
+    return raw
+
+
+_TABLE_KEY_TEXT = re.compile(r"[0-9]{20}")
+
+
+def _table_file() -> Path | None:
+    from milsymbol import symbol
+
+    path = getattr(symbol, "_DATA_DIR", None)
+    return path / "number-data.json.gz" if isinstance(path, Path) else None
+
+
+@functools.cache
+def _lazy_table_once() -> _LazyNumberTable | None:
+    """Give milsymbol the lazy table unless it has loaded its own or no longer reads it as expected."""
+    if os.environ.get("MAPPER_NO_LAZY_SYMBOLS"):
+        return None
+    import gzip
+
+    from milsymbol import symbol
+
+    from mapper import prepared
+
+    path = _table_file()
+    if path is None or getattr(symbol, "_number_data", "missing") is not None:
+        return None
+    try:
+        packed = path.read_bytes()
+    except OSError:
+        return None
+    # entries are named by the table file's sha256: another milsymbol's table gets none
+    known = prepared.lookup("symbols", prepared.digest(packed), _decode_known)
+    table = _LazyNumberTable(lambda: gzip.decompress(packed), known)
+    symbol._number_data = table
+    return table
+
+
 @functools.cache
 def _drawn(sidc: str, size: int) -> Entry:
     """(svg, width, height, anchor x, anchor y) of a symbol: from the cache file, or drawn by milsymbol."""
@@ -356,6 +493,25 @@ def _drawn(sidc: str, size: int) -> Entry:
     cached = _cached(key)
     if cached is not None:
         return cached
+    table = _lazy_table_once()
+    # a prepared answer (see _LazyNumberTable) that makes a SIDC undrawable or its SVG untrusted is dropped, and
+    # the symbol asked again of milsymbol's own table
+    try:
+        entry = _draw(sidc, size)
+    except ValueError:
+        if table is None or not table.forget_known():
+            raise
+        entry = _draw(sidc, size)
+    if _trusted(key, entry) is None and table is not None and table.forget_known():
+        entry = _draw(sidc, size)
+    # kept only if it would be trusted when read back: a symbol outside the grammar is drawn in every process
+    if _trusted(key, entry) is not None:
+        _disk_cache()[key] = entry
+        _save_disk_cache()
+    return entry
+
+
+def _draw(sidc: str, size: int) -> Entry:
     from milsymbol import Symbol
 
     if not re.fullmatch(r"[0-9]{20}", sidc) or not Symbol(sidc).is_valid():
@@ -371,10 +527,6 @@ def _drawn(sidc: str, size: int) -> Entry:
         round(anchor["x"]),
         round(anchor["y"]),
     )
-    # kept only if it would be trusted when read back: a symbol outside the grammar is drawn in every process
-    if _trusted(key, entry) is not None:
-        _disk_cache()[key] = entry
-        _save_disk_cache()
     return entry
 
 

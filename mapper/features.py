@@ -212,6 +212,57 @@ def band_areas(
     return geodesy.distance_bands(front_line, list(edges), clip=clip)
 
 
+def band_entry(scenario: Scenario) -> str:
+    """The name of the prepared bands (``mapper.prepared``) of ``scenario``: the sha256 of everything its bands
+    depend on besides the bundled geodata (the product's key): its line's and occupied area's WKB, its threat and
+    band edges."""
+    from mapper.prepared import digest
+
+    front = scenario.front
+    occupied = b"" if front.occupied is None else shapely.to_wkb(front.occupied)
+    edges = tuple(b.outer_km for b in scenario.bands)
+    parts = (
+        digest(shapely.to_wkb(front.line)),
+        digest(occupied),
+        repr(tuple(scenario.threat)),
+        repr(edges),
+    )
+    return digest(" ".join(parts))
+
+
+def band_arguments(scenario: Scenario) -> tuple[BaseGeometry, tuple[float, ...], BaseGeometry]:
+    """What ``band_areas`` is called with for ``scenario``: ``(linework, edges, hostile)``."""
+    from mapper.frontline import hostile_territory
+
+    edges = tuple(b.outer_km for b in scenario.bands)
+    if tuple(scenario.threat) == ("front_line",):
+        return scenario.front.line, edges, hostile_territory(scenario.front)
+    linework, hostile = threat_linework(scenario.front, tuple(scenario.threat), max(edges))
+    if linework.is_empty:  # e.g. `threat: [occupied]` with a front line that has no occupied area
+        linework = scenario.front.line
+    return linework, edges, hostile
+
+
+def encode_bands(areas: list[tuple[float, float, Any]]) -> list[list[Any]]:
+    """``band_areas``' result as product rows (``mapper.prepared``): ``[inner, outer, WKB base64]``."""
+    from mapper.prepared import geometry_text
+
+    return [[inner, outer, geometry_text(geom)] for inner, outer, geom in areas]
+
+
+def _decode_bands(raw: Any) -> list[tuple[float, float, Any]]:
+    from mapper.prepared import geometry_from_text
+
+    out = []
+    for row in raw:
+        inner, outer, text = row
+        if not (type(inner) in (int, float) and type(outer) in (int, float)):
+            raise ValueError("band edges must be numbers")
+        kinds = ("Polygon", "MultiPolygon", "GeometryCollection")
+        out.append((inner, outer, geometry_from_text(text, kinds)))
+    return out
+
+
 #: margin (degrees) around the reach of the widest band when clipping the threat's outline
 _REACH_MARGIN_DEG = 1.0
 
@@ -316,18 +367,12 @@ def distance_bands(scenario: Scenario) -> tuple[BandArea, ...]:
     """The scenario's distance bands from its threat (``scenario.threat``: by default the front line, the
     occupied area, Russia and Belarus; ``band_basis`` says which in words), as every output draws and exports
     them. With ``threat: [front_line]`` they are the bands from the front line alone."""
-    from mapper.frontline import hostile_territory
+    from mapper import prepared
 
-    edges = tuple(b.outer_km for b in scenario.bands)
-    if tuple(scenario.threat) == ("front_line",):
-        linework, hostile = scenario.front.line, hostile_territory(scenario.front)
-    else:
-        linework, hostile = threat_linework(scenario.front, tuple(scenario.threat), max(edges))
-        if (
-            linework.is_empty
-        ):  # e.g. `threat: [occupied]` with a front line that has no occupied area
-            linework = scenario.front.line
-    areas = band_areas(linework, edges, hostile)
+    # prepared at build time for the examples' threats and bands with the bundled line (~0.5 s of buffers)
+    areas = prepared.lookup("bands", band_entry(scenario), _decode_bands)
+    if areas is None:
+        areas = band_areas(*band_arguments(scenario))
     return tuple(
         BandArea(i, inner, outer, scenario.bands[i].label, geom)
         for i, (inner, outer, geom) in enumerate(areas)

@@ -68,20 +68,16 @@ REQUIRED_COLUMNS = {
 HOSTILE = ("RUS", "BLR")
 DOMINANCE = 10.0
 DOMINANT_MIN_POP = 10_000
-SMALL_POP = (
-    10_000  # below this a place is "small": the front-zone preference applies, and the loader warns
-)
-NAMESAKE_TOWN_POP = (
-    5_000  # a namesake this large is a town in its own right: no front-zone preference over it
-)
+#: below this a place is "small": the front-zone preference applies, and the loader warns
+SMALL_POP = 10_000
+#: a namesake this large is a town in its own right: no front-zone preference over it
+NAMESAKE_TOWN_POP = 5_000
 FRONT_OBLASTS = frozenset({"Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Kharkiv"})
 _SUFFIXES = re.compile(
     r"\s+(oblast|oblast city|region|province|county|voivodeship|raion|district)$"
 )
 
-# ---------------------------------------------------------------------------------------------------------------
-# Name keys
-# ---------------------------------------------------------------------------------------------------------------
+# Name keys ------------------------------------------------------------------------------------------------------
 
 _APOSTROPHES = "'’ʼ`‘ʹ′\"“”″"
 _SEPARATORS = "-‐‑–—_.,/"
@@ -135,9 +131,7 @@ def _strip_suffix(key: str) -> str:
     return _SUFFIXES.sub("", key)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Layers
-# ---------------------------------------------------------------------------------------------------------------
+# Layers ---------------------------------------------------------------------------------------------------------
 
 
 def layer_path(layer: str) -> Path:
@@ -294,9 +288,7 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Records and lookups
-# ---------------------------------------------------------------------------------------------------------------
+# Records and lookups --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -366,6 +358,18 @@ def ukraine() -> BaseGeometry:
 def nato_members() -> list[Country]:
     """NATO members present in the countries layer (membership as of 2025-03-27), sorted by ISO-3."""
     return sorted((c for c in _country_index()[0].values() if c.nato), key=lambda c: c.iso3)
+
+
+@lru_cache(maxsize=1)
+def nato_territory() -> Any:
+    """NATO members' land in the theatre as one geometry (``shapely.union_all`` of ``nato_members``; prepared at
+    build time, ``mapper.prepared``, else united here, ~0.15 s)."""
+    import shapely
+
+    from mapper import prepared
+
+    found = prepared.lookup("geometry", "nato", prepared.geometry_from_text)
+    return shapely.union_all([c.geometry for c in nato_members()]) if found is None else found
 
 
 def hostile_countries() -> list[Country]:
@@ -454,9 +458,7 @@ def river(name: str) -> River:
     return recs[hit]
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Gazetteer
-# ---------------------------------------------------------------------------------------------------------------
+# Gazetteer ------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from shapely.geometry import MultiLineString, MultiPolygon, Polygon
 from mapper.geodesy.base import (
     GEOD,
     _check_geometry,
-    _densify_xy,
+    _densify_parts,
     _line_parts,
     _query_arrays,
 )
@@ -127,8 +127,7 @@ def _prepare_line_cached(wkb: bytes) -> _PreparedLine:
 def _prepare_line(line: Any) -> _PreparedLine:
     starts: list[np.ndarray] = []
     ends: list[np.ndarray] = []
-    for xy in _line_parts(line):
-        d = _densify_xy(xy, _QUERY_SEGMENT_KM * 1000.0)
+    for d in _densify_parts(_line_parts(line), _QUERY_SEGMENT_KM * 1000.0):
         if len(d) == 1:  # a one-point part: a zero-length segment
             d = np.vstack([d, d])
         starts.append(d[:-1])

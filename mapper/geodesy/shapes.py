@@ -38,7 +38,7 @@ from shapely.geometry import (
 )
 from shapely.geometry.base import BaseGeometry
 
-from mapper.geodesy.base import GEOD, _check_geometry, _densify_xy, _positive
+from mapper.geodesy.base import GEOD, _check_geometry, _densify_parts, _densify_xy, _positive
 
 __all__ = ["densify", "distance_bands", "geodesic_buffer", "geodesic_circle", "geodesic_path"]
 
@@ -64,11 +64,16 @@ def densify(line: Any, max_segment_km: float = 1.0) -> Any:
     if isinstance(line, LineString):
         return LineString(ring(line))
     if isinstance(line, MultiLineString):
-        return MultiLineString([ring(p) for p in line.geoms if not p.is_empty])
-    if isinstance(line, Polygon):
-        return Polygon(ring(line.exterior), [ring(h) for h in line.interiors])
-    if isinstance(line, MultiPolygon):
-        return MultiPolygon([densify(p, max_segment_km) for p in line.geoms if not p.is_empty])
+        parts = [p for p in line.geoms if not p.is_empty]
+        return MultiLineString(_densify_parts([shapely.get_coordinates(p) for p in parts], max_m))
+    if isinstance(line, Polygon | MultiPolygon):
+        polys = [line] if isinstance(line, Polygon) else [p for p in line.geoms if not p.is_empty]
+        rings = [[p.exterior, *p.interiors] for p in polys]
+        dense = iter(
+            _densify_parts([shapely.get_coordinates(r) for rs in rings for r in rs], max_m)
+        )
+        out = [Polygon(next(dense), [next(dense) for _ in rs[1:]]) for rs in rings]
+        return out[0] if isinstance(line, Polygon) else MultiPolygon(out)
     raise TypeError(f"cannot densify a {line.geom_type}")
 
 
@@ -200,7 +205,7 @@ def _buffers(geom: Any, kms: Sequence[float], *, piece_km: float, quad_segs: int
             per_km[i].append(
                 geodesic_circle(lat=float(lat), lon=float(lon), radius_km=k, n=4 * quad_segs)
             )
-    pieces = [p for xy in lines for p in _split_pieces(_densify_xy(xy, 5000.0), piece_m)]
+    pieces = [p for d in _densify_parts(list(lines), 5000.0) for p in _split_pieces(d, piece_m)]
     for piece in pieces:
         if len(piece) == 1 or np.all(piece == piece[0]):
             for i, k in enumerate(kms):

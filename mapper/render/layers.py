@@ -9,7 +9,6 @@ escaped with ``mapper.render.safety`` here, at the boundary, before folium sees 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import folium
@@ -124,44 +123,6 @@ Layer = tuple[
 ]  # (legend label, group, swatch colour, swatch shape)
 
 
-def _name(value: Any) -> str:
-    return safe_text(value) if isinstance(value, str) else ""
-
-
-@lru_cache(maxsize=1)
-def _basemap_features() -> dict[str, list[str]]:
-    """Simplified, rounded basemap features, computed once per process (they do not depend on the scenario)."""
-    from mapper import geodata
-
-    c = geodata.table("countries")
-    kind = np.array(
-        [
-            "ukraine" if iso == "UKR" else ("nato" if nato else "other")
-            for iso, nato in zip(c.columns["iso3"], c.columns["nato"], strict=True)
-        ]
-    )
-    props = [
-        {"name": safe_text(n) + (" (NATO)" if nato else "")}
-        for n, nato in zip(c.columns["name"], c.columns["nato"], strict=True)
-    ]
-    out = {
-        k: features(
-            c.geometry[kind == k],
-            [p for p, kk in zip(props, kind, strict=True) if kk == k],
-            BASEMAP_TOLERANCE,
-        )
-        for k in ("nato", "other", "ukraine")
-    }
-    r = geodata.table("regions")
-    out["regions"] = features(shapely.boundary(r.geometry), [{}] * len(r), BASEMAP_TOLERANCE)
-    for layer in ("rivers", "lakes"):
-        t = geodata.table(layer)
-        out[layer] = features(
-            t.geometry, [{"name": _name(n)} for n in t.columns["name"]], OVERLAY_TOLERANCE
-        )
-    return out
-
-
 def basemap_layers(
     m: folium.Map, *, opaque: bool = True, front_line: BaseGeometry | None = None
 ) -> list[Layer]:
@@ -170,7 +131,9 @@ def basemap_layers(
     ``opaque=False`` (over online tiles) tints the countries instead of painting over the tiles. ``front_line``
     (the scenario's line of contact; the bundled line when ``None``) decides which towns are front-zone towns,
     labelled at the default view (``mapper.placelabels``)."""
-    data = _basemap_features()
+    from mapper.render.basemap import basemap_features
+
+    data = basemap_features()
     fill_opacity = 1 if opaque else 0.25
     countries = group("Countries")
     for key, fill, edge, weight in (
@@ -455,7 +418,7 @@ def _site_icon(site: SiteMetrics, colour: str) -> folium.DivIcon:
     style = f"style='--opt:{safe_color(colour)}'"
     if not placelabels.dot_near(site.lat, site.lon):
         html = f"<div class='mapper-site' {data} {style}>{unit}</div>"
-        return folium.DivIcon(
+        return SiteIcon(
             html=html, icon_size=(w, h), icon_anchor=(ax, ay), class_name="mapper-unit-icon"
         )
     gap = 7  # px from the true point to the symbol's nearest corner: clear of a place's dot
@@ -475,7 +438,7 @@ def _site_icon(site: SiteMetrics, colour: str) -> folium.DivIcon:
         f"<div class='mapper-site mapper-site-beside mapper-site-{corner}' {data} {style}>"
         f"{leader}{unit}</div>"
     )
-    return folium.DivIcon(
+    return SiteIcon(
         html=html, icon_size=(w, h), icon_anchor=(px, py), class_name="mapper-unit-icon"
     )
 
@@ -644,14 +607,53 @@ def _forces_layer(
 
 def _marker(site: SiteMetrics, option: Option, scenario: Scenario, colour: str) -> folium.Marker:
     icon = _site_icon(site, colour)
-    marker = folium.Marker([site.lat, site.lon], icon=icon, keyboard=True)
+    marker = SiteMarker([site.lat, site.lon], icon=icon, keyboard=True)
     SitePopup(
         force_popup(site, option, scenario), site_tooltip(site, option), _tooltip_offset(icon)
     ).add_to(marker)
     return marker
 
 
-class SitePopup(VerbatimMacroElement):
+# A marker's script, its icon's and their SetIcon were wrapped by branca in ``Element(text)``, which compiles each
+# as a new Jinja template: three compilations per site, most of a 2,000-site render. These are folium's own
+# classes (same templates, names and ids, so the same bytes) whose rendered scripts go into the page verbatim.
+_CAMEL: dict[str, str] = {}  # branca's name of each element class name, computed once
+
+
+def _camel(name: str) -> str:
+    if name not in _CAMEL:
+        from branca.utilities import _camelify
+
+        _CAMEL[name] = _camelify(name)
+    return _CAMEL[name]
+
+
+class _SiteElement(VerbatimMacroElement):
+    """Rendered verbatim, and named as branca names elements (``get_name``) with the class part cached: each
+    site's templates ask for names some fifteen times."""
+
+    def get_name(self) -> str:
+        return _camel(self._name) + "_" + self._id
+
+
+class SiteIcon(_SiteElement, folium.DivIcon):
+    """``folium.DivIcon``, rendered verbatim."""
+
+
+class _SetIcon(_SiteElement, folium.Marker.SetIcon):
+    """``folium.Marker.SetIcon``, rendered verbatim (still dropped by ``page`` before a second render)."""
+
+
+class SiteMarker(_SiteElement, folium.Marker):
+    """``folium.Marker``, rendered verbatim, with its ``SetIcon`` likewise."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as VerbatimMacroElement.render
+        if self.icon:
+            self.add_child(_SetIcon(marker=self, icon=self.icon))
+        super().render(**kwargs)
+
+
+class SitePopup(_SiteElement):
     """A force's or hub's popup and hover tooltip, bound with Leaflet's ``bindPopup``/``bindTooltip``. The HTML is
     built from ``safe_text`` parts and travels as JSON strings; unlike ``folium.Popup``/``folium.Tooltip`` nothing
     here is compiled or rendered as a template."""

@@ -26,6 +26,7 @@ import shapely
 
 from mapper import placelabels
 from mapper.staticmap.basemap import basemap
+from mapper.staticmap.boxes import Box, Boxes
 from mapper.staticmap.drawing import Frame, Style, short, text
 from mapper.staticmap.projection import transformers
 from mapper.staticmap.units import draw_unit
@@ -49,7 +50,6 @@ __all__ = [
     "stack_sites",
 ]
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
 #: where a symbol may move, in frame widths and heights, when its spot is taken (nearest first)
 _OFFSETS = (
@@ -70,8 +70,6 @@ _OFFSETS = (
 #: more units than this of one option (forces or hubs) at one spot are drawn as one stacked symbol
 STACK_AT = 9
 _STACK_CELL = 4.0  # px: "one spot" (true positions in the same 4-pixel cell)
-_CELL = 48.0  # px: the cells of the ``Boxes`` index
-_MAX_CELLS = 4096  # a box covering more cells than this is kept in a list every test looks at
 #: seas named on the map (name, lon, lat)
 _SEAS = (("Black Sea", 33.6, 43.4), ("Sea of Azov", 36.7, 46.25))
 
@@ -104,60 +102,6 @@ class Site:
         self.spots += [(other.x, other.y), *other.spots]
         noun = "hubs" if self.hub else "forces"
         self.label = f"×{self.count:,} {noun}" + (f"\n{self.troops:,}" if self.troops else "")
-
-
-def _cell(v: float) -> int:
-    return math.floor(max(-1e7, min(1e7, v)) / _CELL) if math.isfinite(v) else 0
-
-
-class Boxes:
-    """Axis-aligned boxes already taken on the map (in pixels), for a greedy label placement.
-
-    Each box is filed under the grid cells it covers, so ``free`` and ``overlap`` look only at the boxes that
-    share a cell with the box tested (in the order they were added: the results are exactly those of a scan
-    over every box)."""
-
-    def __init__(self) -> None:
-        self.boxes: list[Box] = []
-        self._cells: dict[tuple[int, int], list[int]] = {}
-        self._big: list[int] = []
-
-    @staticmethod
-    def _span(b: Box) -> tuple[range, range]:
-        return range(_cell(b[0]), _cell(b[2]) + 1), range(_cell(b[1]), _cell(b[3]) + 1)
-
-    def _near(self, b: Box) -> list[Box]:
-        xs, ys = self._span(b)
-        if len(xs) * len(ys) > _MAX_CELLS:
-            return self.boxes
-        found = set(self._big)
-        for i in xs:
-            for j in ys:
-                found.update(self._cells.get((i, j), ()))
-        return [self.boxes[k] for k in sorted(found)]
-
-    def free(self, b: Box) -> bool:
-        x0, y0, x1, y1 = b
-        return not any(x0 < c[2] and c[0] < x1 and y0 < c[3] and c[1] < y1 for c in self._near(b))
-
-    def overlap(self, b: Box) -> float:
-        """Total area (px²) of ``b`` covered by the boxes taken."""
-        x0, y0, x1, y1 = b
-        return sum(
-            max(0.0, min(x1, c[2]) - max(x0, c[0])) * max(0.0, min(y1, c[3]) - max(y0, c[1]))
-            for c in self._near(b)
-        )
-
-    def add(self, b: Box) -> None:
-        k = len(self.boxes)
-        self.boxes.append(b)
-        xs, ys = self._span(b)
-        if len(xs) * len(ys) > _MAX_CELLS:
-            self._big.append(k)
-            return
-        for i in xs:
-            for j in ys:
-                self._cells.setdefault((i, j), []).append(k)
 
 
 def sites_of(prepared: Prepared, frame: Frame) -> list[Site]:

@@ -237,6 +237,7 @@ def draw_legend(lax: Axes, prepared: Prepared, w: int, h: int, pt: float) -> Non
                 fontsize=6.2,
                 color="#666666",
             )
+            panel.y += 10 * pt  # below it, so the force table does not start on this line
             break
         _option_keys(panel, of, prepared.scenario)
     _force_table(panel, prepared)

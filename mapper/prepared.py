@@ -1,0 +1,183 @@
+"""Scenario-independent products of the bundled geodata, computed once at build time and read back at run time.
+
+Some work is the same for every scenario of the bundled data: the basemap's simplified GeoJSON, which places are
+labelled (and on which side) with the bundled line, the distance bands of the examples' threats, NATO's
+territory, the few entries of milsymbol's 30 MB symbol table that the maps draw. ``scripts/build_prepared.py``
+(``make prepared``) computes them into ``geodata/prepared/<product>.json``; at run time an entry is used only when
+
+* the file's ``version`` is ``PREPARED_VERSION`` (bumped whenever an algorithm behind a product changes) and its
+  ``key`` is the sha256 of that version and of every file in ``geodata/`` (``inputs_key``), so edited geodata or
+  a ``MAPPER_GEODATA`` folder of its own never sees products made from other data;
+* the entry exists: entries are named by what they were computed from (``digest`` of the input geometry's WKB,
+  the band edges, milsymbol's table file ...), so an entry answers exactly the question it was computed for,
+  whoever asks;
+* the value passes the owner's ``decode``, which checks types and shapes (the files are in the repository, but
+  a product is data, never code: JSON only, geometries as WKB in base64, never pickle).
+
+Otherwise the owner computes the same value live (slower, identical) and a debug message says why.
+``MAPPER_NO_PREPARED=1`` turns every product off (the tests compare outputs both ways). The owners (``geodata``,
+``placelabels``, ``features``, ``app6``, ``render.basemap``) call ``lookup``; this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mapper.paths import geodata_dir
+
+__all__ = [
+    "FORMAT",
+    "PREPARED_VERSION",
+    "digest",
+    "enabled",
+    "geometry_from_text",
+    "geometry_text",
+    "inputs_key",
+    "lookup",
+    "product_file",
+    "product_inputs",
+    "write_product",
+]
+
+log = logging.getLogger(__name__)
+
+#: bump whenever the algorithm behind any product changes (tests/test_prepared.py also recomputes every product)
+PREPARED_VERSION = 1
+FORMAT = "mapper-prepared"
+_MAX_BYTES = 16 * 1024 * 1024  # the committed products total well under this
+_INPUT_SUFFIXES = (".geojson", ".csv")
+
+T = TypeVar("T")
+
+
+def enabled() -> bool:
+    """Whether prepared products may be used (``MAPPER_NO_PREPARED=1`` turns them off)."""
+    return not os.environ.get("MAPPER_NO_PREPARED")
+
+
+def digest(data: bytes | str) -> str:
+    """The sha256 hex digest naming an entry by what it was computed from (e.g. a geometry's WKB)."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def product_file(name: str, directory: Path | None = None) -> Path:
+    return (directory or geodata_dir()) / "prepared" / f"{name}.json"
+
+
+def product_inputs(directory: Path | None = None) -> list[Path]:
+    """The files products derive from: every GeoJSON and CSV file directly in ``directory`` (``geodata/``)."""
+    d = directory or geodata_dir()
+    return sorted(p for p in d.iterdir() if p.suffix in _INPUT_SUFFIXES and p.is_file())
+
+
+@functools.lru_cache(maxsize=4)
+def _inputs_key(directory: str) -> str:
+    h = hashlib.sha256(f"{FORMAT} {PREPARED_VERSION}\n".encode())
+    for path in product_inputs(Path(directory)):
+        h.update(f"{path.name} {digest(path.read_bytes())}\n".encode())
+    return h.hexdigest()
+
+
+def inputs_key(directory: Path | None = None) -> str:
+    """The key products made from the geodata in ``directory`` (default ``geodata/``) carry."""
+    return _inputs_key(str(directory or geodata_dir()))
+
+
+@functools.lru_cache(maxsize=16)
+def _entries(path: str, key: str) -> dict[str, Any] | None:
+    p = Path(path)
+    try:
+        if not p.is_file() or p.stat().st_size > _MAX_BYTES:
+            log.debug("prepared product %s: missing or too big", p.name)
+            return None
+        doc = json.loads(p.read_bytes())
+    except (OSError, ValueError) as exc:
+        log.debug("prepared product %s: unreadable (%s)", p.name, exc)
+        return None
+    if not (
+        isinstance(doc, dict)
+        and doc.get("format") == FORMAT
+        and doc.get("version") == PREPARED_VERSION
+        and isinstance(doc.get("entries"), dict)
+    ):
+        log.debug("prepared product %s: not a product of this version", p.name)
+        return None
+    if doc.get("key") != key:
+        log.debug("prepared product %s: stale (made from other geodata)", p.name)
+        return None
+    return doc["entries"]
+
+
+def lookup(product: str, entry: str, decode: Callable[[Any], T]) -> T | None:
+    """Entry ``entry`` of ``product`` decoded by ``decode``, or ``None`` (compute it live) when products are
+    off, the product is missing or stale, it has no such entry, or ``decode`` rejects the value (any exception:
+    a malformed value is refused, never half used)."""
+    if not enabled():
+        return None
+    directory = geodata_dir()
+    try:
+        key = inputs_key(directory)
+    except OSError as exc:
+        log.debug("prepared products: cannot hash geodata (%s)", exc)
+        return None
+    entries = _entries(str(product_file(product, directory)), key)
+    if entries is None or entry not in entries:
+        if entries is not None:
+            log.debug("prepared product %s: no entry %s", product, entry[:24])
+        return None
+    try:
+        return decode(entries[entry])
+    except Exception as exc:  # a refused value only costs the live computation
+        log.debug("prepared product %s: entry %s refused (%s)", product, entry[:24], exc)
+        return None
+
+
+def geometry_text(geom: Any) -> str:
+    """A geometry as product text: its WKB (exact: every coordinate's bits) in base64."""
+    import base64
+
+    import shapely
+
+    return base64.b64encode(shapely.to_wkb(geom)).decode("ascii")
+
+
+def geometry_from_text(text: Any, kinds: tuple[str, ...] = ("Polygon", "MultiPolygon")) -> Any:
+    """The geometry ``geometry_text`` wrote, refused (``ValueError``) unless it is one of ``kinds``."""
+    import base64
+
+    import shapely
+
+    if not isinstance(text, str) or not text:
+        raise ValueError("not WKB in base64")
+    geom = shapely.from_wkb(base64.b64decode(text, validate=True))
+    if geom.geom_type not in kinds:
+        raise ValueError(f"a {geom.geom_type}, expected {' or '.join(kinds)}")
+    return geom
+
+
+def write_product(name: str, entries: dict[str, Any], directory: Path | None = None) -> Path:
+    """Write ``geodata/prepared/<name>.json`` (sorted keys, one entry a line, no timestamps: same inputs, same
+    bytes). Build time only (``scripts/build_prepared.py``)."""
+    from mapper.atomic import atomic_write
+
+    path = product_file(name, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = {"format": FORMAT, "key": inputs_key(directory), "version": PREPARED_VERSION}
+    lines = [json.dumps(head, sort_keys=True)[:-1] + ', "entries": {']
+    items = sorted(entries.items())
+    for i, (k, v) in enumerate(items):
+        sep = "," if i < len(items) - 1 else ""
+        lines.append(
+            f"{json.dumps(k)}: {json.dumps(v, sort_keys=True, separators=(',', ':'))}{sep}"
+        )
+    lines.append("}}\n")
+    atomic_write(path, "\n".join(lines).encode(), overwrite=True)
+    _entries.cache_clear()
+    return path

@@ -1,0 +1,127 @@
+"""Compute the prepared products (``mapper.prepared``) into ``geodata/prepared/``: ``make prepared``.
+
+Every product is computed by the function that uses it, with products turned off (``MAPPER_NO_PREPARED=1``), so
+what is written is exactly what that function computes live:
+
+* ``basemap``: ``render.basemap.basemap_features()`` (entry ``features``);
+* ``places``: ``placelabels.cities()`` (entry ``cities:15000``) and ``placelabels.place_labels`` for no line and
+  for the bundled line (entries ``labels:none``, ``labels:<sha256 of the line's WKB>``);
+* ``bands``: ``features.band_areas`` for the bands of every example in ``scenarios/`` (entries named by
+  ``features.band_entry``: the line's and occupied area's WKB, the threat and the band edges);
+* ``geometry``: ``geodata.nato_territory()`` (entry ``nato``);
+* ``symbols``: milsymbol's table's answers to what it looks up while drawing every SIDC ``app6.sidc_for`` makes
+  (one entry, named by the sha256 of the table file; ``app6._LazyNumberTable``).
+
+Run it again after changing ``geodata/`` or an algorithm behind a product (and bump ``PREPARED_VERSION`` for the
+latter). ``--check`` writes nothing and exits 1 if a committed product differs from what would be written
+(``tests/test_prepared.py`` runs it). Usage: ``python scripts/build_prepared.py [--check] [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+# before any product is looked up: everything below is computed live
+os.environ["MAPPER_NO_PREPARED"] = "1"
+# every symbol drawn by milsymbol, none read from a user's cache
+os.environ["MAPPER_NO_CACHE"] = "1"
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from mapper import app6, features, geodata, placelabels, prepared  # noqa: E402
+from mapper.frontline import bundled_front_line  # noqa: E402
+from mapper.loader import load_scenario  # noqa: E402
+from mapper.render.basemap import basemap_features  # noqa: E402
+
+
+def symbol_answers() -> dict[str, Any]:
+    """What milsymbol's table answers to every key milsymbol asks for while drawing each SIDC ``sidc_for``
+    makes, named by the sha256 of the table file (``app6._LazyNumberTable``)."""
+    import gzip
+    import json
+
+    from milsymbol import symbol
+
+    path = app6._table_file()
+    assert path is not None, "milsymbol's table file is not where app6 expects it"
+    packed = path.read_bytes()
+    full = json.loads(gzip.decompress(packed))
+    asked: dict[str, Any] = {}
+
+    class Recording(dict[str, Any]):
+        def __contains__(self, key: object) -> bool:
+            asked[str(key)] = full.get(key)
+            return key in full
+
+        def __getitem__(self, key: str) -> Any:
+            asked[key] = full.get(key)
+            return full[key]
+
+    symbol._number_data = Recording()
+    for kind in (None, *app6.KINDS):
+        for echelon in (None, *app6.ECHELONS):
+            for affiliation in app6.AFFILIATIONS:
+                app6.symbol_svg(app6.sidc_for(kind, echelon, affiliation))
+    symbol._number_data = None
+    return {prepared.digest(packed): asked}
+
+
+def products() -> dict[str, dict[str, Any]]:
+    """Every product's entries, computed live."""
+    import shapely
+
+    line = bundled_front_line().line
+    places: dict[str, Any] = {"cities:15000": list(placelabels.cities())}
+    places["labels:none"] = placelabels.encode_labels(placelabels.place_labels(None))
+    key = "labels:" + prepared.digest(shapely.to_wkb(line))
+    places[key] = placelabels.encode_labels(placelabels.place_labels(line))
+    bands: dict[str, Any] = {}
+    for path in sorted((REPO / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        areas = features.band_areas(*features.band_arguments(scenario))
+        bands[features.band_entry(scenario)] = features.encode_bands(areas)
+    return {
+        "basemap": {"features": basemap_features()},
+        "places": places,
+        "bands": bands,
+        "geometry": {"nato": prepared.geometry_text(geodata.nato_territory())},
+        "symbols": symbol_answers(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed products only"
+    )
+    parser.add_argument("--out", type=Path, help="geodata folder to write into (default: geodata/)")
+    args = parser.parse_args(argv)
+    built = products()
+    if not args.check:
+        for name, entries in built.items():
+            print(prepared.write_product(name, entries, args.out))
+        return 0
+    stale = []
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = Path(tmp) / "geodata"
+        fresh.mkdir()
+        for source in prepared.product_inputs():
+            (fresh / source.name).write_bytes(source.read_bytes())
+        for name, entries in built.items():
+            new = prepared.write_product(name, entries, fresh).read_bytes()
+            old = prepared.product_file(name)
+            if not old.is_file() or old.read_bytes() != new:
+                stale.append(name)
+    for name in stale:
+        print(f"stale: {prepared.product_file(name)} (run make prepared)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The prepared products (``mapper.prepared``, ``geodata/prepared/``): current, used, byte-neutral, and refused
+when stale or tampered with."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shapely
+
+from mapper import app6, features, geodata, placelabels, prepared
+from mapper.frontline import bundled_front_line
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
+
+# renders every example (HTML, PNG, analysis JSON) into argv[1], in one process, as `mapper render` does
+_DRIVER = """
+import sys
+from pathlib import Path
+from mapper import api, report
+out = Path(sys.argv[1])
+for path in sys.argv[2:]:
+    name = Path(path).stem
+    api.render_files(path, out / f"{name}.html", image=out / f"{name}.png", overwrite=True)
+    (out / f"{name}.json").write_text(report.analyze_file(path, fmt="json"))
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MAPPER_NO_PREPARED"}
+    return {**env, **extra}
+
+
+def _clear_caches() -> None:
+    prepared._entries.cache_clear()
+    prepared._inputs_key.cache_clear()
+    geodata.nato_territory.cache_clear()
+    placelabels.cities.cache_clear()
+    placelabels._labels_for.cache_clear()
+    features.band_areas.cache_clear()
+
+
+@pytest.fixture
+def fresh_caches() -> Any:
+    _clear_caches()
+    yield
+    _clear_caches()
+
+
+def test_committed_products_are_current() -> None:
+    # recomputes every product live and compares it byte for byte with geodata/prepared/
+    done = subprocess.run(
+        [sys.executable, str(REPO / "scripts/build_prepared.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_examples_are_byte_identical_with_and_without_products(tmp_path: Path) -> None:
+    outputs = {}
+    for mode, extra in (("on", {}), ("off", {"MAPPER_NO_PREPARED": "1"})):
+        out = tmp_path / mode
+        out.mkdir()
+        subprocess.run(
+            [sys.executable, "-c", _DRIVER, str(out), *map(str, EXAMPLES)],
+            check=True,
+            env=_env(MAPPER_CACHE_DIR=str(tmp_path / f"cache-{mode}"), **extra),
+            timeout=600,
+        )
+        outputs[mode] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(outputs["on"]) == 3 * len(EXAMPLES)
+    assert outputs["on"].keys() == outputs["off"].keys()
+    for name, data in outputs["on"].items():
+        assert data == outputs["off"][name], name
+
+
+def test_examples_use_every_product(caplog: pytest.LogCaptureFixture, fresh_caches: Any) -> None:
+    # no product is missing, stale or refused for the bundled examples: nothing is logged by mapper.prepared
+    from mapper import pipeline
+    from mapper.render.basemap import basemap_features
+
+    basemap_features.cache_clear()
+    with caplog.at_level("DEBUG", logger="mapper.prepared"):
+        for path in EXAMPLES:
+            p = pipeline.prepare(path)
+            assert p.features.bands
+        assert placelabels.place_labels(bundled_front_line().line)
+        assert placelabels.place_labels(None)
+        assert basemap_features()["ukraine"]
+        assert geodata.nato_territory().area > 0
+    assert [r.getMessage() for r in caplog.records] == []
+
+
+def _copy_geodata(tmp_path: Path) -> Path:
+    copy = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", copy)
+    return copy
+
+
+def test_stale_key_falls_back_to_live(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_caches: Any,
+) -> None:
+    copy = _copy_geodata(tmp_path)
+    places = copy / "places.csv"
+    places.write_bytes(places.read_bytes() + b"\n")  # other geodata: a new key
+    monkeypatch.setenv("MAPPER_GEODATA", str(copy))
+    with caplog.at_level("DEBUG", logger="mapper.prepared"):
+        assert prepared.lookup("geometry", "nato", prepared.geometry_from_text) is None
+    assert any("stale" in r.getMessage() for r in caplog.records)
+    monkeypatch.delenv("MAPPER_GEODATA")
+    _clear_caches()
+    assert prepared.lookup("geometry", "nato", prepared.geometry_from_text) is not None
+
+
+def test_products_off(monkeypatch: pytest.MonkeyPatch, fresh_caches: Any) -> None:
+    monkeypatch.setenv("MAPPER_NO_PREPARED", "1")
+    assert prepared.lookup("geometry", "nato", prepared.geometry_from_text) is None
+    live = geodata.nato_territory()
+    monkeypatch.delenv("MAPPER_NO_PREPARED")
+    _clear_caches()
+    assert shapely.to_wkb(geodata.nato_territory()) == shapely.to_wkb(live)
+
+
+def _entry_names(copy: Path, name: str) -> list[str]:
+    return list(json.loads((copy / "prepared" / f"{name}.json").read_text())["entries"])
+
+
+def _tamper(copy: Path, name: str, change: Any) -> None:
+    path = copy / "prepared" / f"{name}.json"
+    doc = json.loads(path.read_text())
+    change(doc["entries"])
+    path.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        # script in a basemap feature text, which goes into the page verbatim
+        (
+            "basemap",
+            lambda e: e["features"]["ukraine"].append(
+                '{"type":"Feature"}</script><script>alert(1)'
+            ),
+        ),
+        ("basemap", lambda e: e["features"]["rivers"].append("alert(1)")),
+        (
+            "basemap",
+            lambda e: e["features"]["lakes"].__setitem__(0, '{"type":"Feature","x":"{{ 7*7 }}"}'),
+        ),
+        ("basemap", lambda e: e["features"].pop("regions")),
+        # place labels: a side or tier outside the vocabulary, a name that is not text, a row index out of range
+        ("places", lambda e: e["labels:none"][0].__setitem__(7, "r onmouseover=alert(1)")),
+        ("places", lambda e: e["labels:none"][0].__setitem__(0, {"html": "<b>"})),
+        ("places", lambda e: e["labels:none"][0].__setitem__(6, 99)),
+        ("places", lambda e: e["cities:15000"].append(10**9)),
+        # geometry: not WKB, or WKB of the wrong kind
+        ("geometry", lambda e: e.__setitem__("nato", "<svg onload=alert(1)>")),
+        ("geometry", lambda e: e.__setitem__("nato", prepared.geometry_text(shapely.Point(0, 0)))),
+        ("bands", lambda e: [v[0].__setitem__(0, "0") for v in e.values()]),
+        # milsymbol table answers: a key that is not a SIDC, a value that is not an entry
+        ("symbols", lambda e: [v.__setitem__("x" * 20, None) for v in e.values()]),
+        ("symbols", lambda e: [v.__setitem__(next(iter(v)), "<svg/>") for v in e.values()]),
+    ],
+)
+def test_tampered_products_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, change: Any, fresh_caches: Any
+) -> None:
+    from mapper.render.basemap import _checked_basemap
+
+    copy = _copy_geodata(tmp_path)
+    _tamper(copy, name, change)
+    monkeypatch.setenv("MAPPER_GEODATA", str(copy))
+    decoders = {
+        "basemap": [("features", _checked_basemap)],
+        "places": [
+            ("labels:none", placelabels._decode_labels),
+            ("cities:15000", placelabels._row_indexes(8589)),
+        ],
+        "geometry": [("nato", prepared.geometry_from_text)],
+        "symbols": [(k, app6._decode_known) for k in _entry_names(copy, "symbols")],
+        "bands": [(k, features._decode_bands) for k in _entry_names(copy, "bands")],
+    }
+    results = [prepared.lookup(name, entry, decode) for entry, decode in decoders[name]]
+    assert None in results  # the tampered entry is refused (and computed live by its owner)
+
+
+def test_tampered_product_never_reaches_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_caches: Any
+) -> None:
+    from mapper import api
+    from mapper.render.basemap import basemap_features
+
+    copy = _copy_geodata(tmp_path)
+    _tamper(
+        copy,
+        "basemap",
+        lambda e: e["features"]["ukraine"].append('{"type":"Feature"}</script><b>pwned</b>'),
+    )
+    monkeypatch.setenv("MAPPER_GEODATA", str(copy))
+    basemap_features.cache_clear()
+    try:
+        html = api.render(EXAMPLES[0]).html
+    finally:
+        basemap_features.cache_clear()
+    assert "pwned" not in html
+
+
+def test_entries_are_named_by_their_inputs(fresh_caches: Any) -> None:
+    # an entry answers only the exact question it was computed for: another line gets no prepared labels
+    line = bundled_front_line().line
+    moved = shapely.affinity.translate(line, xoff=0.01)
+    entry = "labels:" + prepared.digest(shapely.to_wkb(moved))
+    assert prepared.lookup("places", entry, placelabels._decode_labels) is None
+    own = "labels:" + prepared.digest(shapely.to_wkb(line))
+    assert prepared.lookup("places", own, placelabels._decode_labels) == placelabels.place_labels(
+        line
+    )
