@@ -7,10 +7,11 @@
                             filterable with a few lines of inline JS, fully usable without it
       maps/<id>.html        the scenario's offline map (``render_html``) with a link back to the index
       thumbs/<id>.png       480x320 thumbnail (``staticmap.draw_static_map(thumbnail=True)``)
-      gallery.json          the manifest: every scenario's files, key figures, content hash and cache key, the
-                            errors of the invalid ones, the generator version and the front lines' dates
-      compare.html          kept from the previous build if the compare command put one there (linked from
-                            the index only when it exists)
+      gallery.json          the manifest: every scenario's files, key figures, content hash, cache key and
+                            inputs, the errors of the invalid ones, the comparison's key, the generator version
+                            and the front lines' dates
+      compare.html          the comparison of every option (``mapper compare -f html``), linked from the index
+                            when it could be made
 
 The build is
 
@@ -18,8 +19,12 @@ The build is
   version, the versions of the libraries that draw, the source of the mapper package and every geodata file); the
   files a scenario names (its own front line) are recorded with their hashes. A scenario whose key and inputs are
   unchanged is not rendered again: its files are hard-linked (or copied, keeping their mtime) from the previous
-  gallery. Invalid scenarios are always checked again (a missing front-line file may have appeared). When nothing
-  changed at all, nothing is written;
+  gallery. A scenario that failed is keyed the same way (plus the path its messages show), with the files it
+  names recorded as they were (a missing one as missing): unchanged, its messages come from the manifest without
+  a reload; a file it names that appears or changes makes it checked again. The comparison page has a key of its
+  own (its code, and every file it compares with their inputs) and is kept while that key holds. When nothing
+  changed at all, nothing is written, and nothing heavy is imported (no folium, numpy or YAML: the index is
+  rendered from the manifest's entries to be compared with the one on disk);
 * **parallel**: scenarios are rendered in worker processes (``ProcessPoolExecutor``, ``jobs`` defaults to the
   number of CPUs); workers return the page and the PNG to the parent, which alone writes files;
 * **robust**: a scenario that raises ``MapperError`` becomes a card with its messages, the others are built, and
@@ -48,7 +53,7 @@ import stat
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mapper.errors import MapperError, OutputError, ScenarioError, UsageError
 from mapper.gallery.entries import (
@@ -59,30 +64,42 @@ from mapper.gallery.entries import (
     MANIFEST,
     MAPS,
     MAX_INPUT_BYTES,
-    PRESERVED,
+    NAMED_FILES,
     THUMB_DPI,
     THUMB_SIZE,
     THUMBS,
+    Comparison,
     GalleryEntry,
     GalleryResult,
     Progress,
     _cache_key,
     _dedupe,
     _entry_from_result,
+    _failure_key,
     _hash_regular,
-    _is_gallery,
     _manifest_bytes,
+    _own_file,
     _previous_entries,
     _read_manifest,
     _reusable,
+    _reusable_failure,
     build_key,
+    comparison_key,
+    input_digest,
+    previous_comparison,
     produced,
 )
 from mapper.gallery.folder import LIVE, keep, sweep_stale, user_files
 from mapper.gallery.index import render_index
 from mapper.gallery.workers import Interrupted, interruptible, stop_pool, worker_init
-from mapper.pipeline import Prepared
-from mapper.yamlsafe import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from mapper.pipeline import Prepared
+
+#: the biggest scenario file hashed for the cache: at least the loader's limit (``yamlsafe.MAX_FILE_BYTES``, a test
+#: checks), so that every file the loader accepts can be reused, and a bigger one's refusal is cached too; a
+#: number of its own so that an unchanged rebuild does not import PyYAML
+MAX_HASHED_BYTES = 32 * 1024 * 1024
 
 __all__ = [
     "GalleryEntry",
@@ -185,9 +202,15 @@ def _render_one(path: str, scenario_dir: str) -> dict[str, Any]:
             "status": "failed",
             "errors": [p.format() for p in exc.problems if p.severity == "error"] or [str(exc)],
             "warnings": [p.format() for p in exc.problems if p.severity != "error"],
+            "inputs": _named_inputs(Path(path), Path(scenario_dir)),
         }
     except MapperError as exc:
-        return {"status": "failed", "errors": [str(exc)], "warnings": []}
+        return {
+            "status": "failed",
+            "errors": [str(exc)],
+            "warnings": [],
+            "inputs": _named_inputs(Path(path), Path(scenario_dir)),
+        }
     front = scenario.front
     return {
         "status": "built",
@@ -204,10 +227,36 @@ def _render_one(path: str, scenario_dir: str) -> dict[str, Any]:
     }
 
 
+def _named_inputs(path: Path, scenario_dir: Path) -> dict[str, str]:
+    """The files a scenario that failed names (``NAMED_FILES``: front line, occupied area), with the digests that
+    key its failure (``entries.input_digest``; a missing file is recorded as missing). A superset of what the load
+    read: a name the loader refused, or never reached, only makes the failure checked again sooner."""
+    from mapper.yamlsafe import load_document
+
+    try:
+        root = load_document(path).root
+    except (MapperError, OSError, ValueError):
+        return {}  # not readable, or not YAML: the loader stopped before reading anything else
+    if getattr(root, "id", None) != "mapping":
+        return {}
+    out: dict[str, str] = {}
+    for key, value in root.value:
+        if getattr(key, "value", None) not in NAMED_FILES or getattr(value, "id", None) != "scalar":
+            continue
+        name = value.value
+        if not isinstance(name, str) or name in ("bundled", "none", ""):
+            continue
+        digest = input_digest(name, scenario_dir)
+        if digest is not None:
+            out[Path(name).as_posix()] = digest
+    return out
+
+
 # -------------------------------------------------------------------------------------------------------------
-def _check_out_dir(scenario_dir: Path, out_dir: Path, overwrite: bool) -> None:
+def _check_out_dir(scenario_dir: Path, out_dir: Path, overwrite: bool) -> dict[str, Any] | None:
     """Refuse outputs that would destroy something: a file, a link, a folder holding the scenarios (or the current
-    folder, or mapper's own data), or a non-gallery folder without ``overwrite``."""
+    folder, or mapper's own data), or a non-gallery folder without ``overwrite``. Returns the manifest if it read
+    one (read once: for 200 scenarios it is a fair part of an unchanged rebuild)."""
     from mapper.paths import PACKAGE_DIR, geodata_dir
 
     if out_dir.is_symlink():
@@ -226,11 +275,15 @@ def _check_out_dir(scenario_dir: Path, out_dir: Path, overwrite: bool) -> None:
             raise OutputError(
                 f"{out_dir}: refusing to build a gallery there: the folder would replace {what} ({path})"
             )
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not _is_gallery(out_dir) and not overwrite:
+    if not (out_dir.is_dir() and any(out_dir.iterdir())):
+        return None
+    manifest = _read_manifest(out_dir)
+    if manifest is None and not overwrite:
         raise OutputError(
             f"{out_dir}: exists and is not a gallery (no {MANIFEST} written by mapper); "
             "pass --overwrite to replace it"
         )
+    return manifest
 
 
 def _place(src: Path, dst: Path) -> None:
@@ -321,15 +374,14 @@ def build_gallery(
         raise UsageError(f"{scenario_dir}: not a folder of scenario files")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
-    _check_out_dir(scenario_dir, out_dir, overwrite)
-    sweep_stale(out_dir)  # what runs killed with SIGKILL left beside it
-    plan = _plan(scenario_dir, out_dir)
-    compare = [name for name in PRESERVED if (out_dir / name).is_file()]
+    manifest = _check_out_dir(scenario_dir, out_dir, overwrite)
+    sweep_stale(out_dir)  # what runs killed with SIGKILL left beside it (may put a gallery back)
+    plan = _plan(scenario_dir, manifest or _read_manifest(out_dir), out_dir)
     # the files a user added to a gallery folder are kept (a folder that is not a gallery is replaced whole)
     extra = user_files(out_dir, plan.ours) if plan.ours is not None else {}
     if not plan.work:
         final = _dedupe([plan.entries[p.name] for p in plan.files])
-        if _unchanged(out_dir, final, compare, set(extra)):
+        if _unchanged(out_dir, final, _kept_comparison(plan, plan.entries, out_dir), set(extra)):
             return GalleryResult(out_dir, final, written=False)
     # a signal cancels the pool, ends the workers and removes the temporary folder (mapper.gallery.workers)
     with interruptible() as guard, atomic_dir(out_dir, overwrite=True) as tmp:
@@ -347,27 +399,44 @@ def build_gallery(
 @dataclass
 class _Plan:
     """What a build does: the scenario files, the entries known already (reused or refused), the files to render
-    (``work``), each file's content hash and cache key, the files that may be read (``readable``: regular files
-    inside the folder, for the comparison page) and the paths the previous gallery produced (``ours``; None when
-    the output folder is not a gallery)."""
+    (``work``), each file's content hash with its cache keys (success, failure), the files that may be read
+    (``readable``: regular files inside the folder, for the comparison page), the paths the previous gallery
+    produced (``ours``; None when the output folder is not a gallery) and its comparison page (``comparison``) and
+    entries (``previous``)."""
 
     files: list[Path]
     entries: dict[str, GalleryEntry] = field(default_factory=dict)
     work: list[tuple[str, Path]] = field(default_factory=list)
-    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     readable: list[Path] = field(default_factory=list)
     ours: set[str] | None = None
+    comparison: Comparison | None = None
+    previous: dict[str, GalleryEntry] = field(default_factory=dict)
 
 
-def _plan(scenario_dir: Path, out_dir: Path) -> _Plan:
-    """Reuse what is unchanged, render (or check again) the rest; never read a link leading out of the folder."""
-    from mapper.loader import scenario_files
+def _scenario_files(scenario_dir: Path) -> list[Path]:
+    """``loader.scenario_files`` of one folder (the same rule, checked equal in a test), without importing the
+    loader: an unchanged rebuild loads no scenario."""
+    found = sorted(
+        q
+        for q in scenario_dir.iterdir()
+        if q.suffix.lower() in (".yaml", ".yml") and not q.name.startswith(".")
+    )
+    if not found:
+        from mapper.loader import scenario_files
 
-    plan = _Plan(list(scenario_files([scenario_dir])))
-    manifest = _read_manifest(out_dir)
-    previous = _previous_entries(manifest)
+        return list(scenario_files([scenario_dir]))  # raises the loader's "no scenario files" error
+    return found
+
+
+def _plan(scenario_dir: Path, manifest: dict[str, Any] | None, out_dir: Path) -> _Plan:
+    """Reuse what is unchanged (built or failed), render (or check again) the rest; never read a link leading out
+    of the folder. ``manifest``: the previous gallery's, if any."""
+    plan = _Plan(_scenario_files(scenario_dir))
+    plan.previous = previous = _previous_entries(manifest)
     if manifest is not None:
         plan.ours = produced(list(previous.values()))
+        plan.comparison = previous_comparison(manifest)
     root = scenario_dir.resolve()
     for path in plan.files:
         source = path.name
@@ -376,22 +445,24 @@ def _plan(scenario_dir: Path, out_dir: Path) -> _Plan:
             plan.entries[source] = GalleryEntry(source=source, status="failed", errors=(refused,))
             continue
         try:
-            regular = stat.S_ISREG((st := os.stat(path)).st_mode) and st.st_size <= MAX_FILE_BYTES
+            regular = stat.S_ISREG((st := os.stat(path)).st_mode) and st.st_size <= MAX_HASHED_BYTES
         except OSError:
             regular = False
-        content_hash = _hash_regular(path, MAX_FILE_BYTES) if regular else None
+        content_hash = _hash_regular(path, MAX_HASHED_BYTES) if regular else None
         if content_hash is None:
             # a FIFO, device, missing or oversized file: never read here (it could block or be endless); the
             # loader refuses it with a clear message that ends up on the scenario's card
-            plan.hashes[source] = ("", "")
+            plan.hashes[source] = ("", "", "")
             plan.work.append((source, path))
             continue
         plan.readable.append(path)
-        key = _cache_key(content_hash)
-        plan.hashes[source] = (content_hash, key)
+        key, failure = _cache_key(content_hash), _failure_key(content_hash, str(path))
+        plan.hashes[source] = (content_hash, key, failure)
         prev = previous.get(source)
-        if prev is not None and _reusable(prev, key, scenario_dir, out_dir):
-            plan.entries[source] = prev
+        if _reusable(prev, key, scenario_dir, out_dir) or _reusable_failure(
+            prev, failure, scenario_dir
+        ):
+            plan.entries[source] = prev  # type: ignore[assignment]  # not None: reusable
         else:
             plan.work.append((source, path))
     return plan
@@ -427,20 +498,23 @@ def _build(
     (tmp / THUMBS).mkdir()
     # source -> folder holding maps/<id>.html and thumbs/<id>.png
     where = {source: out_dir for source, entry in plan.entries.items() if entry.built}
-    # the comparison of every option in the gallery: rebuilt whenever the gallery changes at all (a scenario
-    # added, changed or removed); an unchanged rebuild returned before and keeps it as it is
+    # the comparison of every option in the gallery depends on the files it reads: when its key (predicted with
+    # the previous inputs of what is rendered again) is unchanged, the previous page is kept, else it is one
+    # more job, started first so that it runs beside the renders
     candidates = [str(p) for p in plan.readable]
+    kept = _kept_comparison(plan, {**plan.previous, **plan.entries}, out_dir)
     compare_html: str | None = None
     done = 0
-    results = _run(plan.work, scenario_dir, jobs, candidates or None)
+    results = _run(plan.work, scenario_dir, jobs, candidates if candidates and not kept else None)
     try:
         for source, result in results:
             if source == COMPARE:
                 compare_html = result
                 continue
             done += 1
-            content_hash, key = plan.hashes[source]
-            entry = _entry_from_result(source, content_hash, key, result)
+            content_hash, key, failure = plan.hashes[source]
+            built = result["status"] == "built"
+            entry = _entry_from_result(source, content_hash, key if built else failure, result)
             if entry.built:
                 where[source] = _stage(staging / f"{done}", entry, result)
             plan.entries[source] = entry
@@ -453,12 +527,56 @@ def _build(
         if entry.built:
             _move_in(where[entry.source], tmp, entry, reused=where[entry.source] == out_dir)
     shutil.rmtree(staging)
-    has_compare = compare_html is not None and any(e.built for e in final)
-    if has_compare:
-        (tmp / COMPARE).write_text(compare_html, encoding="utf-8")  # type: ignore[arg-type]
+    comparison = None
+    if any(e.built for e in final) and candidates:
+        comparison = _write_comparison(tmp, plan, out_dir, kept, compare_html)
+    has_compare = comparison is not None and comparison.written
     (tmp / INDEX).write_text(render_index(final, compare=has_compare), encoding="utf-8")
-    (tmp / MANIFEST).write_bytes(_manifest_bytes(final))
+    (tmp / MANIFEST).write_bytes(_manifest_bytes(final, comparison))
     return final
+
+
+def _comparison_sources(
+    plan: _Plan, entries: dict[str, GalleryEntry]
+) -> list[tuple[str, str, dict[str, str]]]:
+    """What the comparison page reads: each readable scenario file (as shown), its hash, and its inputs."""
+    return [
+        (str(p), plan.hashes[p.name][0], dict(entries[p.name].inputs) if p.name in entries else {})
+        for p in plan.readable
+    ]
+
+
+def _kept_comparison(
+    plan: _Plan, entries: dict[str, GalleryEntry], out_dir: Path
+) -> Comparison | None:
+    """The previous gallery's comparison if it is still the comparison of these scenarios with these inputs (and
+    its page, if it wrote one, is still our own file), else None."""
+    prev = plan.comparison
+    if prev is None or not plan.readable:
+        return None
+    key = comparison_key(_comparison_sources(plan, entries))
+    if not key or key != prev.key:
+        return None
+    if prev.written and not _own_file(out_dir, COMPARE):
+        return None
+    return prev
+
+
+def _write_comparison(
+    tmp: Path, plan: _Plan, out_dir: Path, kept: Comparison | None, html: str | None
+) -> Comparison:
+    """Put the comparison page into the new gallery: the one just made, or the previous one when its key still
+    holds with the inputs the renders found (else it is made now: a file a scenario names changed)."""
+    key = comparison_key(_comparison_sources(plan, plan.entries))
+    if kept is not None and kept.key == key:
+        if kept.written:
+            _place(out_dir / COMPARE, tmp / COMPARE)
+        return kept
+    if kept is not None:
+        html = _comparison_html([str(p) for p in plan.readable])
+    if html is not None:
+        (tmp / COMPARE).write_text(html, encoding="utf-8")
+    return Comparison(key, html is not None)
 
 
 def _stage(folder: Path, entry: GalleryEntry, result: dict[str, Any]) -> Path:
@@ -493,11 +611,16 @@ def _comparison_html(paths: list[str]) -> str | None:
 
 
 def _unchanged(
-    out_dir: Path, entries: list[GalleryEntry], compare: list[str], extra: set[str]
+    out_dir: Path, entries: list[GalleryEntry], comparison: Comparison | None, extra: set[str]
 ) -> bool:
-    """Whether ``out_dir`` already holds exactly this gallery (same manifest, index and set of files, besides
-    the ``extra`` files a user added)."""
-    expected = {MANIFEST, INDEX, *compare}
+    """Whether ``out_dir`` already holds exactly this gallery (same manifest, index, comparison and set of files,
+    besides the ``extra`` files a user added). ``comparison``: the previous one if it still holds."""
+    if not any(e.built for e in entries):
+        comparison = None  # a gallery without a built scenario has no comparison
+    elif comparison is None:
+        return False
+    has_compare = comparison is not None and comparison.written
+    expected = {MANIFEST, INDEX, *([COMPARE] if has_compare else [])}
     for e in entries:
         if e.built:
             expected.update((e.map, e.thumb))  # type: ignore[arg-type]
@@ -506,9 +629,9 @@ def _unchanged(
         present -= extra
         if present != expected:
             return False
-        if (out_dir / MANIFEST).read_bytes() != _manifest_bytes(entries):
+        if (out_dir / MANIFEST).read_bytes() != _manifest_bytes(entries, comparison):
             return False
-        index = render_index(entries, compare=bool(compare)).encode("utf-8")
+        index = render_index(entries, compare=has_compare).encode("utf-8")
         return (out_dir / INDEX).read_bytes() == index
     except OSError:
         return False

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,13 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 MAX_INPUT_BYTES = 256 << 20
 #: a scenario names at most a front-line and an occupied-area file; a manifest listing more is not trusted
 MAX_INPUTS = 8
+#: the digest recorded for a file a failed scenario names that did not exist (the failure may be that): the entry
+#: stays valid while the file is still missing
+ABSENT = "absent"
+#: the top-level keys of a scenario that name data files (read from the scenario's folder)
+NAMED_FILES = ("front_line", "occupied")
+# besides the drawing libraries, what changes the comparison page's tables and charts
+_COMPARISON_LIBS = ("pandas",)
 # the libraries whose versions change what a map page or thumbnail looks like
 _DRAWING_LIBS = (
     "folium",
@@ -142,6 +150,12 @@ class GalleryEntry:
         front = d.get("front_line") or {}
         if not isinstance(front, dict) or not all(isinstance(v, str) for v in front.values()):
             raise TypeError("manifest front line is not texts")
+        for key in ("errors", "warnings"):
+            if not _texts(d.get(key) or []):
+                raise TypeError(f"manifest {key} are not texts")
+        inputs = d.get("inputs") or {}
+        if not isinstance(inputs, dict) or not _texts([*inputs, *inputs.values()]):
+            raise TypeError("manifest inputs are not texts")
         files = d.get("files") or {}
         return cls(
             source=str(d["source"]),
@@ -158,8 +172,12 @@ class GalleryEntry:
             warnings=tuple(d.get("warnings") or ()),
             content_hash=str(d.get("content_hash") or ""),
             cache_key=str(d.get("cache_key") or ""),
-            inputs=dict(d.get("inputs") or {}),
+            inputs=dict(inputs),
         )
+
+
+def _texts(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(x, str) for x in values)
 
 
 @dataclass
@@ -252,27 +270,68 @@ def _not_drawing(rel: str) -> bool:
 
 
 @functools.cache
+def _package_digests() -> tuple[tuple[str, str], ...]:
+    """``(path inside the package, sha256)`` of every source and data file of the mapper package, once."""
+    from mapper.paths import PACKAGE_DIR
+
+    out = []
+    for path in _files_under(PACKAGE_DIR):
+        rel = path.relative_to(PACKAGE_DIR).as_posix()
+        if "egg-info" not in rel:
+            out.append((rel, _sha256_file(path)))
+    return tuple(out)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def _installed() -> dict[str, str]:
+    """Normalised distribution name -> version, from the ``<name>-<version>.dist-info`` folders on ``sys.path``,
+    first one wins (the folders ``importlib.metadata`` finds, without its import: a fifth of a second, most of
+    an unchanged rebuild)."""
+    out: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except (OSError, TypeError):
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info"):
+                name, _, version = folder.removesuffix(".dist-info").partition("-")
+                out.setdefault(_normal(name), version)
+    return out
+
+
+def _versions(libs: tuple[str, ...]) -> str:
+    lines = []
+    for lib in libs:
+        version = _installed().get(_normal(lib))
+        if not version:  # installed some other way (an egg, a zip): ask importlib.metadata
+            from importlib import metadata
+
+            try:
+                version = metadata.version(lib)
+            except metadata.PackageNotFoundError:
+                version = "-"
+        lines.append(f"{lib} {version}\n")
+    return "".join(lines)
+
+
+@functools.cache
 def build_key() -> str:
     """The part of every scenario's cache key that does not depend on the scenario: the mapper version, the
     drawing libraries' versions, the source of the mapper package (minus other commands' modules), the thumbnail
     size and every geodata file's bytes. Computed once per process."""
-    from importlib import metadata
-
-    from mapper.paths import PACKAGE_DIR, geodata_dir
+    from mapper.paths import geodata_dir
 
     h = hashlib.sha256()
     h.update(f"mapper {__version__}; thumbs {THUMB_SIZE} @ {THUMB_DPI} dpi\n".encode())
-    for lib in _DRAWING_LIBS:
-        try:
-            version = metadata.version(lib)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{lib} {version}\n".encode())
-    for path in _files_under(PACKAGE_DIR):
-        rel = path.relative_to(PACKAGE_DIR).as_posix()
-        if _not_drawing(rel) or "egg-info" in rel:
-            continue
-        h.update(f"mapper/{rel} {_sha256_file(path)}\n".encode())
+    h.update(_versions(_DRAWING_LIBS).encode())
+    for rel, digest in _package_digests():
+        if not _not_drawing(rel):
+            h.update(f"mapper/{rel} {digest}\n".encode())
     geo = geodata_dir()
     if geo.is_dir():
         for path in _files_under(geo):
@@ -280,8 +339,36 @@ def build_key() -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _comparison_base() -> str:
+    """What the comparison page depends on besides its scenarios: the build key and the modules it leaves out
+    (the comparison's own code, its maps and charts), and the libraries of its tables."""
+    h = hashlib.sha256(f"comparison\n{build_key()}\n".encode())
+    h.update(_versions(_COMPARISON_LIBS).encode())
+    for rel, digest in _package_digests():
+        if _not_drawing(rel):
+            h.update(f"mapper/{rel} {digest}\n".encode())
+    return h.hexdigest()
+
+
+def comparison_key(sources: list[tuple[str, str, dict[str, str]]]) -> str:
+    """The comparison page's key: its code and data (``_comparison_base``) and, in order, each scenario file it
+    compares as ``(path as shown, content hash, {input: digest})``: the files it reads and how it names them.
+    ``""`` (never equal to a recorded key) when one of them could not be hashed."""
+    if any(not value for _, digest, inputs in sources for value in (digest, *inputs.values())):
+        return ""
+    doc = json.dumps([_comparison_base(), sources], sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(doc.encode()).hexdigest()
+
+
 def _cache_key(content_hash: str) -> str:
     return hashlib.sha256(f"{build_key()}\n{content_hash}".encode()).hexdigest()
+
+
+def _failure_key(content_hash: str, shown: str) -> str:
+    """The key of a scenario that failed: like a success's, and the path its messages show (``file:line:col``),
+    so that a gallery built from a folder named differently reports the name given now."""
+    return hashlib.sha256(f"{build_key()}\n{content_hash}\nfailed at {shown}".encode()).hexdigest()
 
 
 # Paths and the previous gallery
@@ -317,12 +404,15 @@ def _entry_from_result(
     source: str, content_hash: str, key: str, result: dict[str, Any]
 ) -> GalleryEntry:
     if result["status"] != "built":
+        # keyed like a success (``key`` is the failure key): unchanged, it is reported again without a reload
         return GalleryEntry(
             source=source,
             status="failed",
             errors=tuple(result["errors"]),
             warnings=tuple(result.get("warnings") or ()),
             content_hash=content_hash,
+            cache_key=key if content_hash else "",
+            inputs=dict(result.get("inputs") or {}),
         )
     sid = result["id"]
     return GalleryEntry(
@@ -361,6 +451,17 @@ def _reusable(prev: GalleryEntry | None, key: str, scenario_dir: Path, out_dir: 
     return all(_input_unchanged(name, digest, scenario_dir) for name, digest in prev.inputs.items())
 
 
+def _reusable_failure(prev: GalleryEntry | None, key: str, scenario_dir: Path) -> bool:
+    """Whether a previous failure can be reported again as it is: same failure key (the file's bytes, the build,
+    the path shown), messages to report, and every file it named in the same state (same digest, or still
+    missing). As for a success, only bounded regular files inside the scenario folder are ever opened."""
+    if prev is None or prev.built or prev.status != "failed" or not prev.cache_key:
+        return False
+    if prev.cache_key != key or not prev.errors or len(prev.inputs) > MAX_INPUTS:
+        return False
+    return all(_input_unchanged(name, digest, scenario_dir) for name, digest in prev.inputs.items())
+
+
 def _own_file(folder: Path, rel: str) -> bool:
     """``rel`` is a regular file in ``folder``, reached through no link (a link could publish any file)."""
     path = folder
@@ -385,12 +486,44 @@ def _input_unchanged(name: Any, digest: Any, scenario_dir: Path) -> bool:
         return False
     try:
         root = scenario_dir.resolve(strict=True)
+        if digest == ABSENT:
+            return _missing(root / rel)
         real = (root / rel).resolve(strict=True)
     except (OSError, RuntimeError):  # missing, or a loop of links
         return False
     if not real.is_relative_to(root):
         return False
     return _hash_regular(real, MAX_INPUT_BYTES) == digest
+
+
+def _missing(path: Path) -> bool:
+    """Nothing at ``path``: no file, and no link either (a dangling link may be completed at any time)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def input_digest(name: str, scenario_dir: Path) -> str | None:
+    """The digest to record for a file named ``name`` (as a scenario writes it) by a scenario that failed: its
+    sha256, ``ABSENT`` if nothing is there, ``""`` (never matches: checked again) if it is not a bounded regular
+    file inside the folder; None for a name the loader refuses without reading anything (absolute, ``..``)."""
+    rel = PurePosixPath(name)
+    if "\\" in name or "\x00" in name or not rel.parts or rel.is_absolute() or ".." in rel.parts:
+        return None
+    try:
+        root = scenario_dir.resolve(strict=True)
+        if _missing(root / rel):
+            return ABSENT
+        real = (root / rel).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return ""
+    if not real.is_relative_to(root):
+        return ""
+    return _hash_regular(real, MAX_INPUT_BYTES) or ""
 
 
 def produced(entries: list[GalleryEntry]) -> set[str]:
@@ -425,19 +558,41 @@ def _dedupe(entries: list[GalleryEntry]) -> list[GalleryEntry]:
 # The index and the manifest
 
 
-def _manifest(entries: list[GalleryEntry]) -> dict[str, Any]:
-    return {
+def _manifest(entries: list[GalleryEntry], comparison: Comparison | None) -> dict[str, Any]:
+    out = {
         "format": MANIFEST_FORMAT,
         "generator": {"name": "mapper", "version": __version__},
         "build_key": build_key(),
         "front_lines": _front_lines(entries),
         "scenarios": [e.to_dict() for e in entries],
     }
+    if comparison is not None:
+        out["comparison"] = {"key": comparison.key, "written": comparison.written}
+    return out
 
 
-def _manifest_bytes(entries: list[GalleryEntry]) -> bytes:
-    text = json.dumps(_manifest(entries), sort_keys=True, indent=2, ensure_ascii=False)
+def _manifest_bytes(entries: list[GalleryEntry], comparison: Comparison | None = None) -> bytes:
+    text = json.dumps(_manifest(entries, comparison), sort_keys=True, indent=2, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The gallery's comparison page as the manifest records it: its key (``comparison_key``) and whether the
+    page was written (False: none of the scenarios could be compared)."""
+
+    key: str
+    written: bool
+
+
+def previous_comparison(manifest: dict[str, Any] | None) -> Comparison | None:
+    """The comparison recorded in a previous manifest (untrusted: anything not of our form is None)."""
+    d = (manifest or {}).get("comparison")
+    if not isinstance(d, dict) or not isinstance(d.get("key"), str) or not d["key"]:
+        return None
+    if not isinstance(d.get("written"), bool):
+        return None
+    return Comparison(d["key"], d["written"])
 
 
 def _front_lines(entries: list[GalleryEntry]) -> list[dict[str, str]]:

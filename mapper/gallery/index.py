@@ -1,14 +1,36 @@
-"""The gallery's ``index.html``: one card per scenario, rendered with Jinja2 (autoescaped) from package templates."""
+"""The gallery's ``index.html``: one card per scenario, rendered with Jinja2 (autoescaped) from package templates.
+
+Light on purpose: an unchanged rebuild renders the index to compare it with the one on disk, so this module
+imports neither folium (``mapper.render``) nor the analysis (numpy): the cards take their numbers from the
+manifest's entries and their templates straight from the package data.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
 import re
+from importlib import resources
 from typing import Any
 
 from mapper import __version__
-from mapper.analysis import format_km
 from mapper.gallery.entries import GalleryEntry, _front_lines
+
+
+def format_km(value: float | None, accuracy_km: float | None = None) -> str:
+    """``mapper.analysis.format_km`` (the wording every output uses; a test keeps the two equal), here so that
+    the index does not import the analysis."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.1f} km"
+    return text + (f" ± {accuracy_km:g}" if accuracy_km else "")
+
+
+@functools.cache
+def template_text(name: str) -> str:
+    """One of our own files in ``mapper/templates/`` (package data), as ``mapper.render.assets.template_text``
+    reads it, without importing ``mapper.render`` (and folium)."""
+    return resources.files("mapper").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def _sort_key(e: GalleryEntry) -> tuple[Any, ...]:
@@ -81,8 +103,6 @@ def _hostile_text(f: dict[str, Any]) -> str:
 def _environment() -> Any:
     import jinja2
 
-    from mapper.render.assets import template_text
-
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(template_text),
         autoescape=True,
@@ -96,8 +116,6 @@ def _environment() -> Any:
 def render_index(entries: list[GalleryEntry], *, compare: bool = False) -> str:
     """The gallery's ``index.html`` for these entries (deterministic). Scenario text is autoescaped by Jinja."""
     from markupsafe import Markup
-
-    from mapper.render.assets import template_text
 
     ordered = sorted(entries, key=_sort_key)
     cards = [_card(e, i) for i, e in enumerate(ordered)]
