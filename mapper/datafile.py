@@ -65,7 +65,8 @@ _CHUNK = 1024 * 1024
 
 
 def _mib(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
+    # one decimal at most: "47.5 MiB", "20 MiB" (":g" printed the size of a user's file as "47.4844 MiB")
+    return f"{round(n / 1024 / 1024, 1):g} MiB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
 def check_data_file(

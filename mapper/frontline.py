@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from shapely.geometry.base import BaseGeometry
 from mapper import datafile
 from mapper.errors import FrontLineError, GeodataError
 from mapper.paths import geodata_dir
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "BUNDLED_LINE_FILE",
@@ -63,6 +66,13 @@ SUPPORTED_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml", ".kmz")
 #: Boundary parts of an occupied-area polygon within this distance of Ukraine's outline are border or coast.
 BORDER_TOLERANCE_KM = 2.0
 UNDATED = "undated"
+#: a user's file whose lines and polygons hold more vertices than this (a detailed line of contact has a few
+#: thousand) is simplified once, on reading, within :data:`SIMPLIFY_TOLERANCE_M`
+SIMPLIFY_ABOVE_VERTICES = 20_000
+#: Douglas-Peucker tolerance (metres, in an equal-area projection of the theatre): every vertex of the file lies
+#: within this of the simplified shape, so distances to the line move by at most about this much, far inside any
+#: line of contact's accuracy and the 0.1 km the outputs print
+SIMPLIFY_TOLERANCE_M = 20.0
 UNKNOWN_DATE = UNDATED  # the former name
 #: values that mean "no value" (as GDAL, pandas and spreadsheets write them), never shown as metadata
 _EMPTY = frozenset({"none", "nan", "nat", "null", "<na>", "n/a"})
@@ -180,6 +190,10 @@ def load_front_line(
     p = Path(path)
     frames = _read_layers(p, layer)
     lines, polys, layer_name, props = _pick(p, frames, layer)
+    thinned = _thin(
+        p, [*lines, *polys]
+    )  # once, early: everything downstream works on the thinned parts
+    lines, polys = thinned[: len(lines)], thinned[len(lines) :]
     derived = False
     if lines:
         line = _merge_lines(lines)
@@ -417,8 +431,9 @@ def _merge_lines(lines: list[LineString]) -> LineString | MultiLineString:
 
 
 def _as_multipolygon(polys: list[Polygon] | BaseGeometry) -> MultiPolygon:
+    # each part made valid before the union: GEOS's union raises on a self-intersecting user polygon
     geom = (
-        shapely.make_valid(shapely.union_all(polys))
+        shapely.make_valid(shapely.union_all([shapely.make_valid(q) for q in polys]))
         if isinstance(polys, list)
         else shapely.make_valid(polys)
     )
@@ -439,7 +454,7 @@ def _load_occupied(p: Path) -> MultiPolygon:
         raise FrontLineError(
             f"{p}: no polygon geometry; expected the occupied area as Polygon/MultiPolygon features"
         )
-    return _as_multipolygon(polys)
+    return _as_multipolygon(_thin(p, polys))
 
 
 # ----------------------------------------------------------------------------------------------- checks
@@ -549,6 +564,32 @@ def _ukraine_edge_zone(directory: str, km: float) -> BaseGeometry:
     inv = Transformer.from_crs(_LAEA, "EPSG:4326", always_xy=True)
     outline = _transform(countries["UKR"].boundary, fwd)
     return _transform(outline.buffer(km * 1000.0, quad_segs=4), inv)
+
+
+def _thin(p: Path, parts: list[BaseGeometry]) -> list[BaseGeometry]:
+    """``parts`` simplified within :data:`SIMPLIFY_TOLERANCE_M` when together they hold more than
+    :data:`SIMPLIFY_ABOVE_VERTICES` vertices (else unchanged). A 100,000-vertex line would otherwise be buffered,
+    densified and drawn vertex by vertex, for detail far below its accuracy; in metres of an equal-area
+    projection centred on the theatre (scale within 1 % of true over it), topology kept (a ring never crosses
+    itself)."""
+    n = int(shapely.get_num_coordinates(parts).sum()) if parts else 0
+    if n <= SIMPLIFY_ABOVE_VERTICES:
+        return parts
+    fwd = Transformer.from_crs("EPSG:4326", _LAEA, always_xy=True)
+    inv = Transformer.from_crs(_LAEA, "EPSG:4326", always_xy=True)
+    out = []
+    for q in parts:
+        thin = shapely.simplify(_transform(q, fwd), SIMPLIFY_TOLERANCE_M, preserve_topology=True)
+        out.append(_transform(thin, inv) if not thin.is_empty else q)
+    kept = int(shapely.get_num_coordinates(out).sum())
+    log.info(
+        "%s: %s vertices simplified to %s (tolerance %g m)",
+        p,
+        f"{n:,}",
+        f"{kept:,}",
+        SIMPLIFY_TOLERANCE_M,
+    )
+    return out
 
 
 def _line_from_occupied(p: Path, occupied: MultiPolygon) -> LineString | MultiLineString:
