@@ -2,7 +2,8 @@
 
 For every example and the comparison's combined map, at 1400×900 and 1920×1080, at the initial zoom and two zooms
 in: the boxes of every visible label (force and hub labels, stack labels, place names) overlap no other (1 px
-tolerance) and no unit symbol. In key_cities the two units in Kyiv and the two in Odesa are one stack each, which
+tolerance) and no unit symbol, and no symbol in view is under a control (panels, legend, tools: they sit beside
+the map). In key_cities the two units in Kyiv and the two in Odesa are one stack each, which
 spreads on click so that each unit's own popup opens from its symbol. Hover tooltips of units and stacks say name,
 troops and distance, and show hostile text literally. Screenshots go to ``tests/artifacts/``: ``declutter_<example>_
 <width>x<height>_z<zoom>.png`` after, ``declutter_before_<example>.png`` with the declutter switched off.
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from support.browser import ARTIFACTS, OfflinePage
+from support.browser import ARTIFACTS, MAP_JS, PANEL_HITS_JS, OfflinePage
 from support.hostile_text import ISSUE_STRINGS
 
 from mapper import pipeline
@@ -31,7 +32,6 @@ MAPS = [p.stem for p in EXAMPLES] + ["combined"]
 SIZES = [(1400, 900), (1920, 1080)]
 
 #: the map under test: the page's only map, or the comparison's combined map
-MAP_JS = "(window.mapperCompare ? window.mapperCompare.combined : Object.values(window).find((v) => v instanceof L.Map))"
 READY_JS = f"(() => {{ const m = window.L && {MAP_JS}; return m && m.getContainer().getAttribute('data-declutter-runs'); }})()"
 RUNS_JS = f"+{MAP_JS}.getContainer().getAttribute('data-declutter-runs')"
 
@@ -124,6 +124,10 @@ def test_no_label_overlaps_another_or_a_symbol_at_three_zooms(
             pairs, on_symbols = _collisions(state)
             assert not pairs, f"zoom {z}: overlapping labels {pairs[:10]}"
             assert not on_symbols, f"zoom {z}: labels over symbols {on_symbols[:10]}"
+            # the panels sit beside the map (controls.Dock): no symbol is under one at any zoom, nor at the
+            # first view off the map's edges
+            covered = page.evaluate(PANEL_HITS_JS, z == z0)
+            assert covered["hits"] == [], f"zoom {z}: {covered['hits'][:10]}"
             if z == z0:
                 assert state["symbols"], "no unit symbol in view"
             measured.append({"zoom": z, "labels": len(state["labels"]), "hidden": state["hidden"]})

@@ -94,6 +94,7 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
     ).add_to(m)
     bounds = view_bounds(prepared)
     m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    controls.Dock().add_to(m)  # panels beside the map, before the view is fitted into what is left
     controls.FitView(bounds).add_to(
         m
     )  # after the controls: it fits the view into the space they leave

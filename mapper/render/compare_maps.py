@@ -93,17 +93,22 @@ def render_maps(c: Comparison, pair: Sequence[Entry] = ()) -> RenderedMaps:
     return RenderedMaps(names, header, script, shared, sync)
 
 
-def _fit(m: folium.Map, entries: Sequence[Entry], fronts: Sequence[FrontLine]) -> None:
-    """Fit the map to every site and front line of ``entries``, without animation."""
-    from folium.map import FitBounds
-
+def _bounds(entries: Sequence[Entry], fronts: Sequence[FrontLine]) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of every site and front line of ``entries``, with half a degree more."""
     lats = [s.lat for e in entries for s in (*e.result.forces, *e.result.hubs)]
     lons = [s.lon for e in entries for s in (*e.result.forces, *e.result.hubs)]
     for f in fronts:
         x0, y0, x1, y1 = f.line.bounds
         lats += [y0, y1]
         lons += [x0, x1]
-    fit = FitBounds([[min(lats) - 0.5, min(lons) - 0.5], [max(lats) + 0.5, max(lons) + 0.5]])
+    return [[min(lats) - 0.5, min(lons) - 0.5], [max(lats) + 0.5, max(lons) + 0.5]]
+
+
+def _fit(m: folium.Map, entries: Sequence[Entry], fronts: Sequence[FrontLine]) -> None:
+    """Fit the map to every site and front line of ``entries``, without animation."""
+    from folium.map import FitBounds
+
+    fit = FitBounds(_bounds(entries, fronts))
     fit.options["animate"] = False  # no zoom animation at load: the synchronised maps start still
     m.add_child(fit)
 
@@ -140,7 +145,6 @@ def combined_map(c: Comparison) -> folium.Map:
             if item[0] in ("Hubs and links", "Coverage rings"):
                 item[1].show = False
         groups.append((f"Option {e.key}: {e.option.name}", items))
-    _fit(m, c.entries, [f for f, _ in fronts])
     controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
     controls.ScaleControl().add_to(m)
     controls.MeasureControl().add_to(m)
@@ -148,6 +152,9 @@ def combined_map(c: Comparison) -> folium.Map:
     controls.FooterControl(
         safe_text(_front_text([f for f, _ in fronts])), safe_text(CREDITS)
     ).add_to(m)
+    controls.Dock().add_to(m)
+    # fitted once the panels are docked, into the map they leave, with every symbol and label inside it
+    controls.FitView(_bounds(c.entries, [f for f, _ in fronts])).add_to(m)
     return m
 
 

@@ -26,6 +26,7 @@ from mapper.render.safety import safe_color, safe_json, safe_text
 __all__ = [
     "SWATCH_SHAPES",
     "CoordinatesControl",
+    "Dock",
     "FitView",
     "FooterControl",
     "FullscreenControl",
@@ -320,6 +321,24 @@ class FooterControl(PanelControl):
             label="Sources and accuracy",
             collapsible=True,
         )
+
+
+class Dock(_Control):
+    """Panels beside the map, never over it (``mapper.dock`` in ``controls.js``): the title panel, the legend and
+    the footer move into a rail beside the map (below it on a phone-width screen) and the small tools (zoom,
+    measure, full screen, scale, cursor position) into a toolbar above it, so no force is ever under a control,
+    at any zoom. Add it after the controls and before ``FitView``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        mapper.whenReady(function () { mapper.dock({{ this._parent.get_name() }}); });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__("MapperDock")
 
 
 class FitView(_Control):

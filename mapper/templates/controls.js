@@ -132,12 +132,16 @@
       if (!document.fullscreenEnabled) { bar.style.display = "none"; return bar; }
       var b = this._button = button(bar, "mapper-fullscreen", this.options.label, ICON.full);
       b.setAttribute("aria-pressed", "false");
-      var box = map.getContainer();
+      // the docked map goes full screen with its toolbar and rail (the element around the map)
+      var target = function () {
+        var c = map.getContainer(), d = c.closest && c.closest(".mapper-docked");
+        return d || c;
+      };
       L.DomEvent.on(b, "click", function () {
-        if (document.fullscreenElement) { document.exitFullscreen(); } else { box.requestFullscreen(); }
+        if (document.fullscreenElement) { document.exitFullscreen(); } else { target().requestFullscreen(); }
       });
       this._onChange = L.bind(function () {
-        var on = document.fullscreenElement === box;
+        var on = document.fullscreenElement === target();
         b.setAttribute("aria-pressed", on ? "true" : "false");
         b.title = on ? this.options.labelExit : this.options.label;
         b.setAttribute("aria-label", b.title);
@@ -385,6 +389,33 @@
     }
   });
 
+  /* Docked panels: the title, the legend and the credits move out of the map into a rail beside it (below it on a
+     phone-width screen), the small tools (zoom, measure, full screen, scale, cursor position) into a toolbar
+     above it and the sources and credits into a bar under it, so no control ever floats over the map: a force stays in sight at every zoom and pan, not only in
+     the initial view. Leaflet keeps adding controls to its corner elements wherever they are, so the corners
+     themselves move; the map is then told its new size. The parent gets the class mapper-docked. */
+  M.dock = function (map) {
+    var box = map.getContainer(), parent = box.parentNode, corners = map._controlCorners || {};
+    if (!parent || parent.classList.contains("mapper-docked")) { return; }
+    parent.classList.add("mapper-docked");
+    var stage = el("div", "mapper-stage"), bar = el("div", "mapper-toolbar", stage);
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Map tools");
+    parent.insertBefore(stage, box);
+    stage.appendChild(box);
+    var rail = el("div", "mapper-rail", parent);
+    rail.setAttribute("role", "complementary");
+    rail.setAttribute("aria-label", "Title, legend and sources");
+    ["topleft", "bottomleft"].forEach(function (k) { if (corners[k]) { bar.appendChild(corners[k]); } });
+    var title = corners.topleft && corners.topleft.querySelector(".mapper-title-panel");
+    if (title) { rail.appendChild(title); }
+    if (corners.topright) { rail.appendChild(corners.topright); }
+    // the front line's date, source and accuracy and the credits stay in sight under the map
+    if (corners.bottomright) { el("div", "mapper-statusbar", stage).appendChild(corners.bottomright); }
+    map.invalidateSize({ animate: false, pan: false });
+    M.docked = true;
+  };
+
   /* The largest rectangle of the map that the controls in its corners leave free, as Leaflet paddings: for each
      corner the controls are either beside (a left/right inset) or above/below (a top/bottom inset) it; of the 16
      choices, the one allowing the highest zoom for bounds (then the largest free area) wins. */
@@ -394,7 +425,9 @@
       var w = 0, h = 0, corner = map._controlCorners && map._controlCorners[k];
       Array.prototype.forEach.call(corner ? corner.children : [], function (ctl) {
         var r = ctl.getBoundingClientRect();
-        if (!r.width || !r.height) { return; }
+        // a docked control sits outside the map and takes none of it
+        if (!r.width || !r.height || r.right <= box.left || r.left >= box.right || r.bottom <= box.top ||
+            r.top >= box.bottom) { return; }
         w = Math.max(w, k.indexOf("left") > 0 ? r.right - box.left : box.right - r.left);
         h = Math.max(h, k.indexOf("top") === 0 ? r.bottom - box.top : box.bottom - r.top);
       });

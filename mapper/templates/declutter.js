@@ -7,8 +7,9 @@
       the map, Escape or a zoom folds them back. Symbols are never hidden, only grouped.
    2. Labels, by priority (forces, biggest first, then hubs, then places: priority places first, in
       mapper.placelabels' order): each label goes on the first side (its own, then the others) where it touches no
-      label placed before it and no unit symbol; if there is none it is hidden (class mapper-dc-hidden) until a
-      zoom or move gives it room.
+      label placed before it and no unit symbol (a unit's label prefers sides that stay inside the map and cover
+      no priority place); if there is none it is hidden (class mapper-dc-hidden) until a zoom or move gives it
+      room.
 
    Text is only read from the page (textContent) and written with textContent: nothing here parses HTML. */
 (function () {
@@ -274,7 +275,7 @@
         symbols.push(rect(g.stack._icon.querySelector(".mapper-unit")));
       }
     });
-    var placed = [], writes = [], all = this.candidates(units);
+    var placed = [], writes = [], all = this.candidates(units), view = rect(c);
     // priority places (oblast centres, capitals, front-zone towns) where they are now: a unit label takes the free
     // side that covers the fewest of them (those it covers then move or hide)
     var reserved = all.filter(function (k) { return !k.unit && k.place.classList.contains("mapper-place-key"); })
@@ -292,7 +293,9 @@
         var b = j === 0 ? k.box : k.unit ? sideBox(sides[j], k.sym, w, h) : placeBox(sides[j], k.x, k.y, w, h);
         var free = !placed.some(function (q) { return hit(q, b, PAD); }) &&
           !symbols.some(function (s) { return (!k.sym || s.l !== k.sym.l || s.t !== k.sym.t) && hit(s, b, 0); });
-        var cost = free && k.unit ? reserved.filter(function (q) { return hit(q, b, PAD); }).length : 0;
+        // a unit label that would run off the map (cut at its edge) is the worst free choice
+        var cost = free && k.unit ? reserved.filter(function (q) { return hit(q, b, PAD); }).length +
+          (b.l < view.l || b.r > view.r || b.t < view.t || b.b > view.b ? 1000 : 0) : 0;
         if (free && cost < bestCost) { best = j; bestBox = b; bestCost = cost; }
       }
       if (best >= 0) {

@@ -121,3 +121,46 @@ class OfflinePage:
 
     def close(self) -> None:
         self.context.close()
+
+
+#: the map under test: the page's only map, or the comparison's combined map
+MAP_JS = (
+    "(window.mapperCompare ? window.mapperCompare.combined"
+    " : Object.values(window).find((v) => v instanceof L.Map))"
+)
+
+# every visible marker icon (forces, hubs, grouped units) of the map's view against every control on the page:
+# title panel, legend, footer with the credits, zoom, measure, full screen, scale, coordinates, attribution; the
+# controls against the map itself (docked beside it, never over it); with edges, the icons against the map's
+# edges (the initial view frames them all)
+PANEL_HITS_JS = f"""
+(edges) => {{
+  const map = {MAP_JS}, c = map.getContainer(), box = c.getBoundingClientRect();
+  const shown = (e) => {{
+    for (let x = e; x && x !== c; x = x.parentElement) {{
+      const st = getComputedStyle(x);
+      if (st.display === 'none' || st.visibility === 'hidden') return false;
+    }}
+    return true;
+  }};
+  const meets = (r, q) => r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top;
+  const rects = (root, sel) => [...root.querySelectorAll(sel)].filter(shown)
+    .map((e) => [e, e.getBoundingClientRect()]).filter(([, r]) => r.width > 0 && r.height > 0);
+  const panels = rects(document, '.leaflet-control');
+  const icons = rects(c, '.leaflet-marker-pane .leaflet-marker-icon').filter(([, r]) => meets(r, box));
+  const name = (e) => (e.textContent || e.className.toString()).trim().slice(0, 40);
+  const what = (p) => p.className.toString().split(' ').slice(0, 4).join(' ');
+  const hits = [];
+  for (const [p, q] of panels) if (meets(q, box)) hits.push(what(p) + ' over the map');
+  // what of an icon is drawn: the map clips its markers at its edges
+  const clip = (r) => ({{left: Math.max(r.left, box.left), right: Math.min(r.right, box.right),
+                        top: Math.max(r.top, box.top), bottom: Math.min(r.bottom, box.bottom)}});
+  for (const [m, r] of icons) {{
+    for (const [p, q] of panels) if (meets(clip(r), q)) hits.push(name(m) + ' under ' + what(p));
+    if (edges && (r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom)) {{
+      hits.push(name(m) + ' off the map');
+    }}
+  }}
+  return {{hits, icons: icons.length, panels: panels.length, zoom: map.getZoom()}};
+}}
+"""
