@@ -34,6 +34,7 @@ from mapper.staticmap import (
 from mapper.style import FRIEND_FILL
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+REPO = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 
 SCENARIO = """\
@@ -229,3 +230,23 @@ def test_hostile_text_stays_text_in_the_svg_and_pdf(tmp_path: Path) -> None:
     texts = _svg_texts(svg)
     assert any("<script>alert(1)</script>" in t and "{{7*7}}" in t for t in texts), texts
     assert "<script>alert(1)</script>" in _pdf_text(draw_static_map(prepared, fmt="pdf", **SMALL))
+
+
+def test_a_label_pushed_off_its_symbol_has_a_leader_to_it() -> None:
+    # dnipro_line: around Dnipro and Zaporizhzhia the air defence group's label finds room only away from its
+    # symbol; a thin leader joins them, starting at the symbol's frame and ending at the label's box
+    fig = draw_figure(prepare(REPO / "scenarios" / "dnipro_line.yaml"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    leaders = [ln for ln in ax.lines if ln.get_color() == "#444444" and ln.get_linewidth() == 0.5]
+    assert leaders, "no leader drawn"
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for ln in leaders:
+        (x0, y0), (x1, y1) = ax.transData.transform(np.column_stack(ln.get_data()))
+        assert np.hypot(x1 - x0, y1 - y0) > 4  # long enough to be needed
+        # the far end touches a label (1 px for rounding)
+        assert any(b.x0 - 1 <= x1 <= b.x1 + 1 and b.y0 - 1 <= y1 <= b.y1 + 1 for b in boxes), (
+            x1,
+            y1,
+        )

@@ -416,6 +416,29 @@ def _label_sites(
         label.set_horizontalalignment(ha)
         label.set_verticalalignment(va)
         _underline(ax, frame, b, site.colour)
+        _label_leader(ax, frame, (cx, cy), (fw / 2 / m_per_px, fh / 2 / m_per_px), b)
+
+
+def _label_leader(
+    ax: Axes, frame: Frame, at: tuple[float, float], half: tuple[float, float], b: Box
+) -> None:
+    """A thin line from a symbol to its label when a crowd pushed the label off the symbol's side (a label
+    slid up or down beside its neighbours would otherwise read as theirs). ``at``: the symbol's centre (map
+    metres); ``half``: its half width and height (px); ``b``: the label's box (px, y up)."""
+    px, py = frame.to_px(*at)
+    lx, ly = min(max(px, b[0]), b[2]), min(max(py, b[1]), b[3])
+    sx, sy = min(max(lx, px - half[0]), px + half[0]), min(max(ly, py - half[1]), py + half[1])
+    if math.hypot(lx - sx, ly - sy) <= 4 * frame.pt:
+        return
+    m = frame.m_per_px
+    ax.plot(
+        [at[0] + (sx - px) * m, at[0] + (lx - px) * m],
+        [at[1] + (sy - py) * m, at[1] + (ly - py) * m],
+        color="#444444",
+        linewidth=0.5,
+        zorder=8.5,
+        solid_capstyle="butt",
+    )
 
 
 def _underline(ax: Axes, frame: Frame, b: Box, colour: str) -> None:
