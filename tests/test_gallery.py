@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from support.broken import BROKEN_SCENARIO
 from support.cli import run_cli, run_process
 
 from mapper import __version__
@@ -28,18 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
 SMALL = ["dnipro_line.yaml", "key_cities.yaml", "western_regions.yaml"]
 
-BAD = """\
-format: 1
-id: bad
-title: Broken
-date: 2025-03-27
-options:
-  - id: a
-    name: A
-    colour: navy
-    forces:
-      - {name: F, nation: FR, troops: 10, at: "<b>Nowhere</b>"}
-"""
+BAD = BROKEN_SCENARIO
 
 
 def _copy(names: list[str], dest: Path) -> Path:

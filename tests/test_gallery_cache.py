@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.broken import BROKEN_SCENARIO
 from support.cli import run_cli
 
 from mapper import gallery as gallery_mod
@@ -27,18 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 VALID = "dnipro_line.yaml"
 FRONT = REPO / "geodata" / "front_line_2025-03.geojson"
 
-BAD = """\
-format: 1
-id: bad
-title: Broken
-date: 2025-03-27
-options:
-  - id: a
-    name: A
-    colour: navy
-    forces:
-      - {name: F, nation: FR, troops: 10, at: "<b>Nowhere</b>"}
-"""
+BAD = BROKEN_SCENARIO
 
 
 def _scen(tmp_path: Path, bad: str = BAD) -> Path:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from support.cli import run_cli, run_process
 from support.reference import DATA, FRONTLINES, SCENARIOS, minimal_scenario
+from support.staticfig import record_drawn_sites
 
 from mapper.errors import FrontLineError
 from mapper.frontline import load_front_line
@@ -343,15 +344,7 @@ def test_every_unit_is_accounted_for_on_the_static_map(
     import mapper.staticmap as staticmap
     from mapper import pipeline
 
-    drawn: list = []
-    real = staticmap.place_sites
-
-    def spy(*args, **kw):
-        symbols = real(*args, **kw)
-        drawn.extend(symbols)
-        return symbols
-
-    monkeypatch.setattr(staticmap, "place_sites", spy)
+    drawn = record_drawn_sites(monkeypatch)
     prepared = pipeline.prepare(_crowd(tmp_path / "crowd.yaml", 2000, spread=spread))
     t0 = time.perf_counter()
     png = staticmap.draw_static_map(prepared)

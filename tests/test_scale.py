@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import itertools
 import random
 import re
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from support.reference import EXAMPLES
+from support.staticfig import record_drawn_sites, text_overlaps
 
 from mapper import analysis, geodesy
 from mapper.loader import load_scenario, load_scenario_text
@@ -165,35 +165,10 @@ def test_site_markers_render_the_bytes_of_folium_classes(monkeypatch) -> None:
     )
 
 
-def _overlaps(fig) -> list[tuple[str, str]]:
-    """Pairs of drawn, non-empty texts whose extents overlap by more than half a pixel each way."""
-    renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes for t in ax.texts] + list(fig.texts)
-    drawn = [
-        (t.get_text(), t.get_window_extent(renderer))
-        for t in texts
-        if t.get_visible() and t.get_text().strip()
-    ]
-    return [
-        (a, b)
-        for (a, ba), (b, bb) in itertools.combinations(drawn, 2)
-        if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > 0.5
-        and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 0.5
-    ]
-
-
 def test_static_map_of_two_thousand_sites(tmp_path: Path, monkeypatch) -> None:
     import mapper.staticmap as staticmap
 
-    drawn: list = []
-    real = staticmap.place_sites
-
-    def spy(*args, **kw):
-        symbols = real(*args, **kw)
-        drawn.extend(symbols)
-        return symbols
-
-    monkeypatch.setattr(staticmap, "place_sites", spy)
+    drawn = record_drawn_sites(monkeypatch)
     prepared = prepare(bench_scale.write_scenario(tmp_path / "s2000.yaml", 2000))
     sites = [s for o in prepared.options for s in (*o.forces, *o.hubs)]
     assert len(sites) == 2000
@@ -204,7 +179,7 @@ def test_static_map_of_two_thousand_sites(tmp_path: Path, monkeypatch) -> None:
     )  # every site drawn, alone or in a stack that counts it
     assert sum(s.troops for s in drawn) == sum(s.troops for s in sites)
     assert len(drawn) > 50  # spread over western Ukraine: many symbols, not one heap
-    assert _overlaps(fig) == []
+    assert text_overlaps(fig) == []
     labelled = {t.get_text().split("\n")[0] for t in fig.axes[0].texts}
     assert sum(1 for s in drawn if s.label.split("\n")[0] in labelled) > 20
     assert np.isfinite([s.x + s.dx for s in drawn]).all()

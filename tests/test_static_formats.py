@@ -9,7 +9,6 @@ text (not as paths).
 from __future__ import annotations
 
 import io
-import itertools
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from support.reference import EXAMPLES, write_scenario
+from support.staticfig import text_overlaps
 
 from mapper import app6
 from mapper.api import render
@@ -58,25 +58,6 @@ NAMES = ("Option Alpha", "Option Bravo")
 SMALL = {"size": (640, 400), "dpi": 72}
 
 
-def _overlaps(fig) -> list[tuple[str, str, float, float]]:
-    """Every pair of drawn, non-empty texts of the figure (all axes and the figure's own) whose extents
-    overlap by more than half a pixel each way: (text, text, width, height)."""
-    renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes for t in ax.texts] + list(fig.texts)
-    drawn = [
-        (t.get_text(), t.get_window_extent(renderer))
-        for t in texts
-        if t.get_visible() and t.get_text().strip()
-    ]
-    out = []
-    for (a, ba), (b, bb) in itertools.combinations(drawn, 2):
-        w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
-        h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
-        if w > 0.5 and h > 0.5:
-            out.append((a, b, round(w, 1), round(h, 1)))
-    return out
-
-
 def _pdf_text(data: bytes) -> str:
     pypdf = pytest.importorskip("pypdf")  # in the dev extras
     reader = pypdf.PdfReader(io.BytesIO(data))
@@ -95,7 +76,7 @@ def test_examples_no_label_overlaps_and_every_format(path: Path) -> None:
     prepared = prepare(path)
     fig = draw_figure(prepared)
     fig.canvas.draw()
-    assert _overlaps(fig) == []
+    assert text_overlaps(fig) == []
     names = [o.option.name for o in prepared.options]
     # every force keeps a label (forces rank first; city names give way to them)
     labels = {t.get_text().split("\n")[0] for t in fig.axes[0].texts}
