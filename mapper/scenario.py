@@ -45,9 +45,10 @@ MAX_OPTIONS = 50
 MAX_FORCES_PER_OPTION = 2_000
 MAX_ITEMS = 1_000  # hubs, lines, areas, zones per option; points per polygon or route
 MAX_TEXT = 20_000
-# Per scenario, all options together (checked before any place is resolved or shape built). Measured: 10,000 forces
-# took 27 s to render into a 22 MB page and 1,000 zones 23 s into 25 MB; at these limits a render takes ~7 s.
-MAX_SITES = 2_000  # forces and hubs
+# Per scenario, all options together (checked before any place is resolved or shape built). Measured: 1,000 zones
+# took 23 s to render into 25 MB. Forces: 20,000 (a 2.9 MB file) are read with libyaml in ~2 s; `analyze` of 10,000
+# is the issue #20 target (<= 2 s end to end); a render of 10,000 took 27 s into a 22 MB page.
+MAX_SITES = 20_000  # forces and hubs
 MAX_SHAPES = 200  # lines, areas and zones
 
 # Unit kinds (APP-6 main icons) and echelons a force may name; mapper.render.symbols turns them into SIDCs.

@@ -7,26 +7,40 @@ column of every value), and refuses documents that would be expensive to walk: d
 walks these nodes. Explicit tags (``!!int``, ``!!timestamp``, ``!foo``, ``!!python/...``) carry no meaning in a
 scenario: each is dropped while composing (the value is read as written, as if untagged) with a located warning,
 so no tag ever reaches a constructor. Messages quote at most a short, escaped piece of the text (``shown``).
+
+Events come from libyaml's C scanner and parser when PyYAML has them (``_CBoundedLoader``, 7 to 9 times faster)
+and from PyYAML's pure-Python ones otherwise (``_BoundedLoader``); either way PyYAML's Python composer builds the
+nodes through the same hooks (``_Bounds``), so both give the same nodes, marks, warnings and messages
+(``tests/test_yamlsafe_c.py``). Texts the two parsers read differently (a tab, a byte-order mark after the start)
+always go to the pure-Python parser, which reads at most ``MAX_PURE_BYTES``.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from mapper.errors import Problem, ScenarioError
 
 # Documented limits (docs/reliability.md). They are far above any hand-written scenario.
-MAX_FILE_BYTES = 1024 * 1024  # 1 MiB
+MAX_FILE_BYTES = 8 * 1024 * 1024  # 8 MiB: 10,000 forces take ~1.5 MB
 MAX_DEPTH = 50  # nesting of mappings/sequences
-MAX_NODES = 200_000  # YAML nodes after alias expansion
+# YAML nodes, after alias expansion: 20,000 forces of the benchmark's shape take ~480,000
+MAX_NODES = 1_000_000
+# The pure-Python parser takes ~4 s per MiB: it reads at most this much (the limit for every file before libyaml)
+MAX_PURE_BYTES = 1024 * 1024
 MAX_TAG_WARNINGS = 20  # explicit tags reported one by one; the rest are counted
 
 
@@ -59,14 +73,22 @@ def _tag_name(tag: str) -> str:
     return shown(tag, 20)
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader whose composer refuses excessive nesting (before Python's recursion limit is near) and drops
-    explicit tags, recording where they were."""
+class _Bounds:
+    """The composing hooks both loaders share: a nesting bound (before Python's recursion limit is near) and
+    explicit tags dropped, recording where they were. Mixed in before PyYAML's ``Composer``."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    peek_event: Any  # from the parser each loader mixes in
+
+    def _init_bounds(self) -> None:
         self._depth = 0
         self.tags: list[tuple[str, yaml.Mark]] = []
+        self._resolved: dict[str, str] = {}
+        self.nodes = 0  # nodes composed (aliases included)
+        self.aliased = False  # an alias was met: the expanded size must be counted on the graph
+        self._flow = 0  # flow collections ([...], {...}) around the node being composed
+        # set when the text holds something libyaml reads otherwise than PyYAML (found by fuzzing both): a plain
+        # scalar in a flow collection that is empty or holds an indicator ("a?b", "x:"), a tag
+        self.lenient = False
 
     # ``index`` is the key node for a mapping value, an int in a sequence: typed ``Any`` for both
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
@@ -75,25 +97,120 @@ class _BoundedLoader(yaml.SafeLoader):
             event = self.peek_event()
             if self._depth > MAX_DEPTH:
                 raise _TooDeep(event.start_mark)
-            tag = getattr(event, "tag", None)
-            if tag is not None:  # an explicit tag: read the value as if it had none
-                self.tags.append((tag, event.start_mark))
-                event.tag = None
-                if isinstance(
-                    event, yaml.ScalarEvent
-                ):  # plain: resolved as YAML 1.1 does; quoted: a text
-                    event.implicit = (event.style is None, event.style is not None)
-                else:
-                    event.implicit = True
-            return super().compose_node(parent, index)
+            self.nodes += 1
+            if (
+                self.nodes > MAX_NODES
+            ):  # each node counts once at least in the expansion: stop it growing
+                raise _TooMany(event.start_mark, self.aliased)
+            kind = type(event)
+            if kind is yaml.ScalarEvent:  # inline: this runs for every value of a 20,000-force file
+                style = event.style
+                if style == "":
+                    event.style = style = None  # libyaml says "" for a plain scalar, PyYAML None
+                elif style == '"':
+                    _check_quoted(event)
+                if self._flow and style is None and _FLOW_RISK.search(event.value or "?"):
+                    self.lenient = True
+            elif kind is yaml.AliasEvent:
+                self.aliased = True
+            if kind is not yaml.AliasEvent and event.tag is not None:
+                self._untag(event)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+
+    def compose_sequence_node(self, anchor: Any) -> SequenceNode:
+        flow = 1 if self.peek_event().flow_style else 0
+        self._flow += flow
+        try:
+            return super().compose_sequence_node(anchor)  # type: ignore[misc]
+        finally:
+            self._flow -= flow
+
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        flow = 1 if self.peek_event().flow_style else 0
+        self._flow += flow
+        try:
+            return super().compose_mapping_node(anchor)  # type: ignore[misc]
+        finally:
+            self._flow -= flow
+
+    def _untag(self, event: Any) -> None:
+        """An explicit tag: read the value as if it had none."""
+        self.lenient = True
+        self.tags.append((event.tag, event.start_mark))
+        event.tag = None
+        if isinstance(event, yaml.ScalarEvent):  # plain: resolved as YAML 1.1 does; quoted: a text
+            event.implicit = (event.style is None, event.style is not None)
+        else:
+            event.implicit = True
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        # a plain scalar's tag depends on its text alone (no path resolvers): keys and kinds repeat thousands of
+        # times in a big scenario, and each resolution tries several regular expressions
+        if kind is ScalarNode and implicit[0]:
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = self._resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_quoted(event: Any) -> None:
+    if _SURROGATE.search(event.value):
+        # PyYAML's scanner turns "\ud800" into a lone surrogate (libyaml refuses it): text no output can encode
+        raise yaml.scanner.ScannerError(
+            "while scanning a double-quoted scalar",
+            event.start_mark,
+            "found an escaped UTF-16 surrogate (\\ud800 to \\udfff), which is not a character",
+            event.start_mark,
+        )
+
+
+class _BoundedLoader(_Bounds, yaml.SafeLoader):
+    """PyYAML's pure-Python SafeLoader with the bounded composer."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._init_bounds()
+
+
+_FLOW_RISK = re.compile(r"[?:\[\]{},#!&*|>%@`'\"]")
+
+_CParser: Any
+try:  # libyaml's bindings: absent when PyYAML was built without libyaml
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was installed
+    _CParser = None
+
+if _CParser is not None:
+
+    class _CBoundedLoader(_Bounds, Composer, _CParser, Resolver):
+        """libyaml's scanner and parser (events only) under PyYAML's Python composer: ``Composer`` comes before
+        ``CParser`` so that the composing methods are the Python ones with our hooks (CParser's own composer
+        recurses in C, unbounded)."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+            self._init_bounds()
 
 
 class _TooDeep(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         super().__init__()
         self.mark = mark
+
+
+class _TooMany(Exception):
+    def __init__(self, mark: yaml.Mark, aliased: bool) -> None:
+        super().__init__()
+        self.mark = mark
+        self.aliased = aliased
 
 
 def _problem(
@@ -216,24 +333,140 @@ def decode_text(data: bytes, file: str) -> str:
     return text
 
 
-def compose(text: str, file: str) -> Document:
-    """Compose YAML text into nodes, bounded in depth and alias expansion. Raises ScenarioError."""
-    try:
-        loader = _BoundedLoader(text)  # the reader refuses control characters here, before parsing
-    except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
+def _check_printable(text: str, file: str) -> None:
+    """Refuse control characters (and lone surrogates) as PyYAML's reader does, before either parser runs."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if found is None:
+        return
+    before = text[: found.start()]
+    raise ScenarioError(
+        _problem(
+            file,
+            f"invalid YAML: control character U+{ord(found.group()):04X} is not allowed in YAML text",
+            before.count("\n") + 1,
+            found.start() - (before.rfind("\n") + 1) + 1,
+        )
+    )
+
+
+# Where libyaml and PyYAML's pure-Python scanner disagree: libyaml takes a tab as a separator after ``:`` and in
+# flow collections (PyYAML refuses it) and skips a byte-order mark at the start of any line (PyYAML reads it)
+_PURE_ONLY = re.compile("[\t]|(?<=.)\ufeff", re.DOTALL)
+
+
+def _loader_for(text: str, file: str) -> Any:
+    """The C loader when libyaml is there and reads ``text`` as PyYAML would; else the pure-Python one, within
+    ``MAX_PURE_BYTES`` (beyond, it would take tens of seconds)."""
+    pure_only = _PURE_ONLY.search(text)
+    if _CParser is not None and pure_only is None:
+        return _CBoundedLoader
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_PURE_BYTES:
+        return _BoundedLoader
+    if pure_only is None:
         raise ScenarioError(
             _problem(
                 file,
-                f"invalid YAML: control character U+{exc.character:04X} is not allowed in YAML text",
-                line,
-                column,
+                f"file is {size:,} bytes: over {MAX_PURE_BYTES:,} bytes a scenario is read with libyaml, "
+                "which this PyYAML lacks (reinstall PyYAML with libyaml, or split the scenario)",
             )
-        ) from None
+        )
+    before = text[: pure_only.start()]
+    what = "tab character" if pure_only.group() == "\t" else "byte-order mark (U+FEFF)"
+    raise ScenarioError(
+        _problem(
+            file,
+            f"invalid YAML: a {what} in a file over {MAX_PURE_BYTES:,} bytes; use spaces",
+            before.count("\n") + 1,
+            pure_only.start() - (before.rfind("\n") + 1) + 1,
+        )
+    )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # The node graph holds no reference cycles until an alias closes one, and the cyclic collector's full passes
+    # over the growing graph took three quarters of the time of composing 10,000 forces: so it pauses
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        root = loader.get_single_node()
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose_root(loader: Any) -> Node | None:
+    try:
+        with _gc_paused():
+            root: Node | None = loader.get_single_node()
+        return root
+    except (
+        ValueError
+    ):  # PyYAML's scanner calls chr() on an escape beyond U+10FFFF; libyaml refuses it
+        if not isinstance(loader, _BoundedLoader):
+            raise
+        raise yaml.scanner.ScannerError(
+            "while scanning a double-quoted scalar",
+            None,
+            "found an escape code beyond U+10FFFF, which is not a character",
+            loader.get_mark(),
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _reworded(text: str, exc: yaml.MarkedYAMLError) -> yaml.MarkedYAMLError:
+    """libyaml's message, reworded where PyYAML's says more (the character found)."""
+    mark = exc.problem_mark
+    if exc.problem == "found character that cannot start any token" and mark is not None:
+        if mark.index < len(text):
+            exc.problem = f"found character {text[mark.index]!r} that cannot start any token"
+    elif exc.problem == "mapping values are not allowed in this context":
+        exc.problem = "mapping values are not allowed here"
+    return exc
+
+
+def _compose_text(text: str, file: str) -> tuple[Node | None, Any]:
+    """The root node and the loader that composed it (its tags, its node count). libyaml's reading when it has
+    nothing to refuse and nothing it reads otherwise than PyYAML; else, within ``MAX_PURE_BYTES``, PyYAML's
+    pure-Python reading (every text a scenario could be before libyaml was used is read exactly as then; a refused
+    one costs what it did then)."""
+    loader_class = _loader_for(text, file)
+    if loader_class is not _BoundedLoader:
+        fits = len(text.encode("utf-8")) <= MAX_PURE_BYTES  # (no surrogates: _check_printable)
+        loader: Any = loader_class(text)
+        try:
+            root = _compose_root(loader)
+            if not loader.lenient or not fits:
+                return root, loader
+        except (yaml.MarkedYAMLError, _TooDeep, _TooMany) as exc:
+            if not fits:
+                raise (
+                    _reworded(text, exc) if isinstance(exc, yaml.MarkedYAMLError) else exc
+                ) from None
+    loader = _BoundedLoader(text)
+    return _compose_root(loader), loader
+
+
+def _yaml_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        what = f"{exc.context}, {what}"
+    return _problem(
+        file,
+        f"invalid YAML: {_yaml_message(what)}",
+        mark.line + 1 if mark else None,
+        mark.column + 1 if mark else None,
+    )
+
+
+def compose(text: str, file: str) -> Document:
+    """Compose YAML text into nodes, bounded in depth and alias expansion. Raises ScenarioError."""
+    _check_printable(text, file)
+    try:
+        root, loader = _compose_text(text, file)
     except _TooDeep as exc:
         raise ScenarioError(
             _problem(
@@ -243,43 +476,41 @@ def compose(text: str, file: str) -> Document:
                 exc.mark.column + 1,
             )
         ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
+    except _TooMany as exc:
         raise ScenarioError(
-            _problem(
-                file,
-                f"invalid YAML: {_yaml_message(what)}",
-                mark.line + 1 if mark else None,
-                mark.column + 1 if mark else None,
-            )
+            _problem(file, _too_many(exc.aliased), exc.mark.line + 1, exc.mark.column + 1)
         ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError(_yaml_problem(file, exc)) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(_problem(file, f"invalid YAML: {_yaml_message(str(exc))}")) from None
     except RecursionError:
         raise ScenarioError(_problem(file, "nesting too deep: not a scenario file")) from None
-    finally:
-        loader.dispose()
     if root is None:
         raise ScenarioError(
             _problem(
                 file, "empty file: expected a scenario mapping (format, id, title, options ...)"
             )
         )
-    expanded = _expanded_size(root)
+    # without aliases no node is shared: the graph is a tree of the nodes composed
+    with _gc_paused():
+        expanded = _expanded_size(root) if loader.aliased else loader.nodes
     if expanded > MAX_NODES:
         raise ScenarioError(
             _problem(
-                file,
-                f"YAML aliases expand to over {MAX_NODES:,} values (an alias bomb?); "
-                "write the values out or use fewer aliases",
-                root.start_mark.line + 1,
-                root.start_mark.column + 1,
+                file, _too_many(aliased=True), root.start_mark.line + 1, root.start_mark.column + 1
             )
         )
     return Document(root=root, file=file, text=text, warnings=_tag_warnings(file, loader.tags))
+
+
+def _too_many(aliased: bool) -> str:
+    if not aliased:
+        return f"over {MAX_NODES:,} YAML values: not a scenario file"
+    return (
+        f"YAML aliases expand to over {MAX_NODES:,} values (an alias bomb?); "
+        "write the values out or use fewer aliases"
+    )
 
 
 def _expanded_size(root: Node) -> int:

@@ -44,8 +44,8 @@ def test_invalid_file_gives_exact_messages(path: Path, monkeypatch: pytest.Monke
 
 def test_oversized_file_is_refused_before_parsing(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
-    big.write_text("format: 1\n" + "# padding\n" * 120_000, encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"over the 1,048,576-byte limit"):
+    big.write_text("format: 1\n" + "# padding\n" * 900_000, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"over the 8,388,608-byte limit"):
         load_scenario(big)
 
 

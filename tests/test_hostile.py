@@ -50,8 +50,8 @@ def scenario_text(
 
 
 BAD_FILES = {
-    "billion_laughs.yaml": "YAML aliases expand to over 200,000 values (an alias bomb?)",
-    "recursive_alias.yaml": "YAML aliases expand to over 200,000 values",
+    "billion_laughs.yaml": "YAML aliases expand to over 1,000,000 values (an alias bomb?)",
+    "recursive_alias.yaml": "YAML aliases expand to over 1,000,000 values",
     "deep_nesting.yaml": "nesting deeper than 50 levels",
     "deep_block_nesting.yaml": "nesting deeper than 50 levels",
     "binary.yaml": "binary file (NUL byte): expected a UTF-8 YAML text file",
@@ -101,12 +101,12 @@ def test_fifty_megabyte_file_refused_by_size_without_reading_it(
     monkeypatch.setattr(yamlsafe, "open", spy_open, raising=False)
     result = run_cli("validate", big)
     assert result.exit_code == 1
-    assert "file is 52,428,800 bytes, over the 1,048,576-byte limit for a scenario" in result.stderr
+    assert "file is 52,428,800 bytes, over the 8,388,608-byte limit for a scenario" in result.stderr
     assert opened == []
     # the real process says the same, for every command
     for command in ("analyze", "render"):
         proc = run_process(command, big, timeout=60)
-        assert proc.exit_code == 1 and "over the 1,048,576-byte limit" in proc.stderr
+        assert proc.exit_code == 1 and "over the 8,388,608-byte limit" in proc.stderr
 
 
 def test_directory_given_as_a_scenario(tmp_path: Path) -> None:
@@ -296,21 +296,28 @@ def test_too_many_forces_in_one_option_refused_by_the_list_limit(tmp_path: Path,
     ]
 
 
+# the per-option limit allows MAX_SITES // MAX_FORCES_PER_OPTION full options: one more goes over the scenario limit
+_OPTIONS_OVER = MAX_SITES // MAX_FORCES_PER_OPTION + 1
+
+
 @pytest.mark.parametrize(
     "per_option",
-    [MAX_SITES // 5 + 1, pytest.param(2_000, marks=pytest.mark.slow)],
-    ids=["limit+5", "10k"],
+    [
+        -(-(MAX_SITES + 1) // _OPTIONS_OVER),
+        pytest.param(MAX_FORCES_PER_OPTION, marks=pytest.mark.slow),
+    ],
+    ids=["limit+", "full"],
 )
-def test_too_many_forces_in_five_options_refused_by_the_scenario_limit(
+def test_too_many_forces_in_all_options_refused_by_the_scenario_limit(
     tmp_path: Path, per_option: int
 ) -> None:
     path = tmp_path / "many.yaml"
-    path.write_text(_forces(5, per_option))
+    path.write_text(_forces(_OPTIONS_OVER, per_option))
     result = run_cli("render", path, cwd=tmp_path)  # (validate and analyze load the same way)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        f"{path}:6:3: options: {5 * per_option:,} forces and hubs in all options together, over the limit of "
-        f"{MAX_SITES:,} per scenario; split it into several scenario files"
+        f"{path}:6:3: options: {_OPTIONS_OVER * per_option:,} forces and hubs in all options together, over "
+        f"the limit of {MAX_SITES:,} per scenario; split it into several scenario files"
     ]
     assert not (tmp_path / "out").exists()
 
@@ -331,7 +338,7 @@ def test_too_many_shapes_refused(tmp_path: Path) -> None:
 
 def test_scenario_at_the_site_limit_is_analysed(tmp_path: Path) -> None:
     path = tmp_path / "limit.yaml"
-    path.write_text(_forces(2, MAX_SITES // 2))
+    path.write_text(_forces(MAX_SITES // MAX_FORCES_PER_OPTION, MAX_FORCES_PER_OPTION))
     result = run_cli("analyze", path, "-f", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -341,7 +348,7 @@ def test_scenario_at_the_site_limit_is_analysed(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_scenario_at_the_site_limit_renders(tmp_path: Path) -> None:
     path = tmp_path / "limit.yaml"
-    path.write_text(_forces(2, MAX_SITES // 2))
+    path.write_text(_forces(MAX_SITES // MAX_FORCES_PER_OPTION, MAX_FORCES_PER_OPTION))
     out = tmp_path / "limit.html"
     result = run_process("render", path, "-o", out, timeout=300)
     assert result.exit_code == 0, result.stderr
