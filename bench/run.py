@@ -23,7 +23,9 @@ Sections (``--only`` names; targets from the issues, #20 for most):
    targets (unchanged <= 0.5 s with or without a failing scenario; 200 scenarios >= 1.7x, unchanged < 1 s);
 7. ``browser``: headless Chromium, from navigation start until every layer of the map is drawn, vs an empty
    Leaflet page;
-8. ``memory``: peak memory of render, gallery and the baselines vs ``python -c "import folium"``.
+8. ``memory``: peak memory of render, gallery and the baselines vs ``python -c "import folium"``;
+9. ``suggest``: the placement solvers of issue #18 (exact MILP vs greedy) at 1k / 5k / 20k candidates x 3,000
+   demand points x 10 units and peak memory at 20k x 5k (5k to optimality < 30 s, < 2 GB; bench/section_suggest.py).
 """
 
 from __future__ import annotations
@@ -54,10 +56,21 @@ from measure import (  # noqa: E402
     run_process,
 )
 from section_render import bench_memory, bench_render  # noqa: E402
+from section_suggest import bench_suggest  # noqa: E402
 from section_targets import bench_big_line, bench_gallery_targets, bench_scale  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.md"
-SECTIONS = ("start", "render", "analysis", "scale", "bigline", "gallery", "browser", "memory")
+SECTIONS = (
+    "start",
+    "render",
+    "analysis",
+    "scale",
+    "bigline",
+    "gallery",
+    "browser",
+    "memory",
+    "suggest",
+)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -345,6 +358,7 @@ def run_sections(only: set[str], quick: bool, tmp: Path, section) -> None:  # ty
         ),
         ("browser", "Browser", lambda: bench_browser(tmp, repeats)),
         ("memory", "Peak memory", lambda: bench_memory(memory, gallery_rss[0], 3 if quick else 5)),
+        ("suggest", "Suggest", lambda: bench_suggest(quick)),
     ]
     wanted = only | ({"render"} if only & {"browser", "memory"} else set())
     for key, name, fn in plan:
