@@ -7,6 +7,7 @@ The Python API (``docs/python-api.md``)::
     analysis = mapper.analyze(scenario)                    # .forces (GeoDataFrame), .options (DataFrame)
     m = mapper.render(analysis)                            # displays inline in Jupyter; .save(), .to_png()
     df = mapper.compare(["scenarios/"])                    # one row per option
+    s = mapper.suggest("scenarios/briefs/air_defence_umbrella.yaml")  # .placements, .coverage, .save()
 
 Names are imported lazily so that ``import mapper`` (and ``mapper --help``) does not pay for geopandas, pyproj or
 folium; ``dir(mapper)`` and editors still list them all.
@@ -31,6 +32,7 @@ _LAZY = {
     "analyze": "mapper.api",
     "render": "mapper.api",
     "compare": "mapper.api",
+    "suggest": "mapper.api",
     "build_gallery": "mapper.gallery",
     "prepare": "mapper.pipeline",
     "Analysis": "mapper.api",
@@ -59,10 +61,11 @@ __all__ = [  # a literal list, so that linters and type checkers see the API (a 
     "prepare",
     "render",
     "render_map",
+    "suggest",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from mapper.api import Analysis, Map, analyze, compare, load, render
+    from mapper.api import Analysis, Map, analyze, compare, load, render, suggest
     from mapper.errors import MapperError, ScenarioError
     from mapper.gallery import build_gallery
     from mapper.loader import load_scenario

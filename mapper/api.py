@@ -26,11 +26,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from mapper.analysis import OptionAnalysis, ScenarioAnalysis
+    from mapper.brief import Brief
     from mapper.scenario import Scenario
+    from mapper.suggestion import Suggestion
 
 log = logging.getLogger("mapper")
 
-__all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_files"]
+__all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_files", "suggest"]
 
 #: What the API accepts: what the pipeline takes (path, YAML text, Scenario, Prepared), or an ``Analysis``.
 Source = Union[pipeline.Source, "Analysis"]
@@ -310,3 +312,20 @@ def compare(
     for warning in c.warnings:
         log.warning(warning)
     return pd.concat([Analysis(p).forces for p in c.prepared], ignore_index=True)
+
+
+def suggest(
+    brief: str | os.PathLike[str] | Brief,
+    *,
+    method: str = "milp",
+    time_limit: float | None = None,
+    alternatives: int = 0,
+) -> Suggestion:
+    """Solve a placement brief (a path or a loaded ``Brief``): the ``Suggestion`` has ``.placements`` (one row
+    per unit: site, position, distances, marginal covered weight) and ``.coverage`` (one row per demand point,
+    with ``covered``) as DataFrames, ``.objective``, ``.gap``, ``.status``, ``.to_yaml()`` and ``.save(path)``.
+    ``method``: "milp" (exact, each solve bounded by ``time_limit`` seconds) or "greedy"; ``alternatives``: the
+    next-best placements with different sites (``mapper suggest --alternatives``)."""
+    from mapper.suggestion import suggest as solve
+
+    return solve(brief, method=method, time_limit=time_limit, alternatives=alternatives)

@@ -447,6 +447,71 @@ def compare(
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("brief", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The scenario file to write [default: out/<brief id>.yaml].",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["milp", "greedy"]),
+    default="milp",
+    show_default=True,
+    help="milp: exact (HiGHS); greedy: the heuristic alone.",
+)
+@click.option(
+    "--explain", is_flag=True, help="List each unit's site and what it adds (marginal coverage)."
+)
+@click.option(
+    "--alternatives",
+    type=click.IntRange(0, 10),
+    default=0,
+    metavar="N",
+    help="Also the N (0 to 10) next-best placements with different sites, written as further options.",
+)
+@click.option(
+    "--time-limit",
+    "time_limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop each solve after this long and report the best placement found and its gap.",
+)
+@overwrite_opt
+@click.pass_context
+def suggest(
+    ctx: click.Context,
+    brief: Path,
+    output: Path | None,
+    method: str,
+    explain: bool,
+    alternatives: int,
+    time_limit: float | None,
+    overwrite: bool,
+) -> None:
+    """Place the units of BRIEF where they cover the most (exactly, by default), and write the result as a
+    scenario option that render, analyze and compare take like any other (docs/suggest.md)."""
+    from mapper.suggestion import suggest_file
+
+    if alternatives and method != "milp":
+        raise click.UsageError("--alternatives needs --method milp")
+    result = suggest_file(
+        brief,
+        output,
+        method=method,
+        time_limit=time_limit,
+        alternatives=alternatives,
+        overwrite=overwrite,
+    )
+    if ctx.obj["verbosity"] >= 0:
+        for line in result.summary_lines(explain=explain):
+            _echo(line)
+        _echo_err(f"wrote {result.path}")
+
+
 def _emit(text: str, output: Path | None, overwrite: bool) -> None:
     """Write to stdout, or atomically to a file (under the one output policy)."""
     if output is None:
@@ -488,8 +553,17 @@ class TerminalProgress:
 
 @cli.command()
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
-def schema(indent: int) -> None:
-    """Print the JSON Schema of the scenario format (for editors such as VS Code YAML)."""
+@click.option(
+    "--brief", "of_brief", is_flag=True, help="The schema of a placement brief (mapper suggest)."
+)
+def schema(indent: int, of_brief: bool) -> None:
+    """Print the JSON Schema of the scenario format, or with --brief of a brief (for editors such as VS Code
+    YAML)."""
+    if of_brief:
+        from mapper.brief import schema_json as brief_schema_json
+
+        _echo(brief_schema_json(indent=indent), nl=False)
+        return
     from mapper.scenario import schema_json
 
     _echo(schema_json(indent=indent), nl=False)

@@ -56,6 +56,11 @@ FOUNDATIONS = (
     "mapper.placelabels",
     "mapper.exposure",
     "mapper.zones",
+    # mapper suggest: the brief, the placement problem, its solvers and the option writer import no output
+    "mapper.brief",
+    "mapper.placement",
+    "mapper.optimize",
+    "mapper.suggestion",
 )
 
 
