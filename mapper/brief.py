@@ -38,6 +38,7 @@ from mapper.fields import (
     join,
     with_shared_defs,
 )
+from mapper.keysites import TYPES as KEY_SITE_TYPES
 from mapper.placement import UnitType
 from mapper.scenario import (
     DEFAULT_COVERAGE_COUNTRIES,
@@ -156,14 +157,36 @@ _grid = Record(
     },
     description="points every km (geodesic) inside the countries' polygons",
 )
+_key_site_ids = ListOf(
+    Str(expected="a key-site id (`mapper sites` lists them)", pattern=r"[a-z0-9][a-z0-9_]{0,63}"),
+    min_items=1, max_items=MAX_LISTED, single_ok=True,
+)  # fmt: skip
+#: which bundled key sites (mapper.keysites, geodata/key_sites.csv): every one unless narrowed
+_KEY_SITE_SELECTION = {
+    "types": Field(
+        ListOf(Choice(values=KEY_SITE_TYPES), min_items=1, max_items=10, single_ok=True),
+        description="default: every type",
+    ),
+    "countries": Field(
+        _countries, description="default: every country (names, ISO-2 or ISO-3 codes)"
+    ),
+    "ids": Field(_key_site_ids, description="only these sites"),
+    "exclude": Field(_key_site_ids, description="not these sites"),
+}
+_candidate_key_sites = Record(
+    title="Candidate key sites",
+    fields=dict(_KEY_SITE_SELECTION),
+    description="the bundled key sites (`mapper sites`) of these types and countries as candidate sites",
+)
 CANDIDATES = Record(
     title="Candidates",
     fields={
         "places": Field(_places),
         "list": Field(ListOf(_listed, min_items=1, max_items=MAX_LISTED)),
         "grid": Field(_grid),
+        "key_sites": Field(_candidate_key_sites),
     },
-    description="where units may go: at least one of places, list, grid (together: all of them)",
+    description="where units may go: at least one of places, list, grid, key_sites (together: all of them)",
 )
 _demand_population = Record(
     title="Population demand",
@@ -190,13 +213,31 @@ _site = Record(
         ),
     },
 )
+_demand_key_sites = Record(
+    title="Demand key sites",
+    fields={
+        **_KEY_SITE_SELECTION,
+        "weight": Field(
+            Num(expected="a weight", minimum=0, exclusive_minimum=True, maximum=MAX_WEIGHT),
+            required=True,
+            description="what covering each site is worth, in the same unit as people",
+        ),
+        "include_occupied": Field(
+            Bool(),
+            default=False,
+            description="also the sites inside the occupied area (default false)",
+        ),
+    },
+    description="the bundled key sites (`mapper sites`) of these types and countries, each with the weight",
+)
 DEMAND = Record(
     title="Demand",
     fields={
         "population": Field(_demand_population),
         "sites": Field(ListOf(_site, min_items=1, max_items=MAX_LISTED)),
+        "key_sites": Field(_demand_key_sites),
     },
-    description="what the units should cover: at least one of population, sites",
+    description="what the units should cover: at least one of population, sites, key_sites",
 )
 _hub_limit = Record(
     title="Hub distance",
@@ -322,6 +363,7 @@ class CandidateSpec:
     listed: tuple[Site, ...] = ()
     grid_km: float | None = None
     grid_countries: tuple[str, ...] = DEFAULT_COVERAGE_COUNTRIES  # ISO-2
+    key_sites: tuple[Site, ...] = ()  # bundled key sites (candidates.key_sites), source "key_site"
 
 
 @dataclass(frozen=True)
@@ -330,7 +372,7 @@ class DemandSpec:
 
     population_countries: tuple[str, ...] = ()  # ISO-2
     population_min: int = 0
-    sites: tuple[Site, ...] = ()
+    sites: tuple[Site, ...] = ()  # demand.sites, then demand.key_sites (not in the occupied area)
     population_include_occupied: bool = False
 
 
@@ -477,11 +519,19 @@ def _check_structure(raw: dict[str, Any], ctx: Context) -> None:
     """What the spec cannot say: at least one source of candidates and of demand, unique unit ids and names,
     the units' total within the limit."""
     cands, demand = raw.get("candidates"), raw.get("demand")
-    if isinstance(cands, dict) and all(cands.get(k) is None for k in ("places", "list", "grid")):
-        ctx.error_at("candidates", "give at least one of places, list or grid (where units may go)")
-    if isinstance(demand, dict) and all(demand.get(k) is None for k in ("population", "sites")):
+    if isinstance(cands, dict) and all(
+        cands.get(k) is None for k in ("places", "list", "grid", "key_sites")
+    ):
         ctx.error_at(
-            "demand", "give at least one of population or sites (what the units should cover)"
+            "candidates",
+            "give at least one of places, list, grid or key_sites (where units may go)",
+        )
+    if isinstance(demand, dict) and all(
+        demand.get(k) is None for k in ("population", "sites", "key_sites")
+    ):
+        ctx.error_at(
+            "demand",
+            "give at least one of population, sites or key_sites (what the units should cover)",
         )
     units = raw.get("units")
     if not isinstance(units, list):
@@ -552,16 +602,46 @@ class _Build:
             grid_countries=self.countries(
                 grid and grid.get("countries"), "candidates.grid.countries"
             ),
+            key_sites=self.key_sites(raw.get("key_sites"), "candidates.key_sites"),
         )
 
-    def demand(self, raw: dict[str, Any]) -> DemandSpec:
+    def key_sites(
+        self, raw: dict[str, Any] | None, path: str, occupied: Any = None
+    ) -> tuple[Site, ...]:
+        """The bundled key sites ``raw`` selects (``candidates.key_sites``, ``demand.key_sites`` with its
+        ``weight``), those inside ``occupied`` left out unless ``include_occupied``; an unknown id, an unknown
+        country or an empty selection is an error located at its key."""
+        from mapper import keysites
+
+        if raw is None:
+            return ()
+        for key in ("ids", "exclude"):
+            for i, ident in enumerate(raw.get(key) or ()):
+                if (message := keysites.unknown_id(ident)) is not None:
+                    self.ctx.error_at(join(join(path, key), i), message)
+        names = raw.get("countries")
+        countries = self.countries(names, join(path, "countries")) if names else ()
+        if self.ctx.has_errors:
+            return ()
+        found = keysites.key_sites(
+            raw.get("types"), countries, raw.get("ids"), raw.get("exclude") or ()
+        )
+        found, left_out = keysites.outside(found, None if raw.get("include_occupied") else occupied)
+        if not found:
+            why = f" outside the occupied area ({left_out} inside it left out)" if left_out else ""
+            self.ctx.error_at(path, f"no bundled key site matches{why}; `mapper sites` lists them")
+        weight = float(raw.get("weight") or 1.0)
+        return tuple(Site(s.name, s.lat, s.lon, weight, path) for s in found)
+
+    def demand(self, raw: dict[str, Any], occupied: Any = None) -> DemandSpec:
         pop = raw.get("population")
         return DemandSpec(
             population_countries=self.countries(pop.get("countries"), "demand.population.countries")
             if pop is not None
             else (),
             population_min=int(pop.get("min_population") or 0) if pop is not None else 0,
-            sites=self.sites(raw.get("sites"), "demand.sites", weighted=True),
+            sites=self.sites(raw.get("sites"), "demand.sites", weighted=True)
+            + self.key_sites(raw.get("key_sites"), "demand.key_sites", occupied),
             population_include_occupied=bool(pop is not None and pop.get("include_occupied")),
         )
 
@@ -598,7 +678,8 @@ class _Build:
             )
             for u in raw["units"]
         )  # fmt: skip
-        cands, demand = self.candidates(raw["candidates"]), self.demand(raw["demand"])
+        occupied = front.occupied if front is not None else None
+        cands, demand = self.candidates(raw["candidates"]), self.demand(raw["demand"], occupied)
         constraints = self.constraints(raw.get("constraints"))
         if self.ctx.has_errors or front is None:
             return None

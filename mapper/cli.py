@@ -131,6 +131,27 @@ def places(name: str, limit: int) -> None:
 
 
 @cli.command()
+@click.option("--type", "types", multiple=True, help="Only sites of this type (repeatable).")
+@click.option(
+    "--country", "countries", multiple=True, help="Only sites in this country (repeatable)."
+)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+    show_default=True,
+)  # fmt: skip
+def sites(types: tuple[str, ...], countries: tuple[str, ...], fmt: str) -> None:
+    """List the bundled key sites (geodata/key_sites.csv) with their coordinates: nuclear power plants,
+    seaports, airbases, airports, Dnipro dams and crossings.
+
+    Types: nuclear_power_plant, seaport, airbase, airport, dam, crossing. Countries: names, ISO-2 or ISO-3
+    codes. Sources and accuracy per type: geodata/SOURCES.md.
+    """
+    from mapper.keysites import sites_text
+
+    _echo(sites_text(types, countries, fmt=fmt), nl=False)
+
+
+@cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @strict_opt
 @click.pass_context

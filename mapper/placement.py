@@ -189,7 +189,7 @@ def check_limits(brief: Brief) -> None:
     from mapper import geodata, geodesy
 
     spec = brief.candidates
-    count = len(spec.listed)
+    count = len(spec.listed) + len(spec.key_sites)
     if spec.places_min_population is not None:
         count += int(_place_mask(spec.places_countries, spec.places_min_population).sum())
     if spec.grid_km is not None:
@@ -266,7 +266,8 @@ def _city_rows_of(table: Any, countries: tuple[str, ...], min_population: int) -
 
 
 def _candidate_pool(brief: Brief) -> _Pool:
-    """Gazetteer places, then listed sites, then grid points (a point given twice is dropped later)."""
+    """Gazetteer places, then listed sites, then key sites, then grid points (a point given twice is dropped
+    later)."""
     from mapper import geodata
 
     spec = brief.candidates
@@ -274,16 +275,17 @@ def _candidate_pool(brief: Brief) -> _Pool:
     rows = [] if spec.places_min_population is None else _city_rows(
         spec.places_countries, spec.places_min_population
     )  # fmt: skip
-    lat = [cols["lat"][i] for i in rows] + [s.lat for s in spec.listed]
-    lon = [cols["lon"][i] for i in rows] + [s.lon for s in spec.listed]
-    name = [cols["name"][i] for i in rows] + [s.name for s in spec.listed]
+    sites = spec.listed + spec.key_sites
+    lat = [cols["lat"][i] for i in rows] + [s.lat for s in sites]
+    lon = [cols["lon"][i] for i in rows] + [s.lon for s in sites]
+    name = [cols["name"][i] for i in rows] + [s.name for s in sites]
     country = [cols["country"][i] for i in rows] + list(
-        _countries_at(
-            np.asarray([s.lat for s in spec.listed]), np.asarray([s.lon for s in spec.listed])
-        )
+        _countries_at(np.asarray([s.lat for s in sites]), np.asarray([s.lon for s in sites]))
     )
-    source = ["place"] * len(rows) + ["list"] * len(spec.listed)
-    oblast = [cols["oblast"][i] for i in rows] + [""] * len(spec.listed)
+    source = (
+        ["place"] * len(rows) + ["list"] * len(spec.listed) + ["key_site"] * len(spec.key_sites)
+    )
+    oblast = [cols["oblast"][i] for i in rows] + [""] * len(sites)
     if spec.grid_km is not None:
         # one grid over all the countries, so that neighbours across a border are km apart too
         glat, glon, gcc = _grid(spec.grid_km, spec.grid_countries)
@@ -553,7 +555,8 @@ def _check_feasible(brief: Brief, candidates: list[Candidate], removed: dict[str
 # ------------------------------------------------------------------------------------------------ demand
 def _demand(brief: Brief) -> list[Demand]:
     """People at the gazetteer's places in the demand's countries (a city's districts dropped, so people count
-    once; places in the occupied area left out unless asked for), then the listed sites with their weights."""
+    once; places in the occupied area left out unless asked for), then the listed sites with their weights and
+    the key sites the brief selected (``brief.demand.sites``: those in the occupied area already left out)."""
     import shapely
 
     from mapper import geodata

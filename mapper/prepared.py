@@ -6,7 +6,8 @@ territory, the few entries of milsymbol's 30 MB symbol table that the maps draw.
 (``make prepared``) computes them into ``geodata/prepared/<product>.json``; at run time an entry is used only when
 
 * the file's ``version`` is ``PREPARED_VERSION`` (bumped whenever an algorithm behind a product changes) and its
-  ``key`` is the sha256 of that version and of every file in ``geodata/`` (``inputs_key``), so edited geodata or
+  ``key`` is the sha256 of that version and of every file in ``geodata/`` the products
+  derive from (``inputs_key``; not ``key_sites.csv``), so edited geodata or
   a ``MAPPER_GEODATA`` folder of its own never sees products made from other data;
 * the entry exists: entries are named by what they were computed from (``digest`` of the input geometry's WKB,
   the band edges, milsymbol's table file ...), so an entry answers exactly the question it was computed for,
@@ -53,6 +54,9 @@ PREPARED_VERSION = 1
 FORMAT = "mapper-prepared"
 _MAX_BYTES = 16 * 1024 * 1024  # the committed products total well under this
 _INPUT_SUFFIXES = (".geojson", ".csv")
+#: geodata files no product derives from: the key sites (mapper.keysites) feed no basemap, label, band or NATO
+#: product, so editing them must not make every product stale (and every map compute live)
+_NOT_INPUTS = frozenset({"key_sites.csv"})
 
 T = TypeVar("T")
 
@@ -72,9 +76,14 @@ def product_file(name: str, directory: Path | None = None) -> Path:
 
 
 def product_inputs(directory: Path | None = None) -> list[Path]:
-    """The files products derive from: every GeoJSON and CSV file directly in ``directory`` (``geodata/``)."""
+    """The files products derive from: every GeoJSON and CSV file directly in ``directory`` (``geodata/``) but
+    those in ``_NOT_INPUTS``."""
     d = directory or geodata_dir()
-    return sorted(p for p in d.iterdir() if p.suffix in _INPUT_SUFFIXES and p.is_file())
+    return sorted(
+        p
+        for p in d.iterdir()
+        if p.suffix in _INPUT_SUFFIXES and p.name not in _NOT_INPUTS and p.is_file()
+    )
 
 
 @functools.lru_cache(maxsize=4)

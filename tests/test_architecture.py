@@ -61,6 +61,7 @@ FOUNDATIONS = (
     "mapper.placement",
     "mapper.optimize",
     "mapper.suggestion",
+    "mapper.keysites",
 )
 
 

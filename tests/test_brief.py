@@ -131,10 +131,10 @@ def test_a_section_without_a_source_is_an_error(tmp_path: Path) -> None:
     text = brief_text(UNITS, "candidates: {}\n", "demand: {}\n")
     errors = errors_of(text, tmp_path)
     assert any(
-        e.startswith(f"b.yaml:{line_of(text, 'candidates')}:") and "at least one of places, list or grid" in e
+        e.startswith(f"b.yaml:{line_of(text, 'candidates')}:") and "at least one of places, list, grid or key_sites" in e
         for e in errors
     ), errors  # fmt: skip
-    assert any("demand: give at least one of population or sites" in e for e in errors)
+    assert any("demand: give at least one of population, sites or key_sites" in e for e in errors)
 
 
 def test_unknown_place_and_country_are_located(tmp_path: Path) -> None:
