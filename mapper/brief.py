@@ -36,7 +36,6 @@ from mapper.fields import (
     Record,
     Str,
     join,
-    with_shared_defs,
 )
 from mapper.keysites import TYPES as KEY_SITE_TYPES
 from mapper.placement import UnitType
@@ -56,6 +55,7 @@ from mapper.scenario import (
     THREATS,
     UNIT_KINDS,
 )
+from mapper.schemadoc import document_schema, schema_text
 from mapper.yamlsafe import Document, load_document, load_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -323,23 +323,12 @@ BRIEF = Record(
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the brief format, generated from ``BRIEF``."""
-    schema = BRIEF.json_schema()
-    schema["properties"]["format"] = {"description": "format version", "enum": [1, "1"]}
-    return with_shared_defs(
-        {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://github.com/deployment-scenario-mapper/mapper/schema/brief.schema.json",
-            **schema,
-        },
-        names={"shared": "location"},
-    )
+    return document_schema(BRIEF, "brief", names={"shared": "location"})
 
 
 def schema_json(indent: int = 2) -> str:
     """The JSON Schema as the text committed in ``schema/brief.schema.json``."""
-    import json
-
-    return json.dumps(json_schema(), indent=indent, ensure_ascii=False) + "\n"
+    return schema_text(json_schema(), indent)
 
 
 # ------------------------------------------------------------------------------------------------- the model

@@ -27,8 +27,8 @@ from mapper.fields import (
     Num,
     Record,
     Str,
-    with_shared_defs,
 )
+from mapper.schemadoc import document_schema, schema_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
@@ -500,25 +500,16 @@ def over_limits(raw: dict[str, Any], ctx: Context) -> bool:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the scenario format, generated from ``SCENARIO``."""
-    schema = SCENARIO.json_schema()
-    # YAML writes `format: 1` as an integer; editors should accept it.
-    schema["properties"]["format"] = {"description": "format version", "enum": [1, "1"]}
-    # A YAML date is a date, not a string, once parsed by editors that follow YAML 1.1.
-    return with_shared_defs(
-        {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://github.com/deployment-scenario-mapper/mapper/schema/scenario.schema.json",
-            **schema,
-        },
+    return document_schema(
+        SCENARIO,
+        "scenario",
         names={"deterrence_choice": "role", "deterrence_list": "roles", "shared": "location"},
     )
 
 
 def schema_json(indent: int = 2) -> str:
     """The JSON Schema as the text committed in ``schema/scenario.schema.json``."""
-    import json
-
-    return json.dumps(json_schema(), indent=indent, ensure_ascii=False) + "\n"
+    return schema_text(json_schema(), indent)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ FOUNDATIONS = (
     "mapper.paths",
     "mapper.yamlsafe",
     "mapper.fields",
+    "mapper.schemadoc",
     "mapper.scenario",
     "mapper.loader",
     "mapper.geodata",
