@@ -244,15 +244,6 @@ class ScenarioAnalysis:
         }
 
 
-def format_km(value: float | None, accuracy_km: float | None = None, *, decimals: int = 1) -> str:
-    """A distance as users read it: ``"90.8 km ± 10"`` when the distance carries the front line's stated accuracy,
-    ``"90.8 km"`` otherwise, ``"–"`` for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f} km"
-    return text + (f" ± {accuracy_km:g}" if accuracy_km else "")
-
-
 def _km(value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None

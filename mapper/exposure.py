@@ -98,7 +98,7 @@ def small_place_warning(
     """The warning for an unqualified name that resolved to a small place (a namesake of a place the gazetteer
     lacks would move a force hundreds of km without it), e.g. ``'Hlyboke' resolved to a small place: Hlyboke
     (Kharkiv oblast, UA, pop. 1,234), 3.1 km ± 10 from the front line; if you meant ...``."""
-    from mapper.analysis import format_km
+    from mapper.textlayout import format_km
 
     ukrainian = place.country == "UA"
     region = place.oblast and (f"{place.oblast} oblast" if ukrainian else place.oblast)
@@ -135,7 +135,7 @@ def _the(label: str) -> str:
 
 def _rules(c: Constraints, m: Measured) -> list[tuple[str, str, bool, Callable[[], str]]]:
     """Each constraint the scenario sets: (key, the rule in words, whether ``m`` breaks it, the measurement)."""
-    from mapper.analysis import format_km
+    from mapper.textlayout import format_km
 
     rules: list[tuple[str, str, bool, Callable[[], str]]] = []
     front, hostile, nato = (

@@ -17,13 +17,14 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from mapper.analysis import OptionAnalysis, ScenarioAnalysis, format_km
+from mapper.analysis import OptionAnalysis, ScenarioAnalysis
 from mapper.scenario import Scenario
 from mapper.textlayout import (
     accuracy_note,
     aligned,
     constraint_lines,
     coverage_words,
+    format_km,
     option_verdict,
     summary_hostile_km,
 )

@@ -10,10 +10,9 @@ constraint does not bind says so, with the constraint and the reason, wherever "
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
-
-from mapper.analysis import format_km
 
 if TYPE_CHECKING:  # pragma: no cover
     from mapper.analysis import OptionAnalysis, OptionSummary, SiteMetrics
@@ -23,6 +22,15 @@ if TYPE_CHECKING:  # pragma: no cover
 HOSTILE_GROUND = ("russia", "belarus", "transnistria")
 #: nearest-hostile names whose distance carries the front line's accuracy (the line and the area behind it)
 _LINE_PARTS = ("front line", "occupied area")
+
+
+def format_km(value: float | None, accuracy_km: float | None = None, *, decimals: int = 1) -> str:
+    """A distance as users read it: ``"90.8 km ± 10"`` when the distance carries the front line's stated accuracy,
+    ``"90.8 km"`` otherwise, ``"–"`` for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f} km"
+    return text + (f" ± {accuracy_km:g}" if accuracy_km else "")
 
 
 def aligned(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:

@@ -21,9 +21,10 @@ from support.reference import (
     ref_distance_km,
 )
 
-from mapper.analysis import analyze, format_km
+from mapper.analysis import analyze
 from mapper.errors import ScenarioError
 from mapper.loader import load_scenario_text
+from mapper.textlayout import format_km
 
 DNIPRO_LINE = next(p for p in EXAMPLES if p.stem == "dnipro_line")
 

@@ -8,22 +8,13 @@ manifest's entries and their templates straight from the package data.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from importlib import resources
 from typing import Any
 
 from mapper import __version__
 from mapper.gallery.entries import GalleryEntry, _front_lines
-
-
-def format_km(value: float | None, accuracy_km: float | None = None) -> str:
-    """``mapper.analysis.format_km`` (the wording every output uses; a test keeps the two equal), here so that
-    the index does not import the analysis."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.1f} km"
-    return text + (f" ± {accuracy_km:g}" if accuracy_km else "")
+from mapper.textlayout import format_km
 
 
 @functools.cache

@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mapper.analysis import format_km
 from mapper.pipeline import OutputPolicy, Prepared, generated_by_mapper, prepare
 from mapper.textlayout import (
     accuracy_note,
     coverage_words,
+    format_km,
     hostile_km,
     option_verdict,
     summary_hostile_km,

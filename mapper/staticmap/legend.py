@@ -11,7 +11,6 @@ import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mapper.analysis import format_km
 from mapper.features import band_basis
 from mapper.staticmap.basemap import NATO_EDGE, NATO_FILL
 from mapper.staticmap.drawing import short, text
@@ -23,7 +22,13 @@ from mapper.style import (
     OCCUPIED_COLOUR,
     band_colour,
 )
-from mapper.textlayout import coverage_words, exempt_words, hostile_ground_name, summary_hostile_km
+from mapper.textlayout import (
+    coverage_words,
+    exempt_words,
+    format_km,
+    hostile_ground_name,
+    summary_hostile_km,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
