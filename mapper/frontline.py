@@ -53,6 +53,7 @@ __all__ = [
     "UNDATED",
     "FrontLine",
     "bundled_front_line",
+    "bundled_front_lines",
     "hostile_territory",
     "load_front_line",
     "threat_geometries",
@@ -106,6 +107,14 @@ class FrontLine:
     occupied_path: str = ""
     #: True when the line was derived from the boundary of an occupied-area polygon.
     derived_from_polygon: bool = False
+    #: a hypothetical line (``mapper.advance``): the occupied area of ``base`` grown by this many km
+    advance_km: float = 0.0
+    #: the real line a hypothetical one was advanced from
+    base: FrontLine | None = None
+
+    @property
+    def hypothetical(self) -> bool:
+        return self.advance_km > 0
 
     @property
     def label(self) -> str:
@@ -139,17 +148,43 @@ class FrontLine:
 
 
 # ----------------------------------------------------------------------------------------------- public API
-def bundled_front_line() -> FrontLine:
-    """The line of contact shipped in ``geodata/`` (late March 2025), with its occupied area. Cached."""
-    return _bundled(str(geodata_dir()))
+def bundled_front_line(at: _dt.date | None = None) -> FrontLine:
+    """The line of contact shipped in ``geodata/`` with its occupied area: the latest (late March 2025), or with
+    ``at`` the latest one dated on or before that day (``FrontLineError`` if there is none). Cached."""
+    if at is None:
+        return _bundled(str(geodata_dir()))
+    fitting = [f for f in bundled_front_lines() if f.date <= at.isoformat()]
+    if not fitting:
+        dates = ", ".join(f.date for f in bundled_front_lines())
+        raise FrontLineError(
+            f"no bundled front line is dated on or before {at.isoformat()}; the bundled lines are dated {dates}"
+        )
+    return fitting[-1]
+
+
+def bundled_front_lines() -> tuple[FrontLine, ...]:
+    """Every dated line of contact shipped in ``geodata/`` (``front_line_<date>.geojson`` with
+    ``occupied_<date>.geojson``), oldest first; the last is ``bundled_front_line()``."""
+    return _bundled_all(str(geodata_dir()))
 
 
 @lru_cache(maxsize=4)
-def _bundled(directory: str) -> FrontLine:
+def _bundled_all(directory: str) -> tuple[FrontLine, ...]:
+    names = sorted(p.name for p in Path(directory).glob("front_line_*.geojson"))
+    fronts = [
+        _bundled(directory) if name == BUNDLED_LINE_FILE else _bundled(directory, name)
+        for name in names
+    ]
+    return tuple(sorted(fronts, key=lambda f: f.date))
+
+
+@lru_cache(maxsize=16)
+def _bundled(directory: str, line_file: str = BUNDLED_LINE_FILE) -> FrontLine:
     """Our own curated GeoJSON files are read directly (json + shapely): starting GDAL costs ~0.3 s, more than
     the rest of a small analysis. Anything unexpected in them falls back to the general reader."""
     d = Path(directory)
-    line_path, occ_path = d / BUNDLED_LINE_FILE, d / BUNDLED_OCCUPIED_FILE
+    line_path = d / line_file
+    occ_path = d / ("occupied_" + line_file.removeprefix("front_line_"))
     try:
         line_fc = json.loads(line_path.read_text(encoding="utf-8"))
         occ_text = occ_path.read_text(encoding="utf-8")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.analysis import OptionAnalysis, ScenarioAnalysis
     from mapper.features import Features
     from mapper.scenario import Scenario
+    from mapper.timeline import Step
 
 __all__ = [
     "GENERATOR_META",
@@ -99,6 +100,23 @@ class Prepared:
         from mapper.features import derive
 
         return derive(self.scenario, self.analysis)
+
+    @cached_property
+    def steps(self) -> tuple[tuple[Step, Prepared], ...]:
+        """The scenario on each step of its timeline (``mapper.timeline``), prepared: what the time slider, the
+        analysis over time and the comparison's chart show. One step, this one, for a scenario without time."""
+        from mapper.analysis import analyze
+        from mapper.timeline import of
+
+        timeline = of(self.scenario)
+        if not timeline.timed:
+            return ((timeline.steps()[0], self),)
+        ids = [o.option.id for o in self.analysis.options]
+        out = []
+        for step in timeline.steps():
+            scenario = self.scenario.at(step.day)
+            out.append((step, Prepared(scenario, analyze(scenario, options=ids))))
+        return tuple(out)
 
     @property
     def options(self) -> tuple[OptionAnalysis, ...]:

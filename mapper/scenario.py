@@ -29,11 +29,13 @@ from mapper.fields import (
     Str,
 )
 from mapper.schemadoc import document_schema, schema_text
+from mapper.timeline import ALWAYS, Window
 
 if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
 
     from mapper.frontline import FrontLine
+    from mapper.timeline import Timeline
 
 FORMAT_VERSION = 1
 
@@ -575,6 +577,7 @@ class Force:
     range_km: float | None = None
     description: str | None = None
     keypath: str = ""
+    window: Window = ALWAYS  # when it is present (mapper.timeline)
 
 
 @dataclass(frozen=True)
@@ -585,6 +588,7 @@ class Hub:
     role: str = "logistics"
     description: str | None = None
     keypath: str = ""
+    window: Window = ALWAYS  # when it is present (mapper.timeline)
 
 
 @dataclass(frozen=True)
@@ -595,6 +599,7 @@ class Line:
     how: str = ""  # e.g. "Dnipro from Kyiv to Zaporizhzhia"
     description: str | None = None
     keypath: str = ""
+    window: Window = ALWAYS  # when it is present (mapper.timeline)
 
 
 @dataclass(frozen=True)
@@ -604,6 +609,7 @@ class Area:
     how: str = ""
     description: str | None = None
     keypath: str = ""
+    window: Window = ALWAYS  # when it is present (mapper.timeline)
 
 
 @dataclass(frozen=True)
@@ -615,6 +621,7 @@ class Zone:
     kind: str = "buffer"
     description: str | None = None
     keypath: str = ""
+    window: Window = ALWAYS  # when it is present (mapper.timeline)
 
     @property
     def width_km(self) -> float:
@@ -659,6 +666,14 @@ class Scenario:
     warnings: tuple[Any, ...] = ()  # mapper.errors.Problem
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
     source: str = field(default="", compare=False, repr=False)  # the YAML text it was loaded from
+    #: dated front lines, phases and windows (``mapper.timeline.of`` gives a trivial one when ``None``)
+    timeline: Timeline | None = field(default=None, compare=False, repr=False)
+
+    def at(self, day: dt.date | str) -> Scenario:
+        """This scenario on ``day`` (a date, ``YYYY-MM-DD`` or ``D+N``): see ``mapper.timeline.scenario_at``."""
+        from mapper.timeline import scenario_at
+
+        return scenario_at(self, day)
 
     def option(self, option_id: str) -> Option:
         for opt in self.options:
