@@ -254,7 +254,10 @@ def load_front_line(
         path=str(p),
         occupied_path=occ_path,
         derived_from_polygon=derived,
-        **meta,
+        date=meta["date"],
+        source=meta["source"],
+        accuracy=meta["accuracy"],
+        name=meta["name"],
     )
 
 

@@ -193,7 +193,7 @@ class Timeline:
             if when is None or when <= day:
                 best = front
         if best is None:
-            first = min((front_day(f) for f in self.fronts if front_day(f)), default=None)
+            first = min((d for d in map(front_day, self.fronts) if d is not None), default=None)
             raise UsageError(
                 f"{day.isoformat()} is before the earliest front line of this scenario "
                 f"({first.isoformat() if first else 'none'}); choose a later date"
