@@ -28,6 +28,8 @@ OUTPUTS = {
 #: modules that compose outputs and may import any of them
 COMPOSITIONS = {
     "mapper.cli",
+    "mapper.commands",  # commands registered by the CLI, one module each
+    "mapper.serve",  # the live-preview server composes the map, comparison and analysis pages
     "mapper.api",
     "mapper.gallery",
     "mapper.comparison.page",
