@@ -34,9 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from frontlines import FRONTS  # noqa: E402
-from frontlines.build import build  # noqa: E402
-from frontlines.gazetteer import GEODATA  # noqa: E402
+from frontlines import FRONTS
+from frontlines.build import build
+from frontlines.gazetteer import GEODATA
 
 
 def build_all(out_dir: Path | None = None) -> list[Path]:
