@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from mapper.coverage import Coverage, population_coverage
 from mapper.errors import Problem, UsageError
 from mapper.exposure import Measured, check_force, scopes_dict
 from mapper.scenario import THREAT_LABELS, Band, Force, Hub, Option, Scenario
@@ -333,8 +334,10 @@ def _hostile(
         keys.append(key)
         if key == "front_line":
             rows.append(front.distance_km)
-        else:
+        elif key == "occupied":
             rows.append(geodesy.distance_to_polygon_km(geom, lat=lat, lon=lon).distance_km)
+        else:
+            rows.append(_fixed_km(geom, lat, lon))
     if not rows:  # a threat of only the occupied area, for a line without one
         return np.asarray(front.distance_km, dtype=float), [THREAT_LABELS["front_line"]] * len(lat)
     d = np.vstack(rows)
@@ -346,6 +349,30 @@ def _hostile(
     return d.min(axis=0), nearest
 
 
+#: km from a site to a geometry that no date changes (Russia, Belarus, Transnistria, NATO territory), per geometry
+#: (by identity: they come from cached accessors, and the memo holds them so an id is never reused) and site: an
+#: analysis over time measures the same sites against them on every step, and pays once
+_FIXED: dict[int, tuple[Any, dict[tuple[float, float], float]]] = {}
+_FIXED_MAX = 200_000  # sites remembered per geometry, then the memo starts again
+
+
+def _fixed_km(geom: Any, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    from mapper import geodesy
+
+    _, memo = _FIXED.setdefault(id(geom), (geom, {}))
+    keys = list(zip(lat.tolist(), lon.tolist(), strict=True))
+    missing = [i for i, k in enumerate(keys) if k not in memo]
+    if missing:
+        if len(memo) + len(missing) > _FIXED_MAX:
+            memo.clear()
+        idx = np.asarray(missing, dtype=int)
+        km = geodesy.distance_to_polygon_km(geom, lat=lat[idx], lon=lon[idx]).distance_km
+        memo.update(
+            zip((keys[i] for i in missing), np.asarray(km, dtype=float).tolist(), strict=True)
+        )
+    return np.fromiter((memo[k] for k in keys), dtype=float, count=len(keys))
+
+
 def _measure(sites: list[Force | Hub], ref: _Reference) -> _Measures:
     import shapely
 
@@ -354,7 +381,7 @@ def _measure(sites: list[Force | Hub], ref: _Reference) -> _Measures:
     lat, lon = _sites_arrays(sites)
     front = geodesy.distance_to_line_km(ref.front_line, lat=lat, lon=lon)
     hostile, nearest = _hostile(ref, front, lat, lon)
-    nato = geodesy.distance_to_polygon_km(ref.nato, lat=lat, lon=lon).distance_km
+    nato = _fixed_km(ref.nato, lat, lon)
     if ref.occupied is not None and not ref.occupied.is_empty:
         occupied = shapely.contains_xy(ref.occupied, lon, lat)
     else:
@@ -378,90 +405,6 @@ def _nearest_hubs(forces: Sequence[Force], hubs: Sequence[Hub]) -> tuple[np.ndar
     return j, d[np.arange(len(forces)), j]
 
 
-@dataclass(frozen=True)
-class _Coverage:
-    """Population inside each force's ring and inside their union, counted only in the coverage countries."""
-
-    per_force: list[int | None]
-    per_force_by_country: list[dict[str, int] | None]
-    total: int = 0
-    total_by_country: dict[str, int] = field(default_factory=dict)
-
-
-def _coverage(forces: tuple[Force, ...], countries: tuple[str, ...]) -> _Coverage:
-    """Population of GeoNames places within each force's range_km, and of their union (no double counting),
-    counted only for places in ``countries`` (ISO-2): a ring from Romania does not count Istanbul."""
-    from mapper import geodesy
-
-    empty = {cc: 0 for cc in countries}
-    if not any(f.range_km for f in forces):
-        return _Coverage([None] * len(forces), [None] * len(forces), 0, empty)
-    plat, plon, pop, pcc = _place_arrays(tuple(countries))
-    covered_any = np.zeros(len(plat), dtype=bool)
-    per_force: list[int | None] = []
-    by_country: list[dict[str, int] | None] = []
-    rings = [f for f in forces if f.range_km]
-    # cheap prefilter in degrees (generous) per ring, then the exact geodesic distances of every (ring, place)
-    # pair in one call: each pair's distance is computed alone, so the floats are those of one call per ring
-    nears = [_near_places(f, plat, plon) for f in rings]
-    pairs = np.concatenate([np.full(len(n), k) for k, n in enumerate(nears)]).astype(int)
-    places = np.concatenate(nears).astype(int)
-    flat = np.array([f.location.lat for f in rings])[pairs]
-    flon = np.array([f.location.lon for f in rings])[pairs]
-    d = geodesy.point_distance_km(lat1=flat, lon1=flon, lat2=plat[places], lon2=plon[places])
-    ends = np.cumsum([len(n) for n in nears])
-    k = 0
-    for f in forces:
-        if not f.range_km:
-            per_force.append(None)
-            by_country.append(None)
-            continue
-        start, end = (ends[k - 1] if k else 0), ends[k]
-        k += 1
-        inside = places[start:end][d[start:end] <= f.range_km]
-        covered_any[inside] = True
-        per_force.append(int(pop[inside].sum()))
-        by_country.append(_by_country(inside, pop, pcc, countries))
-    union = np.flatnonzero(covered_any)
-    return _Coverage(
-        per_force, by_country, int(pop[union].sum()), _by_country(union, pop, pcc, countries)
-    )
-
-
-def _near_places(f: Force, plat: np.ndarray, plon: np.ndarray) -> np.ndarray:
-    """Indices of the places within a generous box (degrees) around a force's ring."""
-    assert f.range_km is not None
-    dlat = f.range_km / 110.0 + 0.1
-    dlon = dlat / max(math.cos(math.radians(abs(f.location.lat) + dlat)), 0.05)
-    return np.flatnonzero(
-        (np.abs(plat - f.location.lat) <= dlat) & (np.abs(plon - f.location.lon) <= dlon)
-    )
-
-
-def _by_country(
-    idx: np.ndarray, pop: np.ndarray, cc: np.ndarray, countries: tuple[str, ...]
-) -> dict[str, int]:
-    return {c: int(pop[idx][cc[idx] == c].sum()) for c in countries}
-
-
-@lru_cache(maxsize=8)
-def _place_arrays(
-    countries: tuple[str, ...],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Latitude, longitude, population and ISO-2 country of the places in ``countries``."""
-    from mapper import geodata
-
-    cols = geodata.table("places").columns
-    cc = np.asarray(cols["country"], dtype=object).astype(str)
-    keep = np.isin(cc, list(countries))
-    return (
-        np.asarray(cols["lat"], dtype=float)[keep],
-        np.asarray(cols["lon"], dtype=float)[keep],
-        np.asarray(cols["population"], dtype=np.int64)[keep],
-        cc[keep],
-    )
-
-
 def analyze_option(
     option: Option, scenario: Scenario, ref: _Reference | None = None
 ) -> OptionAnalysis:
@@ -471,7 +414,7 @@ def analyze_option(
     ref = ref or _reference(scenario)
     sites: list[Force | Hub] = [*option.forces, *option.hubs]
     nf = len(option.forces)
-    cover = _coverage(option.forces, tuple(scenario.coverage_countries))
+    cover = population_coverage(option.forces, tuple(scenario.coverage_countries))
     metrics: list[SiteMetrics] = []
     if sites:
         m = _measure(sites, ref)
@@ -506,7 +449,7 @@ def _site(
     i: int,
     is_force: bool,
     m: _Measures,
-    cover: _Coverage,
+    cover: Coverage,
 ) -> SiteMetrics:
     """The metrics of the ``i``-th site of an option (forces first, then hubs)."""
     d_front, d_hostile = float(m.front.distance_km[i]), float(m.hostile[i])
@@ -562,7 +505,7 @@ def _summary(
     forces: tuple[SiteMetrics, ...],
     hubs: tuple[SiteMetrics, ...],
     scenario: Scenario,
-    cover: _Coverage,
+    cover: Coverage,
     lines_km: dict[str, float],
     areas_km2: dict[str, float],
     zones_km2: dict[str, float],
