@@ -91,3 +91,8 @@ class FrontLineError(GeodataError):
 
 class OutputError(MapperError):
     """An output could not be written (exists without --overwrite, unwritable, outside the output folder)."""
+
+
+class OverlayError(GeodataError):
+    """A user's overlay file (``layers:`` in a scenario) is missing, unreadable, over a limit, in an unknown CRS, or
+    has a bad row or feature: the message names the file and the row or feature."""
