@@ -1,0 +1,279 @@
+"""What the page's script asks the server, as plain functions: the state of a file, the sites it may edit, an
+edit, an undo. Each returns a JSON-ready ``dict`` or raises ``security.Refused`` with the status and message.
+
+An edit is made in four steps under one lock: the file is read again and its content hash compared with the one
+the page holds (changed on disk since → 409: the page reloads); the edit is spliced into the text
+(``edit.apply``); the candidate text is loaded by the loader exactly as a command would (any problem → 422 with
+its ``file:line:col`` messages, the file untouched); only then is it written atomically (``mapper.atomic``), the
+previous bytes kept in the ``History`` for undo, and the scenario rendered again.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from mapper.errors import MapperError
+from mapper.serve.edit import FORCE_FIELDS, Edit, EditError, History, digest, entry, find
+from mapper.serve.folder import Entry, ServedFolder, error_lines, read_file
+from mapper.serve.security import Refused, scenario_path
+
+__all__ = ["Api"]
+
+
+@dataclass
+class Api:
+    folder: ServedFolder
+    history: History = field(default_factory=History)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _entry(self, name: str) -> Entry:
+        e = self.folder.entries.get(name)
+        if e is None:
+            raise Refused(404, "not a scenario file of the served folder")
+        return e
+
+    def state(self, name: str) -> dict[str, Any]:
+        e = self._entry(name)
+        return {
+            "file": e.name,
+            "hash": e.text_hash,
+            "version": e.version,
+            "ok": e.ok,
+            "errors": list(e.errors),
+            "warnings": list(e.warnings),
+            "undo": self.history.depth(name),
+        }
+
+    def sites(self, name: str) -> dict[str, Any]:
+        """The forces and hubs the page may move and edit, and the points of lines and areas it may move, with
+        where they are and how they are placed (by name or by coordinates)."""
+        from mapper.scenario import ECHELONS, UNIT_KINDS
+        from mapper.yamlsafe import load_text
+
+        e = self._entry(name)
+        out: dict[str, Any] = {
+            "file": name,
+            "hash": e.text_hash,
+            "editable": e.current,
+            "sites": [],
+        }
+        out["kinds"], out["echelons"] = list(UNIT_KINDS), list(ECHELONS)
+        if not e.current or e.prepared is None:
+            out["reason"] = "the file has problems: fix them (or undo) before editing on the map"
+            return out
+        root = load_text(e.good_text, file=e.shown).root
+        scenario = e.prepared.scenario
+        out["options"] = [
+            {"keypath": f"options[{i}]", "id": o.id, "name": o.name}
+            for i, o in enumerate(scenario.options)
+        ]
+        for opt in scenario.options:
+            for kind, items in (("force", opt.forces), ("hub", opt.hubs)):
+                for s in items:
+                    out["sites"].append(_site(root, kind, opt.id, s))
+        out["vertices"] = vertices(root)
+        return out
+
+    def edit(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        edit = parse_edit(body)
+        with self.lock:
+            path, data = self._current(name, body)
+            from mapper.serve.edit import apply
+            from mapper.yamlsafe import decode_text
+
+            e = self._entry(name)
+            try:
+                text = decode_text(data, e.shown)
+                candidate = apply(text, edit, file=e.shown)
+            except EditError as exc:
+                raise Refused(422, str(exc)) from None
+            except MapperError as exc:
+                raise _invalid(exc) from None
+            written = self._check_and_write(name, path, candidate.encode("utf-8", "surrogatepass"))
+            self.history.push(name, data, digest(written))
+        self._render_soon(name)
+        return {"ok": True, "hash": digest(written), "undo": self.history.depth(name)}
+
+    def undo(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            path, data = self._current(name, body)
+            top = self.history.peek(name)
+            if top is None:
+                raise Refused(
+                    409, "nothing to undo: no edit of this file was made from the map in this run"
+                )
+            before, after = top
+            if digest(data) != after:
+                raise Refused(
+                    409,
+                    "the file changed on disk since the last edit from the map: undo it in the editor",
+                )
+            from mapper.atomic import atomic_write
+
+            atomic_write(path, before, overwrite=True)
+            self.history.pop(name)
+        self._render_soon(name)
+        return {"ok": True, "hash": digest(before), "undo": self.history.depth(name)}
+
+    # -- steps -------------------------------------------------------------------------------------------------
+    def _current(self, name: str, body: dict[str, Any]) -> tuple[Any, bytes]:
+        """The file's path and bytes, refused (409) if they are not what the page loaded."""
+        path = scenario_path(self.folder.real, name, self.folder.names())
+        try:
+            data = read_file(path)
+        except OSError as exc:
+            raise Refused(409, f"cannot read the file: {exc}") from None
+        base = body.get("base")
+        if not isinstance(base, str) or base != digest(data):
+            raise Refused(
+                409,
+                "the file changed on disk since this page loaded it: the edit was not made; the page reloads "
+                "with the file as it is now",
+            )
+        return path, data
+
+    def _check_and_write(self, name: str, path: Any, candidate: bytes) -> bytes:
+        from mapper.atomic import atomic_write
+        from mapper.loader import load_scenario_text
+
+        e = self._entry(name)
+        try:
+            load_scenario_text(
+                candidate.decode("utf-8", "surrogatepass"), name=e.shown, base_dir="."
+            )
+        except MapperError as exc:
+            raise _invalid(exc) from None
+        atomic_write(path, candidate, overwrite=True)
+        return candidate
+
+    def _render_soon(self, name: str) -> None:
+        # the answer goes back at once; the map is rendered meanwhile and announced on the event stream
+        threading.Thread(target=self.folder.refresh, args=(name,), daemon=True).start()
+
+
+def _invalid(exc: MapperError) -> Refused:
+    return Refused(
+        422, "the edit would make the scenario invalid; the file was not changed", error_lines(exc)
+    )
+
+
+def _site(root: Any, kind: str, option: str, s: Any) -> dict[str, Any]:
+    at = find(root, f"{s.keypath}.at")
+    by_name = not (entry(at, "lat") and entry(at, "lon"))
+    site = {
+        "keypath": s.keypath,
+        "site": kind,
+        "option": option,
+        "name": s.name,
+        "nation": s.nation,
+        "lat": s.location.lat,
+        "lon": s.location.lon,
+        "placed_by": "name" if by_name else "coordinates",
+        "place": s.location.label if by_name else None,
+    }
+    if kind == "force":
+        site.update(troops=s.troops, kind=s.kind, echelon=s.echelon)
+    return site
+
+
+def vertices(root: Any) -> list[dict[str, Any]]:
+    """The points of every line written ``through:`` and every area written ``polygon:``, where they are (names
+    resolved by the gazetteer, as the loader does) and how they are written."""
+    out: list[dict[str, Any]] = []
+    options = entry(root, "options")
+    for i, opt in enumerate(
+        options[1].value if options and isinstance(options[1], SequenceNode) else ()
+    ):
+        for kind, key in (("line", "through"), ("area", "polygon")):
+            items = entry(opt, f"{kind}s")
+            for j, item in enumerate(
+                items[1].value if items and isinstance(items[1], SequenceNode) else ()
+            ):
+                name, points = entry(item, "name"), entry(item, key)
+                if points is None or not isinstance(points[1], SequenceNode):
+                    continue
+                owner = name[1].value if name and isinstance(name[1], ScalarNode) else ""
+                for k, point in enumerate(points[1].value):
+                    where = _point(point)
+                    if where is not None:
+                        keypath = f"options[{i}].{kind}s[{j}].{key}[{k}]"
+                        out.append(
+                            {
+                                "keypath": keypath,
+                                "site": kind,
+                                "name": f"{owner} ({k + 1})",
+                                **where,
+                            }
+                        )
+    return out
+
+
+def _scalar(node: Any, key: str) -> Any:
+    found = entry(node, key)
+    return found[1].value if found is not None and isinstance(found[1], ScalarNode) else None
+
+
+def _point(node: Any) -> dict[str, Any] | None:
+    from mapper.geodata import gazetteer
+
+    try:
+        if isinstance(node, MappingNode) and _scalar(node, "lat") and _scalar(node, "lon"):
+            lat, lon = float(_scalar(node, "lat")), float(_scalar(node, "lon"))
+            return {"lat": lat, "lon": lon, "placed_by": "coordinates", "place": None}
+        if isinstance(node, ScalarNode):
+            place = gazetteer().resolve(str(node.value))
+        elif isinstance(node, MappingNode) and _scalar(node, "place"):
+            place = gazetteer().resolve(
+                str(_scalar(node, "place")),
+                oblast=_scalar(node, "oblast") or _scalar(node, "region"),
+                country=_scalar(node, "country"),
+            )
+        else:
+            return None
+    except (MapperError, ValueError, TypeError):
+        return None  # drawn on the map as the loader placed it; not offered for dragging
+    return {"lat": place.lat, "lon": place.lon, "placed_by": "name", "place": place.name}
+
+
+def _number(body: dict[str, Any], key: str, low: float, high: float) -> float:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Refused(400, f"{key}: expected a number")
+    if not low <= value <= high:
+        raise Refused(400, f"{key}: expected {low:g} to {high:g}")
+    return float(value)
+
+
+def parse_edit(body: dict[str, Any]) -> Edit:
+    """The ``Edit`` a request body asks for, refused (400) if its shape is wrong (values are the loader's)."""
+    op, keypath = body.get("op"), body.get("keypath")
+    if op not in ("move", "set", "add", "delete"):
+        raise Refused(400, "op: expected move, set, add or delete")
+    if not isinstance(keypath, str) or not keypath:
+        raise Refused(
+            400, "keypath: expected the key path of a site (or of an option, to add a force)"
+        )
+    lat = lon = None
+    if op in ("move", "add"):
+        lat, lon = _number(body, "lat", -90, 90), _number(body, "lon", -180, 180)
+    fields = body.get("fields") or {}
+    if not isinstance(fields, dict) or not all(isinstance(k, str) for k in fields):
+        raise Refused(400, "fields: expected a mapping of field names to values")
+    for k, v in fields.items():
+        if k not in FORCE_FIELDS:
+            raise Refused(400, f"fields: {k[:40]!r} is not a field the page edits")
+        if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float)):
+            raise Refused(400, f"fields.{k}: expected text or a number")
+    return Edit(
+        op=op,
+        keypath=keypath,
+        lat=lat,
+        lon=lon,
+        fields=tuple(fields.items()),
+        hub=".hubs[" in keypath,
+    )

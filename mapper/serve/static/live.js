@@ -1,0 +1,408 @@
+// mapper serve: live reload, the problems banner and editing on the map, for the pages of `mapper serve`.
+// Reads its configuration from #mapper-serve-config (JSON made by the server); every text it shows is set with
+// textContent. Writes send this run's token in the X-Mapper-Token header (never a cookie).
+(function () {
+  "use strict";
+  var node = document.getElementById("mapper-serve-config");
+  if (!node) return;
+  var cfg = JSON.parse(node.textContent);
+  var api = { version: cfg.version, hash: cfg.hash, ready: false, drawnAt: null };
+  window.mapperServe = api;
+  var VIEW_KEY = "mapper-serve-view:" + cfg.file, EDIT_KEY = "mapper-serve-edit";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function store(kind) {
+    try { return window[kind]; } catch (e) { return null; }
+  }
+
+  // -- the banner: problems of the file as it is now, and short notices --------------------------------------
+  var banner = el("div", "mapper-serve-banner");
+  banner.setAttribute("role", "status");
+  banner.hidden = true;
+  document.body.insertBefore(banner, document.body.firstChild);
+  function showProblems(errors) {
+    banner.textContent = "";
+    if (!errors || !errors.length) { banner.hidden = true; return; }
+    banner.appendChild(el("strong", null, cfg.page === "map" || cfg.page === "compare"
+      ? "This file has problems; the map below is its last good version:"
+      : "This file has problems:"));
+    banner.appendChild(el("pre", "mapper-serve-problems", errors.join("\n")));
+    banner.className = "mapper-serve-banner mapper-serve-bad";
+    banner.hidden = false;
+  }
+  var noticeTimer = null;
+  function notice(text, bad, lines) {
+    banner.textContent = "";
+    banner.appendChild(el("strong", null, text));
+    if (lines && lines.length) banner.appendChild(el("pre", "mapper-serve-problems", lines.join("\n")));
+    banner.className = "mapper-serve-banner " + (bad ? "mapper-serve-bad" : "mapper-serve-note");
+    banner.hidden = false;
+    clearTimeout(noticeTimer);
+    if (!bad) noticeTimer = setTimeout(function () { showProblems(cfg.errors); }, 2500);
+  }
+  showProblems(cfg.errors);
+  var fixedPre = document.getElementById("mapper-serve-problems");
+
+  // -- live updates ------------------------------------------------------------------------------------------
+  function theMap() {
+    if (!window.L) return null;
+    for (var k in window) {
+      try { if (window[k] instanceof window.L.Map) return window[k]; } catch (e) { /* cross-origin globals */ }
+    }
+    return null;
+  }
+  var map = theMap();
+  function saveView() {
+    var s = store("sessionStorage");
+    if (map && s) {
+      var c = map.getCenter();
+      s.setItem(VIEW_KEY, JSON.stringify({ lat: c.lat, lng: c.lng, zoom: map.getZoom() }));
+    }
+  }
+  function reload() { saveView(); window.location.reload(); }
+
+  // The new version of this page replaces the old one in place: the same libraries stay loaded (the head is
+  // kept), the old map is removed (Leaflet unbinds its controls' and layers' listeners), the new body is put in
+  // and its inline scripts run, which build the new map. About half the time of a full reload, which remains
+  // the fallback (any failure, a different head, or every SOFT_LIMIT updates, to drop what old pages left).
+  var SOFT_LIMIT = 25, softCount = 0;
+  // The user's view is kept: the page's initial fit (mapper.fitView in controls.js, which tries zoom after zoom)
+  // is replaced, for the next map only, by setting that view, and marks the map fitted as it would.
+  function keepView(view) {
+    var M = window.mapper, fit = M && M.fitView;
+    if (!fit) return;
+    M.fitView = function (m) {
+      M.fitView = fit;
+      m.setView([view.lat, view.lng], view.zoom, { animate: false });
+      M.view = { zoom: view.zoom, labelsClear: false, fitted: true, kept: true };
+      m.getContainer().setAttribute("data-mapper-view", "fitted");
+      return M.view;
+    };
+  }
+  function headKey(d) {
+    return Array.prototype.map.call(d.head.querySelectorAll("script, style, link"), function (e) {
+      return e.tagName + (e.textContent || "").length + (e.getAttribute("href") || "");
+    }).join("|");
+  }
+  function softUpdate() {
+    if (cfg.page !== "map" || !map || ++softCount > SOFT_LIMIT) return Promise.reject(new Error("reload"));
+    return fetch(window.location.pathname, { credentials: "omit", cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var conf = doc.getElementById("mapper-serve-config");
+        if (!conf || headKey(doc) !== headKey(document)) throw new Error("another page");
+        var next = JSON.parse(conf.textContent);
+        var c = map.getCenter(), view = { lat: c.lat, lng: c.lng, zoom: map.getZoom() };
+        var editing = !!handles;
+        stopEditing(true);
+        api.ready = false;
+        map.remove();
+        keepView(view);
+        var nodes = Array.prototype.filter.call(doc.body.childNodes, function (n) {
+          return !(n.tagName === "SCRIPT" && n.getAttribute("src"));  // this script stays as it is
+        }).map(function (n) { return document.importNode(n, true); });
+        document.body.replaceChildren.apply(document.body, nodes);
+        document.title = doc.title;
+        Array.prototype.forEach.call(document.body.querySelectorAll("script"), function (old) {
+          if (old.type && old.type !== "text/javascript") return;
+          var s = document.createElement("script");
+          s.textContent = old.textContent;
+          old.replaceWith(s);  // runs now, in order
+        });
+        document.body.insertBefore(banner, document.body.firstChild);
+        if (bar) document.body.appendChild(bar);
+        map = theMap();
+        if (!map) throw new Error("no map");
+        cfg.version = next.version; cfg.errors = next.errors; cfg.editable = next.editable;
+        api.hash = next.hash;
+        showProblems(cfg.errors);
+        return new Promise(function (resolve) {
+          whenFitted(function () {
+            attachMap(editing);
+            api.version = cfg.version;
+            drawn();
+            resolve();
+          });
+        });
+      });
+  }
+  var updating = false, pending = false;
+  function update() {
+    // one update at a time; saves that come meanwhile are taken together by the next one
+    if (updating) { pending = true; return; }
+    updating = true;
+    softUpdate().then(function () {
+      updating = false;
+      if (pending) { pending = false; update(); }
+    }, reload);
+  }
+  var source = new EventSource("/events?after=" + encodeURIComponent(cfg.events));
+  source.onmessage = function (ev) {
+    var m = JSON.parse(ev.data);
+    if (cfg.page === "index" || cfg.page === "compare-all") {
+      if (m.type === "index" || m.ok) reload();
+      return;
+    }
+    if (m.type !== "change" || m.file !== cfg.file) return;
+    api.eventAt = Date.now();  // when the server announced it (the benchmark splits server and page time)
+    if (m.ok) { update(); return; }
+    cfg.errors = m.errors; api.hash = m.hash; cfg.editable = false;
+    if (fixedPre) fixedPre.textContent = m.errors.join("\n");
+    showProblems(m.errors);
+    if (handles) stopEditing(true);
+  };
+  window.addEventListener("beforeunload", function () { source.close(); });
+
+  function drawn() {
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        api.ready = true;
+        api.drawnAt = Date.now();
+        document.documentElement.setAttribute("data-mapper-serve-ready", String(cfg.version));
+      });
+    });
+  }
+  function whenFitted(then) {
+    if (!map) { then(); return; }
+    var c = map.getContainer(), tries = 0;
+    (function wait() {
+      if (c.getAttribute("data-mapper-view") === "fitted" || tries++ > 100) then();
+      else setTimeout(wait, 10);
+    })();
+  }
+  var session = store("sessionStorage"), saved = null;
+  try { saved = session && JSON.parse(session.getItem(VIEW_KEY) || "null"); } catch (e) { saved = null; }
+  if (map && saved && typeof saved.lat === "number") keepView(saved);  // after a reload: the view before it
+  whenFitted(function () {
+    if (map && cfg.page === "map") {
+      makeBar();
+      var st = store("sessionStorage");
+      attachMap(!!(st && st.getItem(EDIT_KEY) === "1"));
+    }
+    drawn();
+  });
+
+  // -- writes --------------------------------------------------------------------------------------------------
+  function post(what, body) {
+    body.base = api.hash;  // the page's copy of the file's content hash (api.hash: tests may change it)
+    return fetch("/api/" + what + "/" + encodeURIComponent(cfg.file), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Mapper-Token": cfg.token },
+      body: JSON.stringify(body),
+      credentials: "omit",
+    }).then(function (r) {
+      return r.json().then(function (j) { return { status: r.status, body: j }; });
+    }).then(function (res) {
+      if (res.status === 200) {
+        api.hash = res.body.hash;
+        notice(what === "undo" ? "Undone: the previous version is back in the file." : "Saved to the file.", false);
+      } else if (res.status === 409 && res.body.reload) {
+        notice(res.body.error, true);
+        setTimeout(reload, 1500);
+      } else {
+        notice(res.body.error || ("refused (" + res.status + ")"), true, res.body.errors);
+      }
+      return res;
+    });
+  }
+  api.edit = function (body) { return post("edit", body); };
+  api.undo = function () { return post("undo", {}); };
+  api.move = function (keypath, lat, lon) {
+    return post("edit", { op: "move", keypath: keypath, lat: round(lat), lon: round(lon) });
+  };
+  function round(x) { return Math.round(x * 1e5) / 1e5; }
+
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target, typing = t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA");
+    if ((ev.ctrlKey || ev.metaKey) && !ev.shiftKey && (ev.key === "z" || ev.key === "Z") && !typing) {
+      if (cfg.page !== "map") return;
+      ev.preventDefault();
+      api.undo();
+    }
+  });
+
+  // -- editing on the map ----------------------------------------------------------------------------------
+  var handles = null, sites = [], options = [], kinds = [], echelons = [], adding = false, bar = null;
+
+  function ask(text, choices) {
+    // a small dialog with a button per choice; resolves with the chosen value
+    return new Promise(function (resolve) {
+      var d = el("div", "mapper-serve-dialog");
+      d.setAttribute("role", "dialog");
+      d.appendChild(el("p", null, text));
+      choices.forEach(function (c) {
+        var b = el("button", null, c[1]);
+        b.type = "button";
+        b.setAttribute("data-choice", c[0]);
+        b.onclick = function () { d.remove(); resolve(c[0]); };
+        d.appendChild(b);
+      });
+      document.body.appendChild(d);
+    });
+  }
+
+  function makeBar() {
+    bar = el("div", "mapper-serve-bar");
+    var toggle = el("button", "mapper-serve-toggle", "Edit on map");
+    toggle.type = "button";
+    toggle.onclick = function () { if (handles) stopEditing(false); else startEditing(); };
+    var add = el("button", "mapper-serve-add", "Add force");
+    add.type = "button";
+    add.onclick = function () {
+      if (!handles) return;
+      adding = true;
+      notice("Click on the map where the new force goes.", false);
+    };
+    var undo = el("button", "mapper-serve-undo", "Undo (Ctrl+Z)");
+    undo.type = "button";
+    undo.onclick = function () { api.undo(); };
+    var links = [["All scenarios", "/"], ["Comparison", "/compare/"], ["Analysis", "/analysis/"]].map(function (x) {
+      var a = el("a", null, x[0]);
+      a.href = x[1] === "/" ? "/" : x[1] + encodeURIComponent(cfg.file);
+      return a;
+    });
+    links.concat([toggle, add, undo]).forEach(function (b) { bar.appendChild(b); });
+    document.body.appendChild(bar);
+  }
+
+  function attachMap(editing) {
+    // what the editor adds to each map (a new one after every in-place update)
+    map.createPane("mapperServe").style.zIndex = 700;
+    map.on("click", function (ev) {
+      if (!handles || !adding) return;
+      adding = false;
+      openForm(null, ev.latlng);
+    });
+    if (editing) startEditing();
+  }
+
+  function startEditing() {
+    if (!cfg.editable) { notice("Fix the file's problems before editing on the map.", true, cfg.errors); return; }
+    return fetch("/api/sites/" + encodeURIComponent(cfg.file), { credentials: "omit" })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        if (!j.editable || j.hash !== api.hash) { notice(j.reason || "The file changed: reloading.", true); return; }
+        sites = j.sites; options = j.options; kinds = j.kinds; echelons = j.echelons;
+        handles = window.L.layerGroup().addTo(map);
+        // points of lines (through:) and areas (polygon:) first: a force at the same place is drawn above them
+        (j.vertices || []).forEach(addHandle);
+        sites.forEach(addHandle);
+        bar.classList.add("mapper-serve-editing");
+        var s = store("sessionStorage");
+        if (s) s.setItem(EDIT_KEY, "1");
+        api.editing = true;
+      });
+  }
+  function stopEditing(keep) {
+    if (handles) { handles.remove(); handles = null; }
+    Array.prototype.forEach.call(document.querySelectorAll(".mapper-serve-form, .mapper-serve-dialog"), function (e) {
+      e.remove();
+    });
+    if (bar) bar.classList.remove("mapper-serve-editing");
+    var s = store("sessionStorage");
+    if (s && !keep) s.removeItem(EDIT_KEY);
+    api.editing = false;
+  }
+
+  function addHandle(site) {
+    var vertex = site.site === "line" || site.site === "area", size = vertex ? 12 : 18;
+    var icon = window.L.divIcon({ className: "mapper-serve-handle mapper-serve-" + site.site, iconSize: [size, size] });
+    var m = window.L.marker([site.lat, site.lon], {
+      icon: icon, draggable: true, pane: "mapperServe", title: site.name, keyboard: true, autoPan: true,
+    });
+    m.getElement && m.on("add", function () {
+      var e = m.getElement();
+      if (e) e.setAttribute("data-keypath", site.keypath);
+    });
+    m.on("dragend", function () { moved(site, m); });
+    if (!vertex) m.on("click", function () { openForm(site, null); });
+    m.addTo(handles);
+  }
+
+  function moved(site, m) {
+    var p = m.getLatLng();
+    var back = function () { m.setLatLng([site.lat, site.lon]); };
+    var go = function () { return api.move(site.keypath, p.lat, p.lng).then(function (r) { if (r.status !== 200) back(); }); };
+    if (site.placed_by !== "name") { go(); return; }
+    ask(site.name + " is placed by name (" + site.place + "). Keep the name, or switch it to the coordinates " +
+        "where you dropped it?", [["keep", "Keep the name (snap back)"], ["coordinates", "Use coordinates"]])
+      .then(function (choice) { if (choice === "coordinates") go(); else back(); });
+  }
+
+  function field(form, label, name, value, choices) {
+    var row = el("label", null, label + " ");
+    var input;
+    if (choices) {
+      input = el("select");
+      [""].concat(choices).forEach(function (c) {
+        var o = el("option", null, c === "" ? "–" : c);
+        o.value = c;
+        input.appendChild(o);
+      });
+    } else {
+      input = el("input");
+      input.type = "text";
+    }
+    input.name = name;
+    input.value = value === null || value === undefined ? "" : String(value);
+    row.appendChild(input);
+    form.appendChild(row);
+    return input;
+  }
+
+  function openForm(site, latlng) {
+    var old = document.querySelector(".mapper-serve-form");
+    if (old) old.remove();
+    var hub = site && site.site === "hub";
+    var form = el("form", "mapper-serve-form");
+    form.appendChild(el("strong", null, site ? (hub ? "Hub: " : "Force: ") + site.name : "New force"));
+    var inputs = {};
+    inputs.name = field(form, "Name", "name", site ? site.name : "");
+    inputs.nation = field(form, "Nation", "nation", site ? site.nation : "");
+    if (!hub) {
+      inputs.troops = field(form, "Troops", "troops", site ? site.troops : "");
+      inputs.kind = field(form, "Kind", "kind", site ? site.kind : "", kinds);
+      inputs.echelon = field(form, "Echelon", "echelon", site ? site.echelon : "", echelons);
+    }
+    var opt = null;
+    if (!site) opt = field(form, "Option", "option", options.length ? options[0].keypath : "", options.map(function (o) { return o.keypath; }));
+    var save = el("button", null, "Save");
+    save.type = "submit";
+    form.appendChild(save);
+    if (site) {
+      var del = el("button", "mapper-serve-delete", "Delete");
+      del.type = "button";
+      del.onclick = function () {
+        if (window.confirm("Delete " + site.name + " from the file?")) {
+          form.remove();
+          api.edit({ op: "delete", keypath: site.keypath });
+        }
+      };
+      form.appendChild(del);
+    }
+    var cancel = el("button", null, "Cancel");
+    cancel.type = "button";
+    cancel.onclick = function () { form.remove(); };
+    form.appendChild(cancel);
+    form.onsubmit = function (ev) {
+      ev.preventDefault();
+      var fields = {};
+      Object.keys(inputs).forEach(function (k) {
+        var v = inputs[k].value;
+        if (!site || String(site[k] === null || site[k] === undefined ? "" : site[k]) !== v) fields[k] = v;
+      });
+      var body = site
+        ? { op: "set", keypath: site.keypath, fields: fields }
+        : { op: "add", keypath: opt.value, lat: round(latlng.lat), lon: round(latlng.lng), fields: fields };
+      api.edit(body).then(function (r) { if (r.status === 200) form.remove(); });
+    };
+    document.body.appendChild(form);
+    inputs.name.focus();
+  }
+})();
