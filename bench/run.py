@@ -25,7 +25,13 @@ Sections (``--only`` names; targets from the issues, #20 for most):
    Leaflet page;
 8. ``memory``: peak memory of render, gallery and the baselines vs ``python -c "import folium"``;
 9. ``suggest``: the placement solvers of issue #18 (exact MILP vs greedy) at 1k / 5k / 20k candidates x 3,000
-   demand points x 10 units and peak memory at 20k x 5k (5k to optimality < 30 s, < 2 GB; bench/section_suggest.py).
+   demand points x 10 units and peak memory at 20k x 5k (5k to optimality < 30 s, < 2 GB; bench/section_suggest.py);
+10. ``time``: issue #14's analysis over time, ``analyze --over-time`` of 1,000 forces x 5 dated lines (< 2 s), and
+   the hypothetical line of ``--advance`` (< 1 s; bench/section_time.py);
+11. ``serve``: ``mapper serve`` (issue #17) in headless Chromium: save → map redrawn (< 0.5 s), a drag written
+   back (< 0.2 s), idle CPU (< 1 %; bench/section_serve.py);
+12. ``timemap``: issue #14's map of a timed scenario: cold render of the phased example (5 dated lines, phases;
+   < 2.5 s, < 2 MB) and one slider step in headless Chromium (< 100 ms; bench/section_time_render.py).
 """
 
 from __future__ import annotations
@@ -57,8 +63,11 @@ from measure import (  # noqa: E402
     run_process,
 )
 from section_render import bench_memory, bench_render  # noqa: E402
+from section_serve import bench_serve  # noqa: E402
 from section_suggest import bench_suggest  # noqa: E402
 from section_targets import bench_big_line, bench_gallery_targets, bench_scale  # noqa: E402
+from section_time import bench_time  # noqa: E402
+from section_time_render import bench_time_render  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "latest.md"
 SECTIONS = (
@@ -71,6 +80,9 @@ SECTIONS = (
     "browser",
     "memory",
     "suggest",
+    "time",
+    "serve",
+    "timemap",
 )
 
 
@@ -364,6 +376,9 @@ def run_sections(only: set[str], quick: bool, tmp: Path, section) -> None:  # ty
         ("browser", "Browser", lambda: bench_browser(tmp, repeats)),
         ("memory", "Peak memory", lambda: bench_memory(memory, gallery_rss[0], 3 if quick else 5)),
         ("suggest", "Suggest", lambda: bench_suggest(quick)),
+        ("serve", "Serve", lambda: bench_serve(quick)),
+        ("time", "Time", lambda: bench_time(tmp, repeats)),
+        ("timemap", "The map over time", lambda: bench_time_render(tmp, repeats)),
     ]
     wanted = only | ({"render"} if only & {"browser", "memory"} else set())
     for key, name, fn in plan:

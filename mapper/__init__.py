@@ -8,6 +8,8 @@ The Python API (``docs/python-api.md``)::
     m = mapper.render(analysis)                            # displays inline in Jupyter; .save(), .to_png()
     df = mapper.compare(["scenarios/"])                    # one row per option
     s = mapper.suggest("scenarios/briefs/air_defence_umbrella.yaml")  # .placements, .coverage, .save()
+    ot = mapper.over_time("scenarios/phased_deployment.yaml")  # every force on every step: .frame
+    what_if = mapper.analyze(scenario, advance_km=20)       # against a hypothetical line 20 km beyond
 
 Names are imported lazily so that ``import mapper`` (and ``mapper --help``) does not pay for geopandas, pyproj or
 folium; ``dir(mapper)`` and editors still list them all.
@@ -30,6 +32,8 @@ logging.getLogger("mapper").addHandler(logging.NullHandler())
 _LAZY = {
     "load": "mapper.api",
     "analyze": "mapper.api",
+    "over_time": "mapper.api",
+    "advance_front": "mapper.advance",
     "render": "mapper.api",
     "compare": "mapper.api",
     "suggest": "mapper.api",
@@ -38,6 +42,7 @@ _LAZY = {
     "Analysis": "mapper.api",
     "Map": "mapper.api",
     "Prepared": "mapper.pipeline",
+    "OverTime": "mapper.overtime",
     "Scenario": "mapper.scenario",
     "load_scenario": "mapper.loader",
     "render_map": "mapper.render",
@@ -49,15 +54,18 @@ __all__ = [  # a literal list, so that linters and type checkers see the API (a 
     "Analysis",
     "Map",
     "MapperError",
+    "OverTime",
     "Prepared",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "advance_front",
     "analyze",
     "build_gallery",
     "compare",
     "load",
     "load_scenario",
+    "over_time",
     "prepare",
     "render",
     "render_map",
@@ -65,10 +73,12 @@ __all__ = [  # a literal list, so that linters and type checkers see the API (a 
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
-    from mapper.api import Analysis, Map, analyze, compare, load, render, suggest
+    from mapper.advance import advance_front
+    from mapper.api import Analysis, Map, analyze, compare, load, over_time, render, suggest
     from mapper.errors import MapperError, ScenarioError
     from mapper.gallery import build_gallery
     from mapper.loader import load_scenario
+    from mapper.overtime import OverTime
     from mapper.pipeline import Prepared, prepare
     from mapper.render import render_map
     from mapper.scenario import Scenario

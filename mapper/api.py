@@ -10,6 +10,7 @@ the pipeline once per scenario: a ``Map`` made from an ``Analysis`` reuses its n
 
 from __future__ import annotations
 
+import datetime as dt
 import html as _html
 import logging
 import os
@@ -27,12 +28,24 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from mapper.analysis import OptionAnalysis, ScenarioAnalysis
     from mapper.brief import Brief
+    from mapper.overtime import OverTime
+    from mapper.protection import Protection
     from mapper.scenario import Scenario
     from mapper.suggestion import Suggestion
 
 log = logging.getLogger("mapper")
 
-__all__ = ["Analysis", "Map", "analyze", "compare", "load", "render", "render_files", "suggest"]
+__all__ = [
+    "Analysis",
+    "Map",
+    "analyze",
+    "compare",
+    "load",
+    "over_time",
+    "render",
+    "render_files",
+    "suggest",
+]
 
 #: What the API accepts: what the pipeline takes (path, YAML text, Scenario, Prepared), or an ``Analysis``.
 Source = Union[pipeline.Source, "Analysis"]
@@ -55,11 +68,15 @@ def _site_columns() -> list[str]:
 
 
 def _prepared(
-    source: Source, front_line: Any = None, options: Sequence[str] | None = None
+    source: Source,
+    front_line: Any = None,
+    options: Sequence[str] | None = None,
+    at: Any = None,
+    advance_km: float | None = None,
 ) -> Prepared:
     if isinstance(source, Analysis):
         source = source.prepared
-    return prepare(source, front_line=front_line, options=options)
+    return prepare(source, front_line=front_line, options=options, at=at, advance_km=advance_km)
 
 
 class Analysis:
@@ -67,8 +84,10 @@ class Analysis:
 
     ``forces``: a ``geopandas.GeoDataFrame``, one row per force and hub, point geometry in EPSG:4326, with every
     distance, band and constraint column of ``mapper analyze -f json`` (same rounding). ``options``: a
-    ``pandas.DataFrame``, one row per option with every metric of ``mapper compare``. ``to_dict()`` is the JSON
-    contract (``schema/analysis.schema.json``); ``results`` the typed results (``ScenarioAnalysis``).
+    ``pandas.DataFrame``, one row per option with every metric of ``mapper compare``. ``sites``: a
+    ``GeoDataFrame`` of the bundled key sites (the columns of ``mapper analyze --key-sites``); ``protection``: a
+    ``DataFrame``, one row per option, of what its rings protect (``mapper.protection``). ``to_dict()`` is the
+    JSON contract (``schema/analysis.schema.json``); ``results`` the typed results (``ScenarioAnalysis``).
     """
 
     def __init__(self, prepared: Prepared) -> None:
@@ -87,7 +106,64 @@ class Analysis:
         return self.results.option(option_id)
 
     def to_dict(self) -> dict[str, Any]:
-        return self.results.to_dict()
+        """Exactly the JSON of ``mapper analyze -f json`` (with ``key_sites`` and each option's ``protection``)."""
+        from mapper.protection import with_protection
+
+        return with_protection(self.results.to_dict(), self.protected)
+
+    @cached_property
+    def protected(self) -> Protection:
+        """The typed key sites and protection (``mapper.protection.Protection``)."""
+        from mapper.protection import protection
+
+        return protection(self.scenario, self.results)
+
+    @cached_property
+    def sites(self) -> gpd.GeoDataFrame:
+        """The bundled key sites, one row each (``mapper analyze --key-sites``'s columns), point geometry in
+        EPSG:4326: distances to the front line and hostile territory as for a force there, band, in the
+        occupied area, and ``covered_by`` (``"option:force;..."``, every ring of the analysed options holding it)."""
+        import geopandas as gpd
+
+        from mapper.protection import KEY_SITE_COLUMNS
+
+        ks = self.protected.key_sites
+        return gpd.GeoDataFrame(
+            [k.row() for k in ks],
+            columns=list(KEY_SITE_COLUMNS),
+            geometry=gpd.points_from_xy([k.site.lon for k in ks], [k.site.lat for k in ks]),
+            crs="EPSG:4326",
+        )
+
+    @cached_property
+    def protection(self) -> pd.DataFrame:
+        """One row per option (index: its id): key sites under air defence and inside any ring (counts, and their
+        ids ``"; "``-joined), people under air defence and inside any ring, with one column per coverage country
+        (``population_under_air_defence.UA`` ...)."""
+        import pandas as pd
+
+        rows = []
+        for res, p in zip(self.results.options, self.protected.options, strict=True):
+            d = p.to_dict()
+            rows.append(
+                {
+                    "option": res.id,
+                    "name": res.name,
+                    "key_sites_under_air_defence": d["key_sites_under_air_defence"],
+                    "key_sites_in_rings": d["key_sites_in_rings"],
+                    "air_defence_sites": "; ".join(c.site.id for c in p.under_air_defence),
+                    "ring_sites": "; ".join(c.site.id for c in p.sites),
+                    "population_under_air_defence": d["population_under_air_defence"],
+                    "population_in_rings": d["population_in_rings"],
+                    **{
+                        f"{k}.{cc}": n
+                        for k in ("population_under_air_defence", "population_in_rings")
+                        for cc, n in d[f"{k}_by_country"].items()
+                    },
+                }
+            )
+        columns = ["option", "name", "key_sites_under_air_defence", "key_sites_in_rings"]
+        return pd.DataFrame(rows, columns=None if rows else columns).set_index("option")
 
     @cached_property
     def forces(self) -> gpd.GeoDataFrame:
@@ -168,18 +244,30 @@ class Map:
     """The offline map of a scenario: ``save()`` writes the HTML page, ``to_png()`` a static image; in Jupyter
     (JupyterLab, VS Code) the map displays inline, self-contained, with no network."""
 
-    def __init__(self, prepared: Prepared, *, tiles: str | None = None) -> None:
+    def __init__(
+        self, prepared: Prepared, *, tiles: str | None = None, at: dt.date | None = None
+    ) -> None:
         from mapper.render import check_tiles
 
         self.prepared = prepared
         self.tiles = check_tiles(tiles)
+        #: the day the map opens on (its time slider keeps every other step); the static map draws that day
+        self.at = at
+
+    @cached_property
+    def moment(self) -> Prepared:
+        """What a single picture shows: the scenario on ``at`` (``Scenario.at``), or as prepared."""
+        return self.prepared if self.at is None else prepare(self.prepared, at=self.at)
 
     @cached_property
     def html(self) -> str:
         """The complete page (as ``mapper render`` writes it)."""
         from mapper.render import render_html
+        from mapper.timeline import of
 
-        return render_html(self.prepared, tiles=self.tiles)
+        if self.at is not None and not of(self.prepared.scenario).timed:
+            return render_html(self.moment, tiles=self.tiles)  # no slider: the page of that day
+        return render_html(self.prepared, tiles=self.tiles, at=self.at)
 
     def save(self, path: str | os.PathLike[str] | None = None, *, overwrite: bool = False) -> Path:
         """Write the page atomically (default ``out/<id>.html``); a page mapper wrote is replaced, any other
@@ -200,7 +288,7 @@ class Map:
         kept as text); default ``out/<id>.png``; any other suffix is a ``UsageError``. Same rules as ``save``."""
         from mapper.staticmap import write_image
 
-        return write_image(self.prepared, path, overwrite=overwrite, size=size, dpi=dpi)
+        return write_image(self.moment, path, overwrite=overwrite, size=size, dpi=dpi)
 
     def to_png(
         self,
@@ -235,10 +323,29 @@ def analyze(
     *,
     front_line: str | os.PathLike[str] | None = None,
     options: Sequence[str] | None = None,
+    at: dt.date | str | None = None,
+    advance_km: float | None = None,
 ) -> Analysis:
     """Analyse a scenario (path, YAML text or ``Scenario``); ``front_line`` replaces its front line (a file),
-    ``options`` keeps only these option ids."""
-    return Analysis(_prepared(source, front_line, options))
+    ``options`` keeps only these option ids, ``at`` takes the scenario on that day (a date, ``"2024-12-31"``,
+    ``"D+30"``) and ``advance_km`` measures against a hypothetical line that many km beyond the real one
+    (``mapper.advance``; the real line is ``analysis.scenario.front.base``)."""
+    return Analysis(_prepared(source, front_line, options, at, advance_km))
+
+
+def over_time(
+    source: Source,
+    *,
+    front_line: str | os.PathLike[str] | None = None,
+    options: Sequence[str] | None = None,
+    advance_km: float | None = None,
+) -> OverTime:
+    """Every force of a scenario on every step of its timeline (dated front lines, phases): an ``OverTime`` with
+    ``.frame`` (a DataFrame, one row per force and step), ``to_dict()``, ``to_csv()`` and ``to_table()`` (what
+    ``mapper analyze --over-time`` prints); with ``advance_km`` every step's line is advanced that far."""
+    from mapper.overtime import over_time as forces_over_time
+
+    return forces_over_time(_prepared(source, front_line, options, None, advance_km))
 
 
 def render(
@@ -247,9 +354,36 @@ def render(
     front_line: str | os.PathLike[str] | None = None,
     options: Sequence[str] | None = None,
     tiles: str | None = None,
+    at: dt.date | str | None = None,
+    advance_km: float | None = None,
 ) -> Map:
-    """The offline ``Map`` of a scenario (path, YAML text, ``Scenario`` or ``Analysis``)."""
-    return Map(_prepared(source, front_line, options), tiles=tiles)
+    """The offline ``Map`` of a scenario (path, YAML text, ``Scenario`` or ``Analysis``); ``at`` and
+    ``advance_km`` as in ``analyze`` (the map opens on ``at``; its time slider keeps every other step)."""
+    return _map(source, front_line, options, at, advance_km, tiles)
+
+
+def _map(
+    source: Source,
+    front_line: Any,
+    options: Sequence[str] | None,
+    at: dt.date | str | None,
+    advance_km: float | None,
+    tiles: str | None,
+) -> Map:
+    from mapper.errors import UsageError
+    from mapper.timeline import of, parse_day
+
+    full = _prepared(source, front_line, options, None, advance_km)
+    day = None
+    if at is not None:
+        try:
+            day = parse_day(at, of(full.scenario).start)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        of(full.scenario).front_at(
+            day
+        )  # a day before every front line is refused before any drawing
+    return Map(full, tiles=tiles, at=day)
 
 
 def render_files(
@@ -263,6 +397,8 @@ def render_files(
     tiles: str | None = None,
     front_line: str | os.PathLike[str] | None = None,
     overwrite: bool = False,
+    at: dt.date | str | None = None,
+    advance_km: float | None = None,
 ) -> list[Path]:
     """``mapper render``: the HTML map and, with ``image``, the static map (PNG, PDF or SVG by its suffix),
     from one preparation of ``source``.
@@ -276,7 +412,7 @@ def render_files(
         check_image_target(image, overwrite)
     if output is not None:
         HTML_OUTPUT.claim(output, "", overwrite=overwrite)
-    m = Map(_prepared(source, front_line, options), tiles=tiles)
+    m = _map(source, front_line, options, at, advance_km, tiles)
     written = [m.save(output, overwrite=overwrite)]
     if image is not None:
         written.append(m.to_image(image, size=size, dpi=dpi, overwrite=overwrite))

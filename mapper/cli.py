@@ -41,6 +41,35 @@ front_line_opt = click.option(
     help="Use this front-line file (GeoJSON, GeoPackage, KML, KMZ) instead of the scenario's.",
 )
 strict_opt = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+at_opt = click.option(
+    "--at",
+    "at",
+    metavar="DATE",
+    help="The scenario on this day: YYYY-MM-DD, YYYY-MM or D+N (days after its start): the front line in "
+    "force then and only what is present then.",
+)
+
+
+def _finite_advance(
+    ctx: click.Context, param: click.Parameter, value: float | None
+) -> float | None:
+    # FloatRange lets "nan" through (every comparison with NaN is false)
+    if value is not None and value != value:
+        raise click.BadParameter("expected a number of km, 0 < KM <= 500, got nan", ctx, param)
+    return value
+
+
+advance_opt = click.option(
+    "--advance",
+    "advance_km",
+    callback=_finite_advance,
+    # 500: mapper.advance.MAX_ADVANCE_KM, written out so that --help imports no geometry
+    type=click.FloatRange(0, 500, min_open=True),
+    metavar="KM",
+    default=None,
+    help="What if the line moves: measure against a hypothetical line KM (0 < KM <= 500) beyond the real one "
+    "(the occupied area grown geodesically by KM, clipped to Ukraine).",
+)
 
 
 class _StdoutClosed(Exception):
@@ -204,34 +233,17 @@ class PixelSize(click.ParamType):
         return (w, h)
 
 
-@cli.command()
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
-@front_line_opt
-@option_opt
-@output_opt
-@overwrite_opt
-def analyze(
-    scenario: Path,
-    fmt: str,
-    front_line: Path | None,
-    options: tuple[str, ...],
-    output: Path | None,
-    overwrite: bool,
-) -> None:
-    """Distances from the front line and hostile territory, and option metrics, for SCENARIO (table, JSON or
-    CSV)."""
-    from mapper.report import analyze_file
+# analyze (with --at, --over-time, --advance) lives in mapper/commands/analyze.py: this module is near its size
+# limit; it imports the shared options above, so it is registered here, after them
+from mapper.commands import analyze as _analyze  # noqa: E402
 
-    text = analyze_file(scenario, fmt=fmt, front_line=front_line, options=list(options))
-    _emit(text, output, overwrite)
+cli.add_command(_analyze.command())
+from mapper.commands import frontlines as _frontlines  # noqa: E402
+
+cli.add_command(_frontlines.command())
+from mapper.commands import serve as _serve  # noqa: E402
+
+cli.add_command(_serve.command())
 
 
 @cli.command()
@@ -264,6 +276,8 @@ def analyze(
     default=None,
     help="Static map resolution: text and symbols scale with it (default 150; needs --image).",
 )
+@at_opt
+@advance_opt
 @click.pass_context
 def render(
     ctx: click.Context,
@@ -276,6 +290,8 @@ def render(
     image: Path | None,
     size: tuple[int, int] | None,
     dpi: int | None,
+    at: str | None,
+    advance_km: float | None,
 ) -> None:
     """Draw SCENARIO as a self-contained HTML map (default out/<scenario id>.html).
 
@@ -298,6 +314,8 @@ def render(
         tiles=tiles,
         front_line=front_line,
         overwrite=overwrite,
+        at=at,
+        advance_km=advance_km,
     )
     if ctx.obj["verbosity"] >= 0:
         for path in written:
@@ -430,6 +448,7 @@ def gallery(
     "--keep-going", is_flag=True, help="Compare the valid scenarios and list the failed ones."
 )
 @front_line_opt
+@advance_opt
 @click.pass_context
 def compare(
     ctx: click.Context,
@@ -441,6 +460,7 @@ def compare(
     pair: str | None,
     keep_going: bool,
     front_line: Path | None,
+    advance_km: float | None,
 ) -> None:
     """Compare the options of several scenarios (files or folders): a table, Markdown, CSV, JSON or an HTML
     report with charts and maps. Numbers are those of `mapper analyze`.
@@ -457,6 +477,7 @@ def compare(
         front_line=front_line,
         keep_going=keep_going,
         overwrite=overwrite,
+        advance_km=advance_km,
     )
     if result.path is not None:
         if ctx.obj["verbosity"] >= 0:

@@ -55,6 +55,7 @@ __all__ = [
     "bundled_front_line",
     "bundled_front_lines",
     "hostile_territory",
+    "line_from_occupied",
     "load_front_line",
     "threat_geometries",
 ]
@@ -119,7 +120,10 @@ class FrontLine:
     @property
     def label(self) -> str:
         """Short legend text, e.g. ``Front line 2025-03-27 (approximate, +/- 10 km)``: the first clause of the
-        stated accuracy (the full text is in ``attribution``)."""
+        stated accuracy (the full text is in ``attribution``); a hypothetical line (``mapper.advance``) reads
+        ``Hypothetical line (+20 km from 2025-03-27)``."""
+        if self.hypothetical:
+            return f"Hypothetical line (+{self.advance_km:g} km from {self.date})"
         note = self.accuracy_note if self.accuracy != "unknown accuracy" else ""
         if not note and self.source:
             note = self.source if len(self.source) <= 60 else self.source[:57].rstrip() + "..."
@@ -628,6 +632,14 @@ def _thin(p: Path, parts: list[BaseGeometry]) -> list[BaseGeometry]:
         SIMPLIFY_TOLERANCE_M,
     )
     return out
+
+
+def line_from_occupied(
+    occupied: MultiPolygon, origin: str | Path = "the occupied area"
+) -> LineString | MultiLineString:
+    """The line of contact of an occupied area (its boundary inside Ukraine, as a polygon file's line is derived);
+    ``origin`` names the area in the ``FrontLineError`` raised when none of its boundary lies inside Ukraine."""
+    return _line_from_occupied(Path(origin), occupied)
 
 
 def _line_from_occupied(p: Path, occupied: MultiPolygon) -> LineString | MultiLineString:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mapper.errors import FrontLineError, MapperError, PlaceError, Problem, ScenarioError
+from mapper.errors import MapperError, PlaceError, Problem, ScenarioError
 from mapper.fields import INVALID, Context, join
 from mapper.scenario import (
     DEFAULT_BANDS,
@@ -80,7 +80,8 @@ def _load(
     if raw is INVALID:
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     _check_ids(raw, ctx)
-    if over_limits(raw, ctx):  # refuse before the expensive part (places, shapes, buffers)
+    if over_limits(raw, ctx) or _overlays_over_limit(raw, ctx):
+        # refuse before the expensive part (places, shapes, buffers, overlay files)
         raise ScenarioError(_in_order(ctx.problems), file=doc.file)
     # The folder the scenario is named in (a linked scenario file does not bring its target's folder along):
     # files it names are read from there, so they are checked there.
@@ -91,6 +92,22 @@ def _load(
     return dataclasses.replace(
         scenario, path=shown if shown is not None else scenario.path, source=doc.text
     )
+
+
+def _overlays_over_limit(raw: dict[str, Any], ctx: Context) -> bool:
+    if not raw.get("layers"):
+        return False
+    # shapely and the file readers, only for a scenario with layers
+    from mapper import overlayresolve
+
+    return overlayresolve.inline_over_limit(raw.get("layers"), ctx)
+
+
+def _outside_hint(key: str) -> str:
+    """What to do with a file outside the scenario's folder, for the key that named it."""
+    if key.startswith("layers"):
+        return "copy the overlay file into the scenario's folder (or a folder inside it)"
+    return "pass other files on the command line with --front-line"
 
 
 def _in_order(problems: list[Problem]) -> list[Problem]:
@@ -223,42 +240,10 @@ class _Resolver:
 
     # -- front line --------------------------------------------------------------------------------------------
     def front(self, raw: dict[str, Any], override: Any, layer: str | None) -> Any:
-        from mapper import frontline
+        """The one front line of ``front_line`` (``override``: a file from ``--front-line``); see timeload."""
+        from mapper.timeload import single_front
 
-        try:
-            if override is not None:
-                return frontline.load_front_line(Path(override), layer=layer)
-            spec = raw.get("front_line") or "bundled"
-            occupied = raw.get("occupied")
-            if spec == "bundled":
-                front = frontline.bundled_front_line()
-                if occupied not in (None, "bundled"):
-                    self.ctx.error_at(
-                        "occupied", "a custom occupied area needs a custom front_line too"
-                    )
-                return front
-            file = self._data_path(spec, "front_line")
-            occ_file = None
-            if occupied not in (None, "bundled", "none"):
-                occ_file = self._data_path(occupied, "occupied")
-            if file is None:
-                return None
-            front = frontline.load_front_line(
-                file, layer=layer or raw.get("front_line_layer"), occupied_path=occ_file
-            )
-            if occupied == "none":
-                front = dataclasses.replace(front, occupied=None)
-            return front
-        except FrontLineError as exc:
-            self.ctx.error_at("front_line" if override is None else "", str(exc))
-            return None
-        except OSError as exc:  # e.g. a file name too long for the file system
-            name = override if override is not None else raw.get("front_line")
-            self.ctx.error_at(
-                "front_line" if override is None else "",
-                f"cannot use front-line file {str(name)[:80]!r}: {exc.strerror or exc}",
-            )
-            return None
+        return single_front(self, raw, override, layer)
 
     def _data_path(self, value: str, key: str) -> Path | None:
         """A data file named by a scenario: relative to the scenario's folder and inside it (documented rule)."""
@@ -270,7 +255,7 @@ class _Resolver:
             self.ctx.error_at(
                 key,
                 f"{value!r}: a scenario may only name files inside its own folder (no absolute paths, "
-                "no '..'); pass other files on the command line with --front-line",
+                f"no '..'); {_outside_hint(key)}",
             )
             return None
         full = (self.base_dir / p).resolve()
@@ -285,7 +270,10 @@ class _Resolver:
     def scenario(
         self, raw: dict[str, Any], path: Path, override: Any, layer: str | None
     ) -> Scenario | None:
-        front = self.front(raw, override, layer)
+        from mapper import exposure, timeload
+
+        time = timeload.read_time(self.ctx, raw)
+        fronts, front = timeload.resolve_fronts(self, raw, override, layer)
         self._front = front
         bands = self.bands(raw.get("bands_km"))
         options = []
@@ -293,12 +281,14 @@ class _Resolver:
             if opt is INVALID:
                 continue
             options.append(self.option(opt, f"options[{i}]"))
-        from mapper import exposure
-
+        if time is not None:
+            timeload.read_windows(self.ctx, time, raw)
         coverage = exposure.coverage_countries(raw.get("coverage"), self.ctx)
+        overlays, annotations = self.overlays(raw)
         if self.ctx.has_errors or front is None or not _valid(*raw.values()):
             return None
-        if any(o is None for o in options):
+        timeline = timeload.timeline(self.ctx, time, fronts) if time is not None else None
+        if any(o is None for o in options) or time is None or timeline is None:
             return None
         return Scenario(
             id=raw["id"],
@@ -306,7 +296,7 @@ class _Resolver:
             date=raw["date"],
             front=front,
             bands=bands,
-            options=_resolved(options),
+            options=tuple(timeload.with_windows(o, time) for o in _resolved(options)),
             constraints=exposure.constraints(raw.get("constraints")),
             threat=exposure.threat(raw.get("threat")),
             coverage_countries=coverage,
@@ -316,7 +306,27 @@ class _Resolver:
             path=str(path),
             warnings=tuple(_in_order([p for p in self.ctx.problems if p.severity == "warning"])),
             marks=dict(self.ctx.marks),
+            timeline=timeline,
+            overlays=overlays,
+            annotations=annotations,
         )
+
+    def overlays(self, raw: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """The scenario's ``layers:`` and ``annotations:`` (``mapper.overlayresolve``), located like forces and
+        read from files under the folder rule."""
+        if not raw.get("layers") and not raw.get("annotations"):
+            return (), ()
+        from mapper import overlayresolve
+
+        def locate(value: Any, path: str) -> tuple[float, float] | None:
+            loc = self.location(value, path)
+            return None if loc is None else (loc.lat, loc.lon)
+
+        layers = overlayresolve.resolve_layers(
+            raw.get("layers"), self.ctx, locate=locate, data_path=self._data_path
+        )
+        notes = overlayresolve.resolve_annotations(raw.get("annotations"), self.ctx, locate=locate)
+        return layers, notes
 
     def bands(self, value: Any) -> tuple[Band, ...]:
         if value is None:

@@ -13,6 +13,7 @@ existing file needs ``overwrite``; folders, devices and FIFOs are never replaced
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -133,14 +134,31 @@ def prepare(
     *,
     front_line: str | os.PathLike[str] | None = None,
     options: Sequence[str] | None = None,
+    at: dt.date | str | None = None,
+    advance_km: float | None = None,
 ) -> Prepared:
     """Load (see ``load``) and analyse ``source``; ``options`` keeps only these option ids (an unknown id is a
-    ``UsageError``). A ``Prepared`` given with no other argument is returned as it is."""
+    ``UsageError``). ``at`` (a date, or text as ``timeline.parse_day`` reads it: ``2024-12-31``, ``D+30``) takes
+    the scenario on that day (``Scenario.at``); ``advance_km`` then replaces its front lines with hypothetical
+    ones that far beyond (``mapper.advance``; the real line stays ``scenario.front.base``). A ``Prepared`` given
+    with no other argument is returned as it is."""
     from mapper.analysis import analyze, colour_warnings
 
-    if isinstance(source, Prepared) and front_line is None and not options:
+    if (
+        isinstance(source, Prepared)
+        and front_line is None
+        and not options
+        and at is None
+        and advance_km is None
+    ):
         return source
     scenario = load(source, front_line=front_line)
+    if at is not None:
+        scenario = scenario.at(at)
+    if advance_km is not None:
+        from mapper.advance import advanced_scenario
+
+        scenario = advanced_scenario(scenario, advance_km)
     for problem in colour_warnings(scenario, options):  # the handler says "warning: " itself
         log.warning("%s", problem.format().replace(": warning: ", ": ", 1))
     log.debug("analysing %s (%d option(s))", scenario.path or scenario.id, len(scenario.options))

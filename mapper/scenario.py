@@ -28,13 +28,17 @@ from mapper.fields import (
     Record,
     Str,
 )
+from mapper.nations import MULTINATIONAL, NATION_ALIASES, NATIONS
+from mapper.overlayformat import annotations_field, layers_field
 from mapper.schemadoc import document_schema, schema_text
+from mapper.timeformat import END, FRONT_LINE, FRONT_LINES, PHASES, START, WINDOW_FIELDS
 from mapper.timeline import ALWAYS, Window
 
 if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
 
     from mapper.frontline import FrontLine
+    from mapper.overlays import Annotation, Overlay
     from mapper.timeline import Timeline
 
 FORMAT_VERSION = 1
@@ -109,21 +113,6 @@ DEFAULT_THREAT = ("front_line", "occupied", "russia", "belarus")
 #: countries whose population and places coverage counts, by default (ISO 3166-1 alpha-2)
 DEFAULT_COVERAGE_COUNTRIES = ("UA",)
 
-# ISO 3166-1 alpha-2 codes of plausible contributors and host nations; 'UK' is accepted for 'GB'.
-NATIONS = {
-    "AL": "Albania", "AT": "Austria", "AU": "Australia", "BE": "Belgium", "BG": "Bulgaria",
-    "CA": "Canada", "CH": "Switzerland", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
-    "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland", "FR": "France",
-    "GB": "United Kingdom", "GR": "Greece", "HR": "Croatia", "HU": "Hungary", "IE": "Ireland",
-    "IS": "Iceland", "IT": "Italy", "JP": "Japan", "LT": "Lithuania", "LU": "Luxembourg",
-    "LV": "Latvia", "MD": "Moldova", "ME": "Montenegro", "MK": "North Macedonia", "MT": "Malta",
-    "NL": "Netherlands", "NO": "Norway", "NZ": "New Zealand", "PL": "Poland", "PT": "Portugal",
-    "RO": "Romania", "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia", "TR": "Turkey",
-    "UA": "Ukraine", "US": "United States",
-}  # fmt: skip
-# Multinational formations have no single flag.
-MULTINATIONAL = {"MN": "Multinational", "EU": "European Union", "NATO": "NATO"}
-
 
 _location_place = Record(
     title="Place",
@@ -169,18 +158,6 @@ _range_km = Num(
     expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=MAX_RANGE_KM
 )
 _zone_km = Num(expected="a distance in km", minimum=0, exclusive_minimum=True, maximum=5000)
-# Country names are accepted too (France, United Kingdom, Britain ...): the code is unambiguous either way.
-NATION_ALIASES = {
-    "UK": "GB",
-    "Britain": "GB",
-    "Great Britain": "GB",
-    "USA": "US",
-    "Türkiye": "TR",
-    "Turkiye": "TR",
-    "Czech Republic": "CZ",
-    "Multinational": "MN",
-    **{name: code for code, name in NATIONS.items()},
-}
 _nation = Choice(
     values=tuple(NATIONS) + tuple(MULTINATIONAL),
     aliases=NATION_ALIASES,
@@ -216,6 +193,7 @@ FORCE = Record(
         "role": Field(Choice(values=ROLES, aliases=ROLE_ALIASES)),
         "range_km": Field(_range_km, description="coverage ring radius (e.g. air defence reach)"),
         "description": Field(Str(max_len=MAX_TEXT)),
+        **WINDOW_FIELDS,
     },
 )
 HUB = Record(
@@ -226,6 +204,7 @@ HUB = Record(
         "nation": Field(_nation),
         "role": Field(Choice(values=ROLES, aliases=ROLE_ALIASES), default="logistics"),
         "description": Field(Str(max_len=MAX_TEXT)),
+        **WINDOW_FIELDS,
     },
     description="A logistics or command hub, possibly in a neighbouring country.",
 )
@@ -248,6 +227,7 @@ LINE = Record(
         ),
         "kind": Field(Choice(values=LINE_KINDS), default="other"),
         "description": Field(Str(max_len=MAX_TEXT)),
+        **WINDOW_FIELDS,
     },
     one_of=(("along", "through"),),
 )
@@ -261,6 +241,7 @@ AREA = Record(
         "country": Field(Str(expected="a country name or ISO code")),
         "polygon": Field(ListOf(LOCATION, min_items=3, max_items=MAX_ITEMS)),
         "description": Field(Str(max_len=MAX_TEXT)),
+        **WINDOW_FIELDS,
     },
     one_of=(("regions", "country", "polygon"),),
 )
@@ -283,6 +264,7 @@ ZONE = Record(
         ),
         "kind": Field(Choice(values=ZONE_KINDS), default="buffer"),
         "description": Field(Str(max_len=MAX_TEXT)),
+        **WINDOW_FIELDS,
     },
     one_of=(("width_km", "km"),),
     description="A geodesic buffer of a line, e.g. a demilitarised zone 30 km wide (width_km: 30) centred on "
@@ -401,14 +383,12 @@ SCENARIO = Record(
         ),
         "title": Field(Str(expected="a title", max_len=300), required=True),
         "date": Field(Date(), required=True, description="the situation date"),
+        "start": START,
+        "end": END,
         "summary": Field(Str(max_len=MAX_TEXT)),
         "sources": Field(_text_or_list, default=[]),
         "assumptions": Field(_text_or_list, default=[]),
-        "front_line": Field(
-            Str(expected="'bundled' or a path to a front-line file"),
-            default="bundled",
-            description="'bundled' or a path relative to this file (GeoJSON, GeoPackage, KML, KMZ)",
-        ),
+        "front_line": FRONT_LINE,
         "front_line_layer": Field(
             Str(expected="a layer name"), description="layer of a multi-layer file"
         ),
@@ -416,6 +396,8 @@ SCENARIO = Record(
             Str(expected="'bundled', 'none' or a path to an occupied-area file"),
             description="occupied-area polygons; default: bundled with the bundled line, else derived",
         ),
+        "front_lines": FRONT_LINES,
+        "phases": PHASES,
         "bands_km": Field(ListOf(BAND, min_items=1, max_items=20), description="distance bands"),
         "threat": Field(
             ListOf(
@@ -430,6 +412,8 @@ SCENARIO = Record(
         "coverage": Field(COVERAGE, default=None),
         "constraints": Field(CONSTRAINTS, default=None),
         "options": Field(ListOf(OPTION, min_items=1, max_items=MAX_OPTIONS), required=True),
+        "layers": layers_field(LOCATION),
+        "annotations": annotations_field(LOCATION),
     },
 )
 
@@ -668,6 +652,9 @@ class Scenario:
     source: str = field(default="", compare=False, repr=False)  # the YAML text it was loaded from
     #: dated front lines, phases and windows (``mapper.timeline.of`` gives a trivial one when ``None``)
     timeline: Timeline | None = field(default=None, compare=False, repr=False)
+    #: the user's own layers and annotations (``mapper.overlays``): drawn on every map, at every step
+    overlays: tuple[Overlay, ...] = field(default=(), repr=False)
+    annotations: tuple[Annotation, ...] = field(default=(), repr=False)
 
     def at(self, day: dt.date | str) -> Scenario:
         """This scenario on ``day`` (a date, ``YYYY-MM-DD`` or ``D+N``): see ``mapper.timeline.scenario_at``."""

@@ -13,6 +13,8 @@ from functools import lru_cache
 FRONT_COLOUR = "#d7191c"
 OCCUPIED_COLOUR = "#d7191c"
 HOSTILE_COLOUR = "#6b6b6b"
+#: a hypothetical line (``mapper.advance``): dashed, in a colour no real line or option uses
+HYPOTHETICAL_COLOUR = "#7b1fa2"
 #: APP-6 friendly frame fill, as milsymbol draws it on the HTML map (``rgb(128,224,255)``): every output fills
 #: unit frames with it, so a force reads as friendly whatever its option's colour.
 FRIEND_FILL = "#80e0ff"

@@ -201,15 +201,20 @@ class Timeline:
         return best
 
     def days(self) -> list[dt.date]:
-        """Every day something changes, on or after the earliest front line, sorted."""
+        """Every day something changes (a front line's date, a phase's start or end, an element's window edge,
+        D-day once there are phases or windows), on or after the earliest front line and before ``end``, sorted."""
         dated = [d for d in (front_day(f) for f in self.fronts) if d is not None]
         days = set(dated)
-        days.update(p.window.start for p in self.phases if p.window.start is not None)
+        for p in self.phases:
+            days.update(d for d in (p.window.start, p.window.end) if d is not None)
         days.update(self.edges)
         if self.phases or self.edges:
             days.add(self.start)
         first = min(dated, default=None)
-        return sorted(d for d in days if first is None or d >= first)
+        # the range is half-open too: on ``end`` itself the scenario is over
+        return sorted(
+            d for d in days if (first is None or d >= first) and (self.end is None or d < self.end)
+        )
 
     def steps(self) -> tuple[Step, ...]:
         """The slider's steps (see ``days``), each labelled with its date, D+N (once phases or windows exist)

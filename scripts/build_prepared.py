@@ -6,8 +6,10 @@ what is written is exactly what that function computes live:
 * ``basemap``: ``render.basemap.basemap_features()`` (entry ``features``);
 * ``places``: ``placelabels.cities()`` (entry ``cities:15000``) and ``placelabels.place_labels`` for no line and
   for the bundled line (entries ``labels:none``, ``labels:<sha256 of the line's WKB>``);
-* ``bands``: ``features.band_areas`` for the bands of every example in ``scenarios/`` (entries named by
-  ``features.band_entry``: the line's and occupied area's WKB, the threat and the band edges);
+* ``bands``: ``features.band_areas`` for the bands of every example in ``scenarios/``, and of every bundled dated
+  front line (``frontline.bundled_front_lines``: a timed scenario's steps) with the default threat and bands and
+  with each example's (entries named by ``features.band_entry``: the line's and occupied area's WKB, the threat
+  and the band edges);
 * ``geometry``: ``geodata.nato_territory()`` (entry ``nato``);
 * ``symbols``: milsymbol's table's answers to what it looks up while drawing every SIDC ``app6.sidc_for`` makes
   (one entry, named by the sha256 of the table file; ``app6._LazyNumberTable``).
@@ -35,9 +37,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mapper import app6, features, geodata, placelabels, prepared  # noqa: E402
-from mapper.frontline import bundled_front_line  # noqa: E402
+from mapper.frontline import bundled_front_line, bundled_front_lines  # noqa: E402
 from mapper.loader import load_scenario  # noqa: E402
 from mapper.render.basemap import basemap_features  # noqa: E402
+from mapper.scenario import DEFAULT_BANDS, DEFAULT_THREAT, Band  # noqa: E402
 
 
 def symbol_answers() -> dict[str, Any]:
@@ -72,6 +75,37 @@ def symbol_answers() -> dict[str, Any]:
     return {prepared.digest(packed): asked}
 
 
+def band_products() -> dict[str, Any]:
+    """The bands of every example in ``scenarios/`` with its own front line, and of every bundled dated line
+    (``bundled_front_lines``: what a timed scenario's steps and ``--at`` draw) with the default threat and bands
+    and with each example's threat and bands."""
+    from dataclasses import replace
+
+    scenarios = [load_scenario(path) for path in sorted((REPO / "scenarios").glob("*.yaml"))]
+    # the default threat and bands are a scenario's without those keys: the first example stands in for it
+    plain = replace(scenarios[0], threat=DEFAULT_THREAT, bands=default_bands())
+    variants = {(s.threat, tuple(b.outer_km for b in s.bands)): s for s in (plain, *scenarios)}
+    wanted = list(scenarios)
+    for front in bundled_front_lines():
+        wanted += [replace(s, front=front) for s in variants.values()]
+    bands: dict[str, Any] = {}
+    for scenario in wanted:
+        entry = features.band_entry(scenario)
+        if entry not in bands:
+            areas = features.band_areas(*features.band_arguments(scenario))
+            bands[entry] = features.encode_bands(areas)
+    return bands
+
+
+def default_bands() -> tuple[Band, ...]:
+    """The bands a scenario without ``bands_km`` has (``scenario.DEFAULT_BANDS``)."""
+    edges = [km for km, _ in DEFAULT_BANDS]
+    return tuple(
+        Band(inner_km=inner, outer_km=km, label=label)
+        for inner, (km, label) in zip([0.0, *edges], DEFAULT_BANDS, strict=False)
+    )
+
+
 def products() -> dict[str, dict[str, Any]]:
     """Every product's entries, computed live."""
     import shapely
@@ -81,15 +115,10 @@ def products() -> dict[str, dict[str, Any]]:
     places["labels:none"] = placelabels.encode_labels(placelabels.place_labels(None))
     key = "labels:" + prepared.digest(shapely.to_wkb(line))
     places[key] = placelabels.encode_labels(placelabels.place_labels(line))
-    bands: dict[str, Any] = {}
-    for path in sorted((REPO / "scenarios").glob("*.yaml")):
-        scenario = load_scenario(path)
-        areas = features.band_areas(*features.band_arguments(scenario))
-        bands[features.band_entry(scenario)] = features.encode_bands(areas)
     return {
         "basemap": {"features": basemap_features()},
         "places": places,
-        "bands": bands,
+        "bands": band_products(),
         "geometry": {"nato": prepared.geometry_text(geodata.nato_territory())},
         "symbols": symbol_answers(),
     }

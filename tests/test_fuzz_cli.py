@@ -210,7 +210,7 @@ def test_harness_sees_unexpected_exceptions(monkeypatch: pytest.MonkeyPatch) -> 
     def boom(*args: object, **kwargs: object) -> None:
         raise TypeError("boom")
 
-    monkeypatch.setattr(mapper.report, "analyze_file", boom)
+    monkeypatch.setattr(mapper.report, "analyze_text", boom)
     with pytest.raises(TypeError):
         check_commands(EXAMPLE_TEXTS[0], render=False)
 

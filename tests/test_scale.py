@@ -22,6 +22,7 @@ from support.reference import EXAMPLES
 from support.staticfig import record_drawn_sites, text_overlaps
 
 from mapper import analysis, geodesy
+from mapper.coverage import place_arrays
 from mapper.loader import load_scenario, load_scenario_text
 from mapper.pipeline import prepare
 from mapper.scenario import Force
@@ -91,7 +92,7 @@ def test_vectorised_analysis_equals_each_site_alone_on_a_random_scenario(generat
 def test_nearest_hub_and_rings_match_a_direct_computation(generated: Path) -> None:
     """Independent of the analysis's own helpers: one geodesic call per force for its hubs and its ring."""
     scenario = load_scenario(generated)
-    lat, lon, pop, _cc = analysis._place_arrays(tuple(scenario.coverage_countries))
+    lat, lon, pop, _cc = place_arrays(tuple(scenario.coverage_countries))
     result = analysis.analyze(scenario)
     for opt, res in zip(scenario.options, result.options, strict=True):
         for force, metrics in zip(opt.forces, res.forces, strict=True):

@@ -453,9 +453,7 @@ def test_example_alternatives_are_distinct_and_no_better(example) -> None:
         assert _covered_weight(option.forces, s.instance.demand) == objective
 
 
-def test_example_renders_and_compares_with_the_five_examples(
-    example, tmp_path: Path, run_cli
-) -> None:
+def test_example_renders_and_compares_with_the_examples(example, tmp_path: Path, run_cli) -> None:
     _, path = example
     html = mapper.render_map(path, tmp_path / "umbrella.html")
     page = html.read_text(encoding="utf-8")
@@ -465,7 +463,8 @@ def test_example_renders_and_compares_with_the_five_examples(
     data = json.loads(result.stdout)
     ids = {o["option"] for o in data["options"]}
     assert {"umbrella", "umbrella_alt1", "umbrella_alt2", "dnipro", "cities", "west"} <= ids
-    assert len(data["scenarios"]) == 6
+    examples = len(list(EXAMPLES.glob("*.yaml")))
+    assert len(data["scenarios"]) == examples + 1  # the examples and the suggestion
 
 
 def _hand_drawn(instance: Instance):

@@ -66,6 +66,9 @@ RANKABLE: dict[str, str] = {
     "mean_distance_to_nato_border_km": "mean to NATO",
     "min_distance_to_hostile_territory_km": "min to hostile",
     "population_covered": "population",
+    "key_sites_under_air_defence": "sites under AD",
+    "key_sites_in_rings": "sites in rings",
+    "population_under_air_defence": "people under AD",
     "lines_length_km": "lines",
     "areas_km2": "areas",
     "zones_km2": "zones",
@@ -80,6 +83,11 @@ _INT_FIELDS = (
     "zones_km2",
     "violations",
     "exempt_forces",
+    "forces_changing_band",
+    "forces_breaking_constraints",
+    "key_sites_under_air_defence",
+    "key_sites_in_rings",
+    "population_under_air_defence",
 )
 
 
@@ -94,6 +102,8 @@ class Entry:
     key: str
     prepared: Prepared
     result: OptionAnalysis
+    #: with ``advance_km``: what the advance changes in this option (``mapper.advance.OptionChanges``)
+    advance: Any = None
 
     @property
     def scenario(self) -> Scenario:
@@ -218,12 +228,15 @@ def load_comparison(
     *,
     front_line: str | os.PathLike[str] | None = None,
     keep_going: bool = False,
+    advance_km: float | None = None,
 ) -> Comparison:
     """Prepare every scenario of ``sources``: files or folders (a file given twice counts once), YAML text,
     ``Scenario`` or ``Prepared`` objects, or a list mixing them.
 
     A bad file raises its ``MapperError`` (which names it); with ``keep_going`` it is recorded in ``failures`` and
-    the others are still compared. ``front_line`` replaces every scenario's front line.
+    the others are still compared. ``front_line`` replaces every scenario's front line; ``advance_km`` then
+    advances each (``mapper.advance``): the options are measured against the hypothetical lines, and each
+    entry's ``advance`` says which forces that moves into another band or into breaking a constraint.
     """
     from mapper.scenario import Scenario
 
@@ -233,9 +246,16 @@ def load_comparison(
         raise UsageError("give at least one scenario file or folder to compare")
     failures: list[Failure] = []
     prepared: list[Prepared] = []
+    advances: dict[int, Any] = {}
     for name, source in _sources(items, keep_going, failures):
         try:
-            prepared.append(prepare(source, front_line=front_line))
+            p = prepare(source, front_line=front_line)
+            if advance_km is not None:
+                from mapper.advance import advance_of
+
+                p, report = advance_of(p, advance_km)
+                advances[id(p)] = report
+            prepared.append(p)
         except MapperError as exc:
             if not keep_going:
                 raise
@@ -243,7 +263,7 @@ def load_comparison(
     if not prepared:
         detail = "".join(f"\n{f.message}" for f in failures)
         raise MapperError(f"no scenario could be compared{detail}")
-    entries = _entries(prepared)
+    entries = _entries(prepared, advances)
     if not entries:
         raise MapperError("the scenarios have no options to compare")
     c = Comparison(entries=entries, prepared=prepared, failures=failures)
@@ -251,7 +271,7 @@ def load_comparison(
     return c
 
 
-def _entries(prepared: list[Prepared]) -> list[Entry]:
+def _entries(prepared: list[Prepared], advances: dict[int, Any] | None = None) -> list[Entry]:
     ids = Counter(o.id for p in prepared for o in p.options)
     used: Counter[str] = Counter()
     out = []
@@ -261,7 +281,10 @@ def _entries(prepared: list[Prepared]) -> list[Entry]:
             used[key] += 1
             if used[key] > 1:  # the same scenario id twice (e.g. a copy with another front line)
                 key = f"{key}#{used[key]}"
-            out.append(Entry(key=key, prepared=p, result=res))
+            report = (advances or {}).get(id(p))
+            out.append(
+                Entry(key=key, prepared=p, result=res, advance=report and report.option(res.id))
+            )
     return out
 
 
@@ -290,8 +313,11 @@ def _warnings_for(c: Comparison) -> list[str]:
 
 def _record(e: Entry) -> dict[str, Any]:
     from mapper.features import band_basis
+    from mapper.protection import option_protection
 
     s, sm = e.scenario, e.result.summary.to_dict()
+    # what the option protects, as `mapper analyze` JSON's "protection" says (mapper.protection)
+    pr = option_protection(e.result, s).to_dict()
     return {
         "key": e.key,
         "scenario": s.id,
@@ -319,6 +345,9 @@ def _record(e: Entry) -> dict[str, Any]:
         "population_covered": sm["population_covered"],
         "coverage_countries": list(s.coverage_countries),
         "population_covered_by_country": sm["population_covered_by_country"],
+        "key_sites_under_air_defence": pr["key_sites_under_air_defence"],
+        "key_sites_in_rings": pr["key_sites_in_rings"],
+        "population_under_air_defence": pr["population_under_air_defence"],
         "lines_length_km": sm["lines_length_km"],
         "areas_km2": sm["areas_km2"],
         "zones_km2": sm["zones_km2"],
@@ -332,6 +361,16 @@ def _record(e: Entry) -> dict[str, Any]:
             if f.exemptions
         ],
         "assumptions": list(s.assumptions),
+        # only in a comparison with --advance, so that every other comparison stays as it was
+        **(
+            {
+                "advance_km": s.front.advance_km,
+                "forces_changing_band": e.advance.band_changes,
+                "forces_breaking_constraints": e.advance.new_breaks,
+            }
+            if e.advance is not None
+            else {}
+        ),
     }
 
 
@@ -448,8 +487,9 @@ def compare(
     ``troop_weighted_mean_distance_to_front_km``, ``troops_by_band.<band>``,
     ``constraint_min_distance_from_front_km``, ``share_of_troops_beyond_constraint`` (0..1),
     ``max_distance_to_nato_border_km``, ``mean_distance_to_nato_border_km``,
-    ``min_distance_to_hostile_territory_km``, ``population_covered``, ``lines_length_km``, ``areas_km2``,
-    ``zones_km2``, ``meets_constraints``, ``violations``, ``assumptions``. Numbers are those of
+    ``min_distance_to_hostile_territory_km``, ``population_covered``, ``key_sites_under_air_defence``,
+    ``key_sites_in_rings``, ``population_under_air_defence`` (``mapper.protection``), ``lines_length_km``,
+    ``areas_km2``, ``zones_km2``, ``meets_constraints``, ``violations``, ``assumptions``. Numbers are those of
     ``mapper analyze --format json``. ``df.attrs`` holds each scenario's front line (date, source), the warnings
     and (with ``keep_going``) the files that failed. Warnings are also logged (logger ``"mapper"``).
     """

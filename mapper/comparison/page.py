@@ -106,6 +106,7 @@ def to_html(
         *_header(c),
         *_table_section(c, crit, ranked),
         *_charts_section(c),
+        *_over_time_section(c),
         *_maps_sections(maps, pair_entries),
         *_assumptions_section(c),
         f"<footer>{safe_text(CREDITS)}</footer>",
@@ -238,6 +239,82 @@ def _charts_section(c: Comparison) -> list[str]:
         f"{safe_text('; '.join(sorted({r['band_basis'] for r in recs})))} (red: nearest).</figcaption></figure>",
         "</div></section>",
     ]
+
+
+def over_time(entry: Entry) -> list[tuple[Any, int, float | None, float | None]]:
+    """``(step, forces present, nearest, median)`` of the option on each step of its scenario's timeline: the
+    distances of its forces to hostile territory (km, geodesic) on that day; ``None`` with no force."""
+    import statistics
+
+    out = []
+    for step, sp in entry.prepared.steps:
+        found = [o for o in sp.analysis.options if o.option.id == entry.option.id]
+        km = [
+            s.distance_to_hostile_territory_km
+            for o in found
+            for s in o.forces
+            if s.distance_to_hostile_territory_km is not None
+        ]
+        out.append((step, len(km), min(km) if km else None, statistics.median(km) if km else None))
+    return out
+
+
+# only on a page with a chart over time: an untimed comparison's page stays as it was
+_TIME_CSS = (
+    ".cmp-time-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); "
+    "gap: 16px; } .cmp-time-charts figure { margin: 0; } .cmp-time-charts svg { max-width: 100%; "
+    "height: auto; } .cmp-time-charts figcaption { font-size: 13px; color: #444; } "
+    ".cmp-time-table { border-collapse: collapse; font-size: 13px; } .cmp-time-table th, .cmp-time-table td "
+    "{ border-bottom: 1px solid #d0d7de; padding: 3px 8px; text-align: left; } .cmp-time-table .num "
+    "{ text-align: right; font-variant-numeric: tabular-nums; }"
+)
+
+
+def _over_time_section(c: Comparison) -> list[str]:
+    """A "distance over time" chart per option of a timed scenario, each with its table (the same figures, for
+    screen readers and copying); nothing when no compared scenario is timed."""
+    from mapper.render.safety import safe_text
+    from mapper.staticmap.charts import chart_over_time
+    from mapper.timeline import of
+
+    timed = [e for e in c.entries if of(e.scenario).timed]
+    if not timed:
+        return []
+    parts = [
+        f"<style>{_TIME_CSS}</style>",
+        "<section aria-labelledby='cmp-time-h'><h2 id='cmp-time-h'>Distance over time</h2>",
+        "<p class='lead'>Each option of a scenario with dates or phases, on every date its timeline steps "
+        "through: the nearest and the median force's geodesic distance to hostile territory (the forces "
+        "present on that day, against the front line in force then).</p><div class='cmp-time-charts'>",
+    ]
+    for e in timed:
+        series = over_time(e)
+        chart = chart_over_time(
+            f"{e.option.name} ({e.key})",
+            [step.day for step, *_ in series],
+            [near for *_, near, _ in series],
+            [mid for *_, mid in series],
+        )
+
+        def km(v: float | None) -> str:
+            return "–" if v is None else f"{v:,.1f}"
+
+        rows = "".join(
+            f"<tr><th scope='row'>{safe_text(step.label)}</th><td class='num'>{n}</td>"
+            f"<td class='num'>{km(near)}</td><td class='num'>{km(mid)}</td></tr>"
+            for step, n, near, mid in series
+        )
+        parts.append(
+            f"<figure>{chart}<figcaption>{safe_text(e.option.name)} ({safe_text(e.key)}): distance to "
+            "hostile territory over time.</figcaption>"
+            "<details><summary>The figures as a table</summary><div class='cmp-table-wrap'>"
+            "<table class='cmp-time-table'><thead><tr><th scope='col'>Date</th>"
+            "<th scope='col'>Forces present</th><th scope='col'>Nearest, km</th>"
+            f"<th scope='col'>Median, km</th></tr></thead><tbody>{rows}</tbody></table></div></details>"
+            "</figure>"
+        )
+    parts.append("</div></section>")
+    return parts
 
 
 def _map_div(name: str, label: str) -> str:

@@ -115,6 +115,7 @@ def write_comparison(
     front_line: str | os.PathLike[str] | None = None,
     keep_going: bool = False,
     overwrite: bool = False,
+    advance_km: float | None = None,
 ) -> ComparisonResult:
     """The ``mapper compare`` command's library function.
 
@@ -134,7 +135,9 @@ def write_comparison(
         target = PAGE_OUTPUT.claim(output, "compare", overwrite=overwrite)
     elif output is not None:
         target = check_target(output, overwrite=overwrite)
-    c = load_comparison(sources, front_line=front_line, keep_going=keep_going)
+    c = load_comparison(
+        sources, front_line=front_line, keep_going=keep_going, advance_km=advance_km
+    )
     if fmt == "html":
         parse_pair(c, pair)  # a usage error before the drawing
     for w in c.warnings:

@@ -56,6 +56,9 @@ _LAYOUT: tuple[tuple[str, str, str | None, bool], ...] = (
     ("mean over forces", "km", "mean_distance_to_nato_border_km", True),
     ("Constraint: min km from hostile", "km", "constraint_min_distance_from_hostile_km", False),
     ("Population in rings", "population", "population_covered", False),
+    ("Key sites under air defence", "int", "key_sites_under_air_defence", False),
+    ("Key sites inside any ring", "int", "key_sites_in_rings", False),
+    ("People under air defence", "int", "population_under_air_defence", False),
     ("Length of lines, km", "km", "lines_length_km", False),
     ("Area of areas, km²", "km2", "areas_km2", False),
     ("Area of zones, km²", "km2", "zones_km2", False),
@@ -80,6 +83,18 @@ def rows(c: Comparison, criteria: Sequence[Criterion], ranking: list[dict[str, A
     ok = tuple(zip(col("meets_constraints"), col("violations"), strict=True))
     out.append(Row("Meets constraints", "ok", ok, "violations"))
     out.append(Row("forces exempt from constraints", "int", col("exempt_forces"), indent=True))
+    if recs and "forces_changing_band" in recs[0]:  # compare --advance (mapper.advance)
+        km = recs[0]["advance_km"]
+        out.append(Row(f"If the line advances {km:g} km", "section"))
+        out.append(Row("forces changing band", "int", col("forces_changing_band"), indent=True))
+        out += [
+            Row(
+                "newly breaking a constraint",
+                "int",
+                col("forces_breaking_constraints"),
+                indent=True,
+            )
+        ]
     for label, kind, name, indent in _LAYOUT:
         if kind == "section":
             out.append(Row(label, kind))

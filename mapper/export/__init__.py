@@ -15,7 +15,14 @@ layer                     geometry      one feature per
 ``distance_bands``        (Multi)Poly   distance band from the scenario's threat (``basis``), clipped as on the HTML map
 ``front_line``            (Multi)Line   the line of contact, with its date, source and accuracy
 ``occupied_area``         MultiPolygon  the occupied area (when known), with the front line's date and source
+``overlay_<name>``        as read       feature of one of the scenario's ``layers:`` (one layer each, after the
+                                        fixed ones), with ``overlay``, ``name``, ``source``, ``keypath`` and
+                                        its attributes as text (``export.overlays``)
+``annotations``           Point, Line   label or arrow of ``annotations:``, with its text, colour and size
 ========================  ============  ======================================================================
+
+The fixed layers (``LAYERS``) are always written (empty ones too); the overlay and annotation layers only when the
+scenario has them, so the export of a scenario without them is as it always was.
 
 Formats (one module each): ``geojson`` (RFC 7946, written by mapper so the bytes are deterministic), ``gpkg``
 (GeoPackage, one table per layer, written with pyogrio/GDAL) and ``kml`` (KML 2.2 for Google Earth, written with

@@ -1,6 +1,7 @@
 """GeoJSON export (RFC 7946): one ``FeatureCollection`` of every exported feature, written by mapper itself.
 
-Every feature has ``layer`` and ``name`` properties; polygons are wound counter-clockwise; the document is
+Every feature has a ``layer`` property (the fixed layers, then one per overlay and ``annotations``, listed in
+``mapper.layers``) and a ``name``; polygons are wound counter-clockwise; the document is
 serialised here with ``json`` (not GDAL) so the bytes are deterministic (no timestamp, one feature per line).
 """
 
@@ -13,6 +14,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapper.export.features import LAYERS, export_features
+from mapper.export.overlays import scenario_layers
 from mapper.textsafe import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,11 +33,12 @@ def to_geojson(prepared: Prepared) -> bytes:
     A foreign member ``mapper`` records the scenario and front line the features come from (no timestamp)."""
     from mapper import __version__
 
+    scenario = prepared.scenario
+    own = scenario_layers(scenario)
     features = [
         {"type": "Feature", "properties": f.properties, "geometry": _json_geometry(f.geometry)}
-        for f in export_features(prepared)
+        for f in [*export_features(prepared), *(f for layer in own for f in layer.features)]
     ]
-    scenario = prepared.scenario
     front = scenario.front
     doc = {
         "type": "FeatureCollection",
@@ -49,7 +52,7 @@ def to_geojson(prepared: Prepared) -> bytes:
                 "date": scenario.date.isoformat(),
             },
             "front_line": {"date": front.date, "source": front.source, "accuracy": front.accuracy},
-            "layers": list(LAYERS),
+            "layers": [*LAYERS, *(layer.name for layer in own)],
         },
         "features": features,
     }

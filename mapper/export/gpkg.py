@@ -1,4 +1,5 @@
-"""GeoPackage export: one table per layer (all nine, empty ones included, so a QGIS project can rely on them).
+"""GeoPackage export: one table per layer (all nine, empty ones included, so a QGIS project can rely on them),
+then one per overlay of the scenario and its ``annotations`` (``export.overlays``).
 
 Written with pyogrio/GDAL into a temporary folder beside the target and moved into place only when every layer is
 written, so a failure never leaves a half-written GeoPackage (or clobbers an existing one). Each layer is written
@@ -13,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ import numpy as np
 from mapper.atomic import temp_prefix
 from mapper.errors import OutputError
 from mapper.export.features import FIELDS, LAYERS, ExportFeature, export_features
+from mapper.export.overlays import ExportLayer, scenario_layers
 from mapper.pipeline import check_target
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,13 +47,23 @@ _GPKG_TYPES = {
 }
 
 
-def _frame(layer: str, features: list[ExportFeature]) -> Any:
+def _frame(layer: str, features: Sequence[ExportFeature]) -> Any:
+    return _typed_frame(FIELDS[layer], [f for f in features if f.layer == layer])
+
+
+def _layer_frame(layer: ExportLayer) -> Any:
+    """An overlay's or the annotations' frame (``export.overlays``), carrying its geometry type."""
+    frame = _typed_frame(layer.fields, layer.features)
+    frame.attrs["mapper_geometry_type"] = layer.geometry_type
+    return frame
+
+
+def _typed_frame(fields: Sequence[tuple[str, str]], rows: Sequence[ExportFeature]) -> Any:
     import geopandas as gpd
     import pandas as pd
 
-    rows = [f for f in features if f.layer == layer]
     columns: dict[str, Any] = {}
-    for key, kind in FIELDS[layer]:
+    for key, kind in fields:
         values = [f.properties[key] for f in rows]
         if kind == "int":
             columns[key] = pd.array(values, dtype="Int64")
@@ -73,13 +86,15 @@ def _gpkg_writer(path: Path, layer: str, frame: Any, description: str) -> None:
     """Write one layer into a GeoPackage (separate so tests can make it fail)."""
     import pyogrio
 
+    # an overlay's type travels with its frame (``_layer_frame``): its features decide it
+    gtype = _GPKG_TYPES.get(layer) or frame.attrs.get("mapper_geometry_type", "Unknown")
     pyogrio.write_dataframe(
         frame,
         path,
         layer=layer,
         driver="GPKG",
-        geometry_type=_GPKG_TYPES[layer],
-        promote_to_multi=_GPKG_TYPES[layer].startswith("Multi"),
+        geometry_type=gtype,
+        promote_to_multi=gtype.startswith("Multi"),
         layer_options={"DESCRIPTION": description},
     )
 
@@ -127,6 +142,9 @@ def write_gpkg(
                 f"{scenario.title} ({scenario.date.isoformat()}): {layer.replace('_', ' ')}"
             )
             _pkg._gpkg_writer(tmp, layer, _frame(layer, features), description)
+        for own in scenario_layers(scenario):  # the user's layers, after the fixed ones
+            description = f"{scenario.title} ({scenario.date.isoformat()}): {own.title}"
+            _pkg._gpkg_writer(tmp, own.name, _layer_frame(own), description)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         check_target(target, overwrite=overwrite)  # appeared meanwhile?

@@ -1,4 +1,5 @@
-"""KML 2.2 export: a ``Situation`` folder and one folder per option, styled in the options' colours.
+"""KML 2.2 export: a ``Situation`` folder and one folder per option, styled in the options' colours, then one
+folder per overlay of the scenario (in its style) and one for its annotations (``export.overlays``).
 
 Shared ``Style``s in the option's colour (KML colours are ``aabbggrr``, see ``kml_colour``); typed
 ``Schema``/``SchemaData`` attributes (readable by GDAL's LIBKML driver); a balloon (``<description>``) showing an
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry.base import BaseGeometry
 
 from mapper.export.features import DECIMALS, FIELDS, ExportFeature, export_features
+from mapper.export.overlays import ExportLayer, scenario_layers
 from mapper.textsafe import xml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,6 +32,7 @@ _KML_TYPES = {"str": "string", "int": "int", "float": "double", "bool": "bool"}
 _ICONS = {
     "force": "https://maps.google.com/mapfiles/kml/shapes/square.png",
     "hub": "https://maps.google.com/mapfiles/kml/shapes/triangle.png",
+    "overlay": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
 }
 _LABELS = {  # how a field is shown in the KML balloon
     "distance_to_front_km": "To front line (km)",
@@ -192,19 +195,24 @@ def to_kml(prepared: Prepared) -> bytes:
         + html.escape(f"Situation {scenario.date.isoformat()}. {scenario.front.attribution}")
         + "</p><p>Distances are geodesic (WGS84). Exported by mapper.</p>",
     )
-    _kml_schemas(doc)
+    own = scenario_layers(scenario)
+    _kml_schemas(doc, own)
     _kml_styles(doc, prepared)
     folders = _kml_folders(doc, prepared)
     for f in export_features(prepared):
         _placemark(folders[f.option_id], f)
+    if own:
+        _own_folders(doc, scenario, own)
     ET.indent(kml, space=" ")
     body = ET.tostring(kml, encoding="unicode")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def _kml_schemas(doc: ET.Element) -> None:
-    """Typed attribute schemas, one per layer (GDAL's LIBKML driver reads them as typed fields)."""
-    for layer, fields in FIELDS.items():
+def _kml_schemas(doc: ET.Element, own: Sequence[ExportLayer] = ()) -> None:
+    """Typed attribute schemas, one per layer (GDAL's LIBKML driver reads them as typed fields), the user's
+    layers' last."""
+    every = [*FIELDS.items(), *((layer.name, layer.fields) for layer in own)]
+    for layer, fields in every:
         schema = _sub(doc, "Schema", name=layer, id=f"schema-{layer}")
         for key, kind in fields:
             if key != "name":  # <name> carries the name
@@ -257,14 +265,43 @@ def _kml_folders(doc: ET.Element, prepared: Prepared) -> dict[str | None, ET.Ele
     return folders
 
 
-def _placemark(folder: ET.Element, f: ExportFeature) -> None:
+def _own_folders(doc: ET.Element, scenario: Any, own: Sequence[ExportLayer]) -> None:
+    """The user's layers (``export.overlays``): one folder each, styled as drawn, then the annotations."""
+    for n, layer in enumerate(own):
+        sid = f"own-{n}"
+        if n < len(scenario.overlays):
+            st = scenario.overlays[n].style
+            _style(
+                doc,
+                sid,
+                line=kml_colour(st.colour, st.opacity),
+                width=st.weight,
+                fill=kml_colour(st.colour, st.fill_for("polygons")),
+                icon=_ICONS["overlay"],
+                icon_colour=kml_colour(st.colour),
+            )
+        else:  # the annotations: text labels at points, arrows as lines
+            _style(doc, sid, line=kml_colour("#222222"), width=3, icon=_ICONS["overlay"])
+        folder = _sub(doc, "Folder", id=f"layer-{layer.name}")
+        _sub(folder, "name", layer.title)
+        for f in layer.features:
+            _placemark(folder, f, layer.fields, sid)
+
+
+def _placemark(
+    folder: ET.Element,
+    f: ExportFeature,
+    fields: Sequence[tuple[str, str]] | None = None,
+    style: str | None = None,
+) -> None:
     """One feature as a Placemark: name, balloon, style, typed SchemaData, geometry."""
     pm = _sub(folder, "Placemark")
-    _sub(pm, "name", str(f.properties.get("name") or ""))
+    _sub(pm, "name", str(f.properties.get("name") or f.properties.get("text") or ""))
     _sub(pm, "description", _balloon(f.properties))
-    _sub(pm, "styleUrl", "#" + _style_for(f))
+    _sub(pm, "styleUrl", "#" + (style or _style_for(f)))
     data = _sub(_sub(pm, "ExtendedData"), "SchemaData", schemaUrl=f"#schema-{f.layer}")
-    for (key, kind), value in zip(FIELDS[f.layer], f.properties.values(), strict=True):
+    fields = FIELDS[f.layer] if fields is None else fields
+    for (key, kind), value in zip(fields, f.properties.values(), strict=True):
         if key == "name" or value is None or value == "":
             continue
         text = ("1" if value else "0") if kind == "bool" else str(value)

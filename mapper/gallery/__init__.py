@@ -86,6 +86,8 @@ from mapper.gallery.entries import (
     build_key,
     comparison_key,
     input_digest,
+    layer_files,
+    overlay_files,
     previous_comparison,
     produced,
 )
@@ -162,7 +164,7 @@ def _inputs(scenario: Any, scenario_dir: Path) -> dict[str, str]:
 
     geo = geodata_dir().resolve()
     out: dict[str, str] = {}
-    for name in (scenario.front.path, scenario.front.occupied_path):
+    for name in (scenario.front.path, scenario.front.occupied_path, *overlay_files(scenario)):
         if not name:
             continue
         path = Path(name).resolve()
@@ -240,10 +242,13 @@ def _named_inputs(path: Path, scenario_dir: Path) -> dict[str, str]:
     if getattr(root, "id", None) != "mapping":
         return {}
     out: dict[str, str] = {}
+    names = []
     for key, value in root.value:
-        if getattr(key, "value", None) not in NAMED_FILES or getattr(value, "id", None) != "scalar":
-            continue
-        name = value.value
+        if getattr(key, "value", None) == "layers":
+            names += layer_files(value)
+        elif getattr(key, "value", None) in NAMED_FILES and getattr(value, "id", None) == "scalar":
+            names.append(value.value)
+    for name in names:
         if not isinstance(name, str) or name in ("bundled", "none", ""):
             continue
         digest = input_digest(name, scenario_dir)

@@ -33,8 +33,9 @@ BACK_LINK = "../index.html"
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: a file a scenario names (its front line) bigger than this is not hashed: the scenario is rendered again
 MAX_INPUT_BYTES = 256 << 20
-#: a scenario names at most a front-line and an occupied-area file; a manifest listing more is not trusted
-MAX_INPUTS = 8
+#: a scenario names a front-line and an occupied-area file (a few with dated lines) and a file per overlay layer
+#: (at most ``overlayformat.MAX_LAYERS``, 50); a manifest listing more is not trusted
+MAX_INPUTS = 64
 #: the digest recorded for a file a failed scenario names that did not exist (the failure may be that): the entry
 #: stays valid while the file is still missing
 ABSENT = "absent"
@@ -524,6 +525,26 @@ def input_digest(name: str, scenario_dir: Path) -> str | None:
     if not real.is_relative_to(root):
         return ""
     return _hash_regular(real, MAX_INPUT_BYTES) or ""
+
+
+def layer_files(value: Any) -> list[str]:
+    """The ``file:`` of every entry of a scenario document's ``layers:`` node (YAML, not checked: a failed
+    scenario's), as written; anything not shaped like that is skipped."""
+    if getattr(value, "id", None) != "sequence":
+        return []
+    out = []
+    for item in value.value[:MAX_INPUTS]:
+        if getattr(item, "id", None) != "mapping":
+            continue
+        for k, v in item.value:
+            if getattr(k, "value", None) == "file" and getattr(v, "id", None) == "scalar":
+                out.append(v.value)
+    return out
+
+
+def overlay_files(scenario: Any) -> list[str]:
+    """The files a loaded scenario's overlays were read from (``Overlay.source``; ``inline`` ones have none)."""
+    return [o.source for o in getattr(scenario, "overlays", ()) if o.source != "inline"]
 
 
 def produced(entries: list[GalleryEntry]) -> set[str]:

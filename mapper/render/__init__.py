@@ -9,6 +9,7 @@ write atomically). Everything here takes a ``mapper.pipeline.Prepared``: nothing
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -48,10 +49,12 @@ def new_map() -> Any:
     )
 
 
-def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
-    """The folium map with every layer and control (not yet rendered)."""
-    from mapper.render import controls, layers
+def build_map(prepared: Prepared, *, tiles: str | None = None, at: dt.date | None = None) -> Any:
+    """The folium map with every layer and control (not yet rendered); a timed scenario's opens on the step in
+    force on ``at`` (default: its ``date``) unless the URL names another."""
+    from mapper.render import controls, layers, timed
     from mapper.render.assets import online_tiles
+    from mapper.render.overlays import OWN_LAYERS, add_annotations, add_overlays
     from mapper.render.safety import safe_text
 
     scenario = prepared.scenario
@@ -64,14 +67,25 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
         base.append((f"Online tiles: {tiles}", tile_layer, None, "fill"))
     base += layers.basemap_layers(m, opaque=not tiles, front_line=scenario.front.line)
     groups.append(("Basemap", base))
-    groups += layers.situation_groups(m, prepared)
-    for of in prepared.features.options:
+    time_map = None
+    if timed.needs_time_map(prepared):  # several steps, or a hypothetical line: its own drawing
+        time_map = timed.TimeMap(m, prepared, at)
+        groups += time_map.situation_groups()
+        groups += [(name, _legend_keys(items)) for name, items in time_map.option_groups()]
+    else:
+        groups += layers.situation_groups(m, prepared)
+    # the user's layers over the situation (on a timed map, over the steps' layers too: they have no window)
+    own = add_overlays(m, scenario.overlays) if scenario.overlays else []
+    for of in prepared.features.options if time_map is None else ():
         groups.append(
             (
                 f"Option {of.option.id}: {of.option.name}",
                 _legend_keys(layers.option_layers(m, of, scenario)),
             )
         )
+    notes = add_annotations(m, scenario.annotations) if scenario.annotations else None
+    if own or notes:
+        groups.append((OWN_LAYERS, own + ([notes] if notes else [])))
 
     # the basemap explains itself: its group starts closed, leaving room for the situation and the options
     controls.GroupedLayerControl(
@@ -83,22 +97,68 @@ def build_map(prepared: Prepared, *, tiles: str | None = None) -> Any:
     controls.FullscreenControl().add_to(m)
     controls.TitlePanel(
         safe_text(scenario.title),
-        safe_text(f"Situation {scenario.date.isoformat()} · front line {scenario.front.date}"),
+        _situation_html(prepared, time_map),
         safe_text(scenario.summary or ""),
         [safe_text(a) for a in scenario.assumptions],
     ).add_to(m)
-    front = scenario.front
-    controls.FooterControl(
-        safe_text(f"Front line {front.date}: {front.source}. Accuracy: {front.accuracy}."),
-        safe_text(CREDITS),
-    ).add_to(m)
+    controls.FooterControl(_footer_front_html(prepared, time_map), safe_text(CREDITS)).add_to(m)
     bounds = view_bounds(prepared)
     m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     controls.Dock().add_to(m)  # panels beside the map, before the view is fitted into what is left
+    if time_map is not None and len(time_map.steps) > 1:
+        time_map.slider().add_to(m)  # its bar goes above the map, so before the view is fitted
     controls.FitView(bounds).add_to(
         m
     )  # after the controls: it fits the view into the space they leave
     return m
+
+
+def _by_step(time_map: Any, texts: list[str], tag: str = "span") -> str:
+    """Per-step HTML shown one step at a time: ``texts[i]`` (escaped) for step ``i``, equal ones shared."""
+    from mapper.render.timed import steps_attr
+
+    seen: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        seen.setdefault(t, []).append(i)
+    if len(seen) == 1:
+        return texts[0]
+    return "".join(
+        f"<{tag}{steps_attr(idx, time_map.start)}>{t}</{tag}>" for t, idx in seen.items()
+    )
+
+
+def _situation_html(prepared: Prepared, time_map: Any) -> str:
+    """The title panel's date line (escaped): on a timed map, the date of the step shown."""
+    from mapper.render.safety import safe_text
+    from mapper.render.timed import situation_words
+
+    scenario = prepared.scenario
+    if time_map is None:
+        return safe_text(
+            f"Situation {scenario.date.isoformat()} · front line {scenario.front.date}"
+        )
+    return _by_step(
+        time_map,
+        [safe_text(situation_words(step, sp.scenario.front)) for step, sp in time_map.steps],
+    )
+
+
+def _footer_front_html(prepared: Prepared, time_map: Any) -> str:
+    """The footer's front line, date, source and accuracy (escaped): on a timed map, the step's line."""
+    from mapper.render.safety import safe_text
+
+    def words(front: Any) -> str:
+        base = front.base or front
+        text = f"Front line {base.date}: {base.source}. Accuracy: {base.accuracy}."
+        if front.hypothetical:
+            text += (
+                f" Dashed: a hypothetical advance of {front.advance_km:g} km, not a reported line."
+            )
+        return safe_text(text)
+
+    if time_map is None:
+        return words(prepared.scenario.front)
+    return _by_step(time_map, [words(sp.scenario.front) for _, sp in time_map.steps])
 
 
 #: the hub layer draws each force's link to its nearest hub too: the legend says so
@@ -142,17 +202,18 @@ def view_bounds(prepared: Prepared) -> list[list[float]]:
     return [[mid_lat - half_lat, mid_lon - half_lon], [mid_lat + half_lat, mid_lon + half_lon]]
 
 
-def distances_table(prepared: Prepared) -> str:
+def distances_table(prepared: Prepared, *, at: dt.date | None = None) -> str:
     """A plain HTML table of every force and hub with its distances: the map's accessible twin.
 
     Every row's distance to the front line has the same stated accuracy, so it is said once, in the column
     header; the distance to hostile territory names its nearest part in each cell. Each header is a button that
-    sorts the rows (``mapper.sortable`` in ``controls.js``; numeric columns by the cells' ``data-v``).
+    sorts the rows (``mapper.sortable`` in ``controls.js``; numeric columns by the cells' ``data-v``). On a timed
+    map (``render.timed``) the rows, summaries and the line's date of every step are there, each shown on its
+    steps only (``data-mapper-steps``; the slider shows one step's).
     """
-    from mapper.features import threat_words
     from mapper.render.safety import safe_text
 
-    scenario, analysis = prepared.scenario, prepared.analysis
+    scenario = prepared.scenario
     acc = scenario.front.accuracy_km
     columns = [
         ("Option", "text"),
@@ -170,41 +231,101 @@ def distances_table(prepared: Prepared) -> str:
         f"<button type='button' class='mapper-sort'>{label}</button></th>"
         for label, kind in columns
     )
-    rows = []
-    for opt in analysis.options:
-        for s in (*opt.forces, *opt.hubs):
-            rows.append(
-                "<tr>"
-                f"<td>{safe_text(opt.name)}</td>"
-                f"<th scope='row'>{safe_text(s.name)}{' (hub)' if s.kind == 'hub' else ''}</th>"
-                f"<td>{safe_text(s.nation or '–')}</td>"
-                f"<td class='num'{_sort_value(s.troops)}>{s.troops:,}</td>"
-                f"<td class='num'{_sort_value(s.distance_to_front_km)}>{s.distance_to_front_km:,.1f}</td>"
-                f"<td>{safe_text(s.band)}</td>"
-                f"<td class='num'{_sort_value(s.distance_to_hostile_territory_km)}>"
-                f"{safe_text(hostile_km(s))}</td>"
-                f"<td class='num'{_sort_value(s.distance_to_nato_border_km)}>"
-                f"{s.distance_to_nato_border_km:,.1f}</td>"
-                f"<td>{safe_text(verdict(s))}</td>"
-                "</tr>"
-            )
-    summary = [_summary_item(opt, scenario) for opt in analysis.options]
-    front = scenario.front
+    intro, summary, rows = _table_parts(prepared, at)
     sources = "".join(f"<li>{safe_text(s)}</li>" for s in scenario.sources)
     return (
         "<section class='mapper-distances' aria-labelledby='mapper-distances-h'>"
         "<h2 id='mapper-distances-h'>Forces and distances</h2>"
-        f"<p>Geodesic distances (WGS84) to the front line of {safe_text(front.date)} "
-        f"({safe_text(front.source)}; {safe_text(front.accuracy)}), and to the nearest hostile territory "
-        f"({safe_text(threat_words(scenario))}).</p>"
-        f"<ul>{''.join(summary)}</ul>"
+        f"{intro}"
+        f"<ul>{summary}</ul>"
         "<div class='mapper-table-wrap'><table class='mapper-sortable'>"
         f"<caption>Every force and hub of {safe_text(scenario.title)} "
         "<span class='mapper-sort-hint'>(select a column heading to sort)</span></caption>"
-        f"<thead>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<thead>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
         + (f"<h2>Sources</h2><ul>{sources}</ul>" if sources else "")
         + "</section>"
     )
+
+
+def _table_parts(prepared: Prepared, at: dt.date | None) -> tuple[str, str, str]:
+    """The table's introduction, summary items and rows (escaped HTML); of every step on a timed map."""
+    from mapper.timeline import of
+
+    if len(prepared.steps) == 1 or not of(prepared.scenario).timed:
+        rows = _table_rows(prepared)
+        return (
+            _table_intro(prepared),
+            "".join(_summary_items(prepared)),
+            "".join(r for _, r in rows),
+        )
+    from mapper.render.timed import start_index, steps_attr
+
+    start = start_index(prepared, at)
+    intros: dict[str, list[int]] = {}
+    items: dict[str, list[int]] = {}
+    by_row: dict[tuple[int, str], list[int]] = {}  # (site's first row order, row) → its steps
+    order: dict[int, int] = {}
+    for i, (_, sp) in enumerate(prepared.steps):
+        intros.setdefault(_table_intro(sp), []).append(i)
+        for item in _summary_items(sp):
+            items.setdefault(item, []).append(i)
+        for key, row in _table_rows(sp):
+            by_row.setdefault((order.setdefault(key, len(order)), row), []).append(i)
+
+    def tagged(text: str, idx: list[int], tag: str) -> str:
+        return text.replace(f"<{tag}", f"<{tag}{steps_attr(idx, start)}", 1)
+
+    intro = "".join(tagged(t, idx, "p") for t, idx in intros.items())
+    summary = "".join(tagged(t, idx, "li") for t, idx in items.items())
+    body = "".join(
+        tagged(r, idx, "tr") for (_, r), idx in sorted(by_row.items(), key=lambda kv: kv[0][0])
+    )
+    return intro, summary, body
+
+
+def _table_intro(prepared: Prepared) -> str:
+    from mapper.features import threat_words
+    from mapper.render.safety import safe_text
+
+    scenario = prepared.scenario
+    front = scenario.front
+    return (
+        f"<p>Geodesic distances (WGS84) to the front line of {safe_text(front.date)} "
+        f"({safe_text(front.source)}; {safe_text(front.accuracy)}), and to the nearest hostile territory "
+        f"({safe_text(threat_words(scenario))}).</p>"
+    )
+
+
+def _summary_items(prepared: Prepared) -> list[str]:
+    return [_summary_item(opt, prepared.scenario) for opt in prepared.analysis.options]
+
+
+def _table_rows(prepared: Prepared) -> list[tuple[int, str]]:
+    """Every force's and hub's row, with the identity of its model object (the same on every step)."""
+    from mapper.render.safety import safe_text
+
+    rows = []
+    for opt in prepared.analysis.options:
+        for s in (*opt.forces, *opt.hubs):
+            rows.append(
+                (
+                    id(s.model),
+                    "<tr>"
+                    f"<td>{safe_text(opt.name)}</td>"
+                    f"<th scope='row'>{safe_text(s.name)}{' (hub)' if s.kind == 'hub' else ''}</th>"
+                    f"<td>{safe_text(s.nation or '–')}</td>"
+                    f"<td class='num'{_sort_value(s.troops)}>{s.troops:,}</td>"
+                    f"<td class='num'{_sort_value(s.distance_to_front_km)}>{s.distance_to_front_km:,.1f}</td>"
+                    f"<td>{safe_text(s.band)}</td>"
+                    f"<td class='num'{_sort_value(s.distance_to_hostile_territory_km)}>"
+                    f"{safe_text(hostile_km(s))}</td>"
+                    f"<td class='num'{_sort_value(s.distance_to_nato_border_km)}>"
+                    f"{s.distance_to_nato_border_km:,.1f}</td>"
+                    f"<td>{safe_text(verdict(s))}</td>"
+                    "</tr>",
+                )
+            )
+    return rows
 
 
 NUM_CLASS = " class='num'"
@@ -239,17 +360,23 @@ def _summary_item(opt: Any, scenario: Any) -> str:
 
 
 def render_html(
-    prepared: Prepared, *, tiles: str | None = None, back_link: str | None = None
+    prepared: Prepared,
+    *,
+    tiles: str | None = None,
+    back_link: str | None = None,
+    at: dt.date | None = None,
 ) -> str:
     """The complete HTML page of a prepared scenario's map.
 
     ``back_link`` (a relative URL such as ``../index.html``) adds an "All scenarios" link above the map (the gallery
-    uses it to link each map page back to its index).
+    uses it to link each map page back to its index). ``at`` is the day a timed scenario's map opens on (the step
+    in force then; default its ``date``); give it the scenario as loaded, not ``prepare(..., at=)``'s one day,
+    whose other steps would lack what is absent on that day.
     """
     from mapper.render.page import finalize_html
     from mapper.render.safety import safe_attr
 
-    m = build_map(prepared, tiles=tiles)
+    m = build_map(prepared, tiles=tiles, at=at)
     return finalize_html(
         m,
         title=f"{prepared.scenario.title} — deployment scenario map",
@@ -259,7 +386,7 @@ def render_html(
             if back_link
             else ""
         ),
-        body_after=distances_table(prepared),
+        body_after=distances_table(prepared, at=at),
     )
 
 
@@ -278,6 +405,7 @@ def write_html(
     *,
     tiles: str | None = None,
     overwrite: bool = False,
+    at: dt.date | None = None,
 ) -> Path:
     """Write a prepared scenario's map page (default ``out/<id>.html``) atomically; return its path.
 
@@ -285,7 +413,7 @@ def write_html(
     drawing, so a refused run fails fast.
     """
     target = HTML_OUTPUT.claim(output, prepared.id, overwrite=overwrite)
-    return target.write(render_html(prepared, tiles=check_tiles(tiles)))
+    return target.write(render_html(prepared, tiles=check_tiles(tiles), at=at))
 
 
 def render_map(

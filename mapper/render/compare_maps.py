@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from mapper.pipeline import Prepared
     from mapper.scenario import Option, Scenario
 
-__all__ = ["RenderedMaps", "combined_map", "pair_map", "render_maps", "share_data"]
+__all__ = ["RenderedMaps", "combined_map", "own_layers", "pair_map", "render_maps", "share_data"]
 
 
 # What the maps need of a comparison (``mapper.comparison.model``; an output does not import another output)
@@ -145,6 +145,7 @@ def combined_map(c: Comparison) -> folium.Map:
             if item[0] in ("Hubs and links", "Coverage rings"):
                 item[1].show = False
         groups.append((f"Option {e.key}: {e.option.name}", items))
+    groups += own_layers(m, [e.scenario for e in c.entries])
     controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
     controls.ScaleControl().add_to(m)
     controls.MeasureControl().add_to(m)
@@ -158,6 +159,26 @@ def combined_map(c: Comparison) -> folium.Map:
     return m
 
 
+def own_layers(m: folium.Map, scenarios: Sequence[Scenario]) -> list[tuple[str, list[Any]]]:
+    """The overlays and annotations of each scenario (once, however many of its options are compared), drawn on
+    ``m`` over the options; their legend groups, "Your layers" (with the scenario's id when several have some)."""
+    from mapper.render.overlays import OWN_LAYERS, add_annotations, add_overlays
+
+    seen: dict[tuple[str, str], Scenario] = {}
+    for s in scenarios:
+        if s.overlays or s.annotations:
+            seen.setdefault((s.id, s.path), s)
+    groups: list[tuple[str, list[Any]]] = []
+    drawn = 0
+    for s in seen.values():
+        items = add_overlays(m, s.overlays, start=drawn)
+        drawn += len(s.overlays)
+        notes = add_annotations(m, s.annotations)
+        name = OWN_LAYERS if len(seen) == 1 else f"{OWN_LAYERS}: {s.id}"
+        groups.append((name, items + ([notes] if notes else [])))
+    return groups
+
+
 def pair_map(e: Entry, both: Sequence[Entry]) -> folium.Map:
     """One option of the pair over its scenario's situation, framed like the other (``both``)."""
     from mapper.render import controls, layers, new_map
@@ -167,6 +188,7 @@ def pair_map(e: Entry, both: Sequence[Entry]) -> folium.Map:
     layers.basemap_layers(m, front_line=e.scenario.front.line)
     layers.situation_layers(m, e.prepared)
     layers.option_layers(m, e.features, e.scenario)
+    own_layers(m, [e.scenario])
     _fit(m, both, [x.scenario.front for x in both])
     controls.PanelControl(
         f"<strong>{safe_text(e.key)}</strong>: {safe_text(e.option.name)}<br>"

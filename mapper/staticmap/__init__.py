@@ -257,6 +257,7 @@ def draw_figure(
             f"not {type(prepared).__name__}"
         )
     width, height = _checked_size(size, dpi)
+    prepared = on_its_date(prepared)
     if thumbnail:
         title = legend = False
     log.debug("drawing %s: %dx%d px at %d dpi", prepared.id, width, height, dpi)
@@ -276,6 +277,7 @@ def draw_figure(
     draw_basemap(ax, frame, thumbnail)
     draw_situation(ax, prepared, frame, style)
     draw_options(ax, prepared, frame, style)
+    notes = _draw_own_layers(ax, prepared, frame, style)
     sites = sites_of(prepared, frame)
     boxes = (
         Boxes()
@@ -283,6 +285,11 @@ def draw_figure(
     if not thumbnail:
         boxes.add(draw_scale_bar(ax, frame))
         boxes.add(draw_north_arrow(ax, frame))
+    if notes:  # the user put annotations where they are: other labels keep clear of them
+        from mapper.staticmap.labels import _axes_box
+
+        for t in notes:
+            boxes.add(_axes_box(ax, t, canvas.get_renderer()))
     front = prepared.scenario.front.line
 
     def reserve(taken: Boxes) -> Boxes:
@@ -300,6 +307,43 @@ def draw_figure(
     if not thumbnail:
         draw_credits(fig, prepared, (frame.lat0, frame.lon0), width, lay.margin, lay.bottom, pt)
     return fig
+
+
+def _draw_own_layers(ax: Any, prepared: pipeline.Prepared, frame: Any, style: Style) -> list[Any]:
+    """The scenario's overlays and annotations (``staticmap.overlays``); the annotations' text artists."""
+    scenario = prepared.scenario
+    if not scenario.overlays and not scenario.annotations:
+        return []
+    from mapper.staticmap.overlays import draw_annotations, draw_overlays
+
+    draw_overlays(ax, scenario.overlays, frame, style)
+    return draw_annotations(ax, scenario.annotations, frame, style)
+
+
+def on_its_date(prepared: pipeline.Prepared) -> pipeline.Prepared:
+    """A picture shows one day: a timed scenario as it stands on its ``date`` (only the elements present then;
+    ``prepare(source, at=DATE)`` gives that already, and is returned as it is)."""
+    from mapper.timeline import of
+
+    scenario = prepared.scenario
+    if not of(scenario).timed:
+        return prepared
+    day = scenario.date
+    for option in scenario.options:
+        elements: tuple[Any, ...] = (
+            *option.forces,
+            *option.hubs,
+            *option.lines,
+            *option.areas,
+            *option.zones,
+        )
+        if not all(x.window.contains(day) for x in elements):
+            from mapper.analysis import analyze
+
+            at = scenario.at(day)
+            ids = [o.option.id for o in prepared.analysis.options]
+            return pipeline.Prepared(at, analyze(at, options=ids))
+    return prepared
 
 
 def encode_figure(fig: Figure, fmt: str = "png") -> bytes:

@@ -18,13 +18,20 @@ import shapely
 
 from mapper.staticmap.drawing import Frame, Style, fill, lines, prepare
 from mapper.staticmap.projection import project
-from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
+from mapper.style import (
+    FRONT_COLOUR,
+    HOSTILE_COLOUR,
+    HYPOTHETICAL_COLOUR,
+    OCCUPIED_COLOUR,
+    band_colour,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from shapely.geometry.base import BaseGeometry
 
     from mapper.features import OptionFeatures
+    from mapper.frontline import FrontLine
     from mapper.pipeline import Prepared
 
 __all__ = ["SEA", "Basemap", "basemap", "draw_basemap", "draw_options", "draw_situation"]
@@ -133,12 +140,60 @@ def draw_situation(ax: Axes, prepared: Prepared, frame: Frame, style: Style) -> 
         fill(ax, g, 2.0, facecolor=colour, alpha=0.35, edgecolor="none")
         lines(ax, g, 2.05, colors=colour, linewidths=0.5, alpha=0.9)
     front = prepared.scenario.front
+    if front.hypothetical and front.base is not None:
+        _draw_hypothetical(ax, front, frame, style)
+        return
     if front.occupied is not None and not front.occupied.is_empty:
         g = prepare(project(front.occupied, lat0, lon0), box, tol)
         fill(ax, g, 2.5, facecolor=OCCUPIED_COLOUR, alpha=0.22, edgecolor="none")
     line = prepare(project(front.line, lat0, lon0), box, tol)
     lines(ax, line, 6.0, colors="white", linewidths=style.front_lw + 1.6, alpha=0.8)
     lines(ax, line, 6.1, colors=FRONT_COLOUR, linewidths=style.front_lw)
+
+
+#: the hypothetical line (``FrontLine.hypothetical``): the HTML map's colour (``render.timed``), dashed
+HYPOTHETICAL_DASHES = (0, (4, 2.5))
+
+
+def _draw_hypothetical(ax: Axes, front: FrontLine, frame: Frame, style: Style) -> None:
+    """A hypothetical advance: the real line it grew from and its occupied area as usual, the ground it would
+    take lighter and hatched, and the hypothetical line dashed in its own colour over the real one."""
+    lat0, lon0 = frame.lat0, frame.lon0
+    box, tol = frame.padded(CLIP_PAD_PX), frame.m_per_px * 0.5
+    base = front.base
+    assert base is not None
+    if base.occupied is not None and not base.occupied.is_empty:
+        g = prepare(project(base.occupied, lat0, lon0), box, tol)
+        fill(ax, g, 2.5, facecolor=OCCUPIED_COLOUR, alpha=0.22, edgecolor="none")
+    if front.occupied is not None and not front.occupied.is_empty:
+        grown = (
+            front.occupied if base.occupied is None else front.occupied.difference(base.occupied)
+        )
+        g = prepare(project(grown, lat0, lon0), box, tol)
+        fill(ax, g, 2.45, facecolor=OCCUPIED_COLOUR, alpha=0.1, edgecolor="none")
+        fill(
+            ax,
+            g,
+            2.46,
+            facecolor="none",
+            edgecolor=HYPOTHETICAL_COLOUR,
+            alpha=0.45,
+            hatch="////",
+            lw=0,
+        )
+    line = prepare(project(base.line, lat0, lon0), box, tol)
+    lines(ax, line, 6.0, colors="white", linewidths=style.front_lw + 1.6, alpha=0.8)
+    lines(ax, line, 6.1, colors=FRONT_COLOUR, linewidths=style.front_lw)
+    hypo = prepare(project(front.line, lat0, lon0), box, tol)
+    lines(ax, hypo, 6.2, colors="white", linewidths=style.front_lw + 1.2, alpha=0.7)
+    lines(
+        ax,
+        hypo,
+        6.3,
+        colors=HYPOTHETICAL_COLOUR,
+        linewidths=style.front_lw,
+        linestyles=HYPOTHETICAL_DASHES,
+    )
 
 
 def draw_options(ax: Axes, prepared: Prepared, frame: Frame, style: Style) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from mapper.textsafe import png
 
-__all__ = ["CHART_BAND_COLOURS", "chart_distances", "chart_troops_by_band"]
+__all__ = ["CHART_BAND_COLOURS", "chart_distances", "chart_over_time", "chart_troops_by_band"]
 
 Record = Mapping[str, Any]
 
@@ -190,3 +190,34 @@ def _thousands() -> Any:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _pos: f"{v:,.0f}")
+
+
+def chart_over_time(
+    title: str, days: Sequence[Any], nearest: Sequence[float | None], median: Sequence[float | None]
+) -> str:
+    """One option's distance to hostile territory on each step of its timeline (``Prepared.steps``): the
+    nearest force and the median force, as two step lines (a value holds until the next step); a step with no
+    force is a gap. ``title`` is scenario text (the option's name); ``days`` are dates."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.2, 3.1), dpi=72)
+    fig.set_layout_engine("constrained")
+    ax = fig.add_subplot()
+    for values, colour, label in (
+        (nearest, "#b2182b", "Nearest force"),
+        (median, "#2166ac", "Median force"),
+    ):
+        ys = [float("nan") if v is None else float(v) for v in values]
+        ax.step(list(days), ys, where="post", color=colour, lw=2, label=label)
+        ax.plot(list(days), ys, "o", color=colour, ms=4)
+    ax.set_title(_mpl_text(title, 60), loc="left", fontsize=12)
+    ax.set_ylabel("km to hostile territory\n(geodesic)", fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=9, rotation=30)
+    ax.legend(loc="upper left", fontsize=9, frameon=False)
+    return _svg(
+        fig,
+        "mapper-compare-over-time",
+        f"Line chart: distance of {title} to hostile territory on each date of its timeline",
+    )

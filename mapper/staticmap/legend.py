@@ -8,7 +8,7 @@ nearest the front line first, while there is room. It is laid out in pixels with
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mapper.features import band_basis
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from mapper.features import OptionFeatures
+    from mapper.overlays import Overlay
     from mapper.pipeline import Prepared
     from mapper.scenario import Scenario
 
@@ -72,6 +73,7 @@ def draw_title(
         f"Situation {scenario.date.isoformat()} · front line {front.date}"
         + (f" ({front.accuracy_note})" if front.accuracy_note else "")
         + f" · {n} option{'s' if n != 1 else ''}, {troops:,} troops"
+        + time_words(prepared)
     )
     chars = max(20, int(width / (7.5 * pt * 0.58)))
     text(
@@ -84,6 +86,26 @@ def draw_title(
         va="top",
         color="#444444",
     )
+
+
+def time_words(prepared: Prepared) -> str:
+    """What the subtitle adds for a hypothetical line (``+20 km hypothetical``) and a timed scenario (which of
+    its dates this is, and that there are others: ``mapper render --image --at DATE``); ``""`` otherwise."""
+    from mapper.timeline import of
+
+    scenario = prepared.scenario
+    out = ""
+    if scenario.front.hypothetical:
+        out += f" · hypothetical line +{scenario.front.advance_km:g} km (dashed)"
+    timeline = of(scenario)
+    days = timeline.days() if timeline.timed else []
+    if days:
+        k = sum(1 for d in days if d <= scenario.date) or 1
+        out += (
+            f" · date {k} of {len(days)} ({days[0].isoformat()} to {days[-1].isoformat()}; "
+            "others with --at)"
+        )
+    return out
 
 
 def draw_credits(
@@ -232,6 +254,8 @@ def draw_legend(lax: Axes, prepared: Prepared, w: int, h: int, pt: float) -> Non
     )
     panel = _Panel(lax, w, h, pt)
     _situation_keys(panel, prepared)
+    if prepared.scenario.overlays:
+        _overlay_keys(panel, prepared.scenario.overlays)
     options = prepared.features.options
     for k, of in enumerate(options):
         if not panel.room(70 * pt):
@@ -248,11 +272,46 @@ def draw_legend(lax: Axes, prepared: Prepared, w: int, h: int, pt: float) -> Non
     _force_table(panel, prepared)
 
 
+#: overlay rows the legend shows before "… and N more layers" (the options need the room)
+MAX_OVERLAY_KEYS = 8
+
+
+def _overlay_keys(panel: _Panel, overlays: Sequence[Overlay]) -> None:
+    """The user's layers (``staticmap.overlays``), under a heading, at most ``MAX_OVERLAY_KEYS`` rows."""
+    from mapper.staticmap.overlays import draw_overlay_keys
+
+    panel.rule()
+    panel.y += 4 * panel.pt
+    panel.heading("Your layers")
+    shown = overlays[:MAX_OVERLAY_KEYS] if len(overlays) > MAX_OVERLAY_KEYS else overlays
+    draw_overlay_keys(panel, shown)
+    if len(shown) < len(overlays):
+        panel.text(
+            panel.pad,
+            panel.y + 4 * panel.pt,
+            f"… and {len(overlays) - len(shown)} more layer(s)",
+            fontsize=6.2,
+            color="#666666",
+        )
+        panel.y += 10 * panel.pt
+    panel.y += 2 * panel.pt
+
+
 def _situation_keys(panel: _Panel, prepared: Prepared) -> None:
     pt = panel.pt
     front = prepared.scenario.front
     panel.heading("Legend")
-    panel.row(f"Front line, {front.date}", panel.stroke(FRONT_COLOUR, 2.0))
+    if front.hypothetical and front.base is not None:
+        from mapper.staticmap.basemap import HYPOTHETICAL_COLOUR, HYPOTHETICAL_DASHES
+
+        panel.row(f"Front line, {front.base.date}", panel.stroke(FRONT_COLOUR, 2.0))
+        panel.row(
+            f"Hypothetical line, +{front.advance_km:g} km",
+            panel.stroke(HYPOTHETICAL_COLOUR, 2.0, HYPOTHETICAL_DASHES),
+            sub="not a reported line",
+        )
+    else:
+        panel.row(f"Front line, {front.date}", panel.stroke(FRONT_COLOUR, 2.0))
     if front.occupied is not None and not front.occupied.is_empty:
         panel.row("Occupied area", panel.fill(OCCUPIED_COLOUR, 0.3))
     ground = hostile_ground_name(prepared.scenario)

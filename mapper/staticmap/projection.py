@@ -12,14 +12,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from mapper.scenario import THEATRE
+
 if TYPE_CHECKING:  # pragma: no cover
     from shapely.geometry.base import BaseGeometry
 
     from mapper.pipeline import Prepared
+    from mapper.scenario import Scenario
 
 __all__ = [
     "UKRAINE_BOUNDS",
     "map_extent",
+    "own_extent",
     "project",
     "projection",
     "scale_factor",
@@ -60,7 +64,25 @@ def scenario_geometries(prepared: Prepared) -> list[BaseGeometry]:
     geoms: list[BaseGeometry] = [prepared.scenario.front.line]
     for of in prepared.features.options:
         geoms += of.geometries()
+    own = own_extent(prepared.scenario)
+    if own is not None:
+        geoms.append(own)
     return geoms
+
+
+def own_extent(scenario: Scenario) -> BaseGeometry | None:
+    """The box around the scenario's overlays and annotations (their bounds only, however many features),
+    within the theatre (a stray point far away does not shrink the map to a dot), densified so that its
+    projected outline bounds it; ``None`` without any."""
+    parts = [f.geometry for o in scenario.overlays for f in o.features]
+    parts += [a.geometry for a in scenario.annotations]
+    if not parts:
+        return None
+    t = THEATRE
+    box = shapely.box(*shapely.total_bounds(parts)) & shapely.box(
+        t["lon_min"], t["lat_min"], t["lon_max"], t["lat_max"]
+    )
+    return None if box.is_empty else shapely.segmentize(box, 0.5)
 
 
 def map_extent(
