@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: install test test-all lint format geodata prepared demo gallery compare bench schema clean
+.PHONY: install test test-sweeps test-all lint format geodata prepared demo gallery compare bench schema clean
 
 install: $(BIN)/mapper
 
@@ -18,7 +18,12 @@ $(BIN)/mapper: pyproject.toml
 XDIST := -n auto --dist worksteal
 
 test: install
-	$(PY) -m pytest -q -m "not slow" $(XDIST)
+	$(PY) -m pytest -q -m "not slow and not sweep" $(XDIST)
+
+# The exhaustive sweeps (every example at every window size and zoom, every format, every signal): CI runs them
+# after make test; they check the same behaviour as make test's representatives, everywhere.
+test-sweeps: install
+	$(PY) -m pytest -q -m "sweep and not slow" $(XDIST)
 
 test-all: install
 	$(PY) -m pytest -q $(XDIST)

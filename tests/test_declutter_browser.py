@@ -24,7 +24,10 @@ from mapper import pipeline
 from mapper.comparison import write_comparison
 from mapper.render import write_html
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.sweep,
+]  # every example, size and zoom: make test-sweeps
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))

@@ -336,6 +336,7 @@ def test_too_many_shapes_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.sweep
 def test_scenario_at_the_site_limit_is_analysed(tmp_path: Path) -> None:
     path = tmp_path / "limit.yaml"
     path.write_text(_forces(MAX_SITES // MAX_FORCES_PER_OPTION, MAX_FORCES_PER_OPTION))

@@ -102,7 +102,14 @@ def _start_gallery(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, set[int
     return proc, out, workers
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+@pytest.mark.parametrize(
+    "signame",
+    [
+        "SIGTERM",
+        pytest.param("SIGHUP", marks=pytest.mark.sweep),
+        pytest.param("SIGINT", marks=pytest.mark.sweep),
+    ],
+)
 def test_a_signal_stops_the_workers_and_removes_the_temp_folder(
     tmp_path: Path, signame: str
 ) -> None:
@@ -121,6 +128,7 @@ def test_a_signal_stops_the_workers_and_removes_the_temp_folder(
     assert _leftovers(tmp_path) == [] and not out.exists()
 
 
+@pytest.mark.sweep
 def test_sigkill_workers_die_with_the_parent_and_the_next_run_cleans_up(tmp_path: Path) -> None:
     proc, out, workers = _start_gallery(tmp_path)
     proc.kill()

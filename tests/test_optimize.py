@@ -280,6 +280,7 @@ solve_milp(Instance(units, cands, dem, covers))
 """
 
 
+@pytest.mark.sweep
 def test_ctrl_c_stops_a_long_solve() -> None:
     # proving this optimum takes minutes (see the time-limit test): Ctrl-C must stop it at once, not then
     import signal

@@ -20,7 +20,10 @@ from mapper import placelabels
 from mapper.loader import load_scenario
 from mapper.render import HUB_LINKS_KEY, render_map
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.sweep,
+]  # every example, size and zoom: make test-sweeps
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))

@@ -66,6 +66,7 @@ def test_committed_products_are_current() -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.sweep
 def test_examples_are_byte_identical_with_and_without_products(tmp_path: Path) -> None:
     outputs = {}
     for mode, extra in (("on", {}), ("off", {"MAPPER_NO_PREPARED": "1"})):

@@ -16,7 +16,10 @@ from mapper import pipeline, placelabels
 from mapper.render import write_html
 from mapper.staticmap import draw_static_map
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.sweep,
+]  # every example, size and zoom: make test-sweeps
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
