@@ -471,7 +471,7 @@ def test_hostile_text_in_html_is_escaped(hostile_comparison, tmp_path: Path) -> 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
     charts = [s for s in svgs if 'role="img"' in s]
-    assert len(charts) == 2
+    assert len(charts) == 3  # distances, bands and (key_cities has rings) what each option protects
     for svg in charts:
         assert "<script" not in svg and "{{" not in svg and "${" not in svg
         assert "&lt;script&gt;" in svg  # matplotlib escaped the label; it is still readable text

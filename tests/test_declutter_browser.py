@@ -184,7 +184,9 @@ def test_key_cities_co_located_units_stack_and_spread(
             assert stack.count() == 1
             assert "×2" in stack.inner_text() and "+1 more" in stack.inner_text()
             stack.hover()  # the stack's tooltip names every member
-            tip = page.locator(".leaflet-tooltip").last.inner_text()
+            tips = page.locator(".leaflet-tooltip", has_text=lead)
+            tips.last.wait_for()
+            tip = tips.last.inner_text()
             assert lead in tip and other in tip
             stack.click()
             spread = page.locator(".mapper-unit-icon.mapper-spread")

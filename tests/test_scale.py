@@ -9,6 +9,7 @@ accounted for and no two labels overlapping. Timings live in the bench, not here
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import importlib.util
 import random
@@ -161,7 +162,10 @@ def test_site_markers_render_the_bytes_of_folium_classes(monkeypatch) -> None:
     monkeypatch.setattr(layers, "SiteMarker", folium.Marker)
     monkeypatch.setattr(layers, "SiteIcon", folium.DivIcon)
     assert Map(prepared).html == ours
-    assert len(re.findall(r"\.setIcon\(div_icon_\w+\)", ours)) == sum(
+    # one icon per force and hub, and one per bundled key site (the hidden "Key sites" layer)
+    with (ROOT / "geodata" / "key_sites.csv").open(encoding="utf-8", newline="") as f:
+        key_sites = sum(1 for _ in csv.DictReader(f))
+    assert len(re.findall(r"\.setIcon\(div_icon_\w+\)", ours)) == key_sites + sum(
         len(o.forces) + len(o.hubs) for o in prepared.options
     )
 

@@ -106,6 +106,7 @@ def to_html(
         *_header(c),
         *_table_section(c, crit, ranked),
         *_charts_section(c),
+        *_protection_section(c),
         *_over_time_section(c),
         *_maps_sections(maps, pair_entries),
         *_assumptions_section(c),
@@ -238,6 +239,47 @@ def _charts_section(c: Comparison) -> list[str]:
         f"<figure>{chart_troops_by_band(recs, bands(c))}<figcaption>Troops by distance band: "
         f"{safe_text('; '.join(sorted({r['band_basis'] for r in recs})))} (red: nearest).</figcaption></figure>",
         "</div></section>",
+    ]
+
+
+# only on a page with a ring: a page without stays as it was
+_PROTECT_CSS = (
+    ".cmp-protect-charts figure { margin: 0; } .cmp-protect-charts svg { max-width: 100%; height: auto; } "
+    ".cmp-protect-charts figcaption { font-size: 13px; color: #444; } "
+    ".cmp-protect-table { border-collapse: collapse; font-size: 13px; } .cmp-protect-table th, "
+    ".cmp-protect-table td { border-bottom: 1px solid #d0d7de; padding: 3px 8px; text-align: left; } "
+    ".cmp-protect-table .num { text-align: right; font-variant-numeric: tabular-nums; }"
+)
+
+
+def _protection_section(c: Comparison) -> list[str]:
+    """ "What each option protects": the chart (inline SVG) and the same figures as a table; nothing when no
+    compared option has a force with a ring (every figure would be zero)."""
+    from mapper.render.safety import safe_text
+    from mapper.staticmap.charts import chart_protection
+
+    if not any(f.range_km for e in c.entries for f in e.option.forces):
+        return []
+    recs = c.records()
+    rows = "".join(
+        f"<tr><th scope='row'>{safe_text(r['name'])} ({safe_text(r['key'])})</th>"
+        f"<td class='num'>{r['key_sites_under_air_defence']:,}</td>"
+        f"<td class='num'>{r['key_sites_in_rings']:,}</td>"
+        f"<td class='num'>{r['population_under_air_defence']:,}</td></tr>"
+        for r in recs
+    )
+    return [
+        f"<style>{_PROTECT_CSS}</style>",
+        "<section aria-labelledby='cmp-protect-h'><h2 id='cmp-protect-h'>What each option protects</h2>",
+        f"<div class='cmp-protect-charts'><figure>{chart_protection(recs)}<figcaption>The bundled key sites (nuclear "
+        "power plants, ports, airbases, airports, dams, crossings) inside each option's air-defence rings and "
+        "inside any of its rings (geodesic distance within the ring's range), and the people under its air "
+        "defence (the scenario's coverage countries).</figcaption></figure></div>",
+        "<details><summary>The figures as a table</summary><div class='cmp-table-wrap'>"
+        "<table class='cmp-protect-table'><thead><tr><th scope='col'>Option</th>"
+        "<th scope='col'>Key sites under air defence</th><th scope='col'>Key sites inside any ring</th>"
+        f"<th scope='col'>People under air defence</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        "</details></section>",
     ]
 
 

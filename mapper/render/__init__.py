@@ -83,6 +83,7 @@ def build_map(prepared: Prepared, *, tiles: str | None = None, at: dt.date | Non
                 _legend_keys(layers.option_layers(m, of, scenario)),
             )
         )
+    groups.append(_key_sites_group(m, prepared, time_map))
     notes = add_annotations(m, scenario.annotations) if scenario.annotations else None
     if own or notes:
         groups.append((OWN_LAYERS, own + ([notes] if notes else [])))
@@ -111,6 +112,18 @@ def build_map(prepared: Prepared, *, tiles: str | None = None, at: dt.date | Non
         m
     )  # after the controls: it fits the view into the space they leave
     return m
+
+
+def _key_sites_group(m: Any, prepared: Prepared, time_map: Any) -> tuple[str, list[Any]]:
+    """The "Key sites" legend group: the layer hidden at first, over the options' layers in the legend's order
+    but under the forces on the map (``keysitelayer``); on a timed map each popup follows the step."""
+    from mapper.render import keysitelayer
+
+    if time_map is None:
+        item = keysitelayer.key_sites_layer(m, prepared)
+    else:
+        item = keysitelayer.timed_key_sites_layer(m, time_map.steps, time_map.start)
+    return (keysitelayer.KEY_SITES, [item])
 
 
 def _by_step(time_map: Any, texts: list[str], tag: str = "span") -> str:

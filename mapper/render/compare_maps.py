@@ -145,6 +145,8 @@ def combined_map(c: Comparison) -> folium.Map:
             if item[0] in ("Hubs and links", "Coverage rings"):
                 item[1].show = False
         groups.append((f"Option {e.key}: {e.option.name}", items))
+    if len(fronts) == 1:  # one front line: one set of distances per key site (several: no layer)
+        groups.append(_key_sites(m, c))
     groups += own_layers(m, [e.scenario for e in c.entries])
     controls.GroupedLayerControl(groups, title="Layers and legend").add_to(m)
     controls.ScaleControl().add_to(m)
@@ -157,6 +159,27 @@ def combined_map(c: Comparison) -> folium.Map:
     # fitted once the panels are docked, into the map they leave, with every symbol and label inside it
     controls.FitView(_bounds(c.entries, [f for f, _ in fronts])).add_to(m)
     return m
+
+
+def _key_sites(m: folium.Map, c: Comparison) -> tuple[str, list[Any]]:
+    """The "Key sites" layer (hidden at first) of a comparison with one front line: the distances of the first
+    scenario (the same line for all), each site covered by the compared options' rings, named by their keys."""
+    from mapper.protection import Cover, KeySiteMetrics, Protection, option_protection, protection
+    from mapper.render import keysitelayer
+
+    base = protection(c.entries[0].scenario, c.entries[0].prepared.analysis)
+    covered: dict[str, list[Cover]] = {k.site.id: [] for k in base.key_sites}
+    for e in c.entries:
+        for sc in option_protection(e.result, e.scenario).sites:
+            covered[sc.site.id] += [Cover(e.key, f, True) for f in sc.air_defence]
+            covered[sc.site.id] += [Cover(e.key, f, False) for f in sc.other]
+    p = Protection(
+        tuple(KeySiteMetrics(k.site, k.metrics, tuple(covered[k.site.id])) for k in base.key_sites),
+        (),
+    )
+    names = {e.key: f"{e.key}: {e.option.name}" for e in c.entries}
+    item = keysitelayer.key_sites_layer(m, c.entries[0].prepared, p, names)
+    return (keysitelayer.KEY_SITES, [item])
 
 
 def own_layers(m: folium.Map, scenarios: Sequence[Scenario]) -> list[tuple[str, list[Any]]]:

@@ -391,6 +391,8 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
             scenario, site.population_covered, site.population_covered_by_country
         )
         rows.append(("Coverage ring", f"{site.range_km:g} km; " + safe_text(cover)))
+        if site.kind == "force":
+            rows.append(("Covers", safe_text(", ".join(covered_key_sites(site)) or "no key site")))
     verdict = _yes_no(site.meets_constraints)
     if site.violations:
         verdict += ": " + safe_text("; ".join(site.violations))
@@ -399,6 +401,16 @@ def force_popup(site: SiteMetrics, option: Option, scenario: Scenario) -> str:
     rows.append(("Meets constraints", verdict))
     body = "".join(f"<tr><th scope='row'>{k}</th><td>{v}</td></tr>" for k, v in rows)
     return f"<div class='mapper-popup'><h3>{safe_text(site.name)}</h3><table>{body}</table></div>"
+
+
+def covered_key_sites(site: SiteMetrics) -> list[str]:
+    """The bundled key sites inside a force's ring, in file order (``mapper.protection``'s rule and figures)."""
+    from mapper.keysites import all_sites
+    from mapper.protection import _ring_matrix
+
+    sites = all_sites()
+    inside = _ring_matrix([site.force], sites)[0]
+    return [s.name for s, held in zip(sites, inside, strict=True) if held]
 
 
 def _site_icon(site: SiteMetrics, colour: str) -> folium.DivIcon:

@@ -18,7 +18,13 @@ from typing import Any
 
 from mapper.textsafe import png
 
-__all__ = ["CHART_BAND_COLOURS", "chart_distances", "chart_over_time", "chart_troops_by_band"]
+__all__ = [
+    "CHART_BAND_COLOURS",
+    "chart_distances",
+    "chart_over_time",
+    "chart_protection",
+    "chart_troops_by_band",
+]
 
 Record = Mapping[str, Any]
 
@@ -220,4 +226,54 @@ def chart_over_time(
         fig,
         "mapper-compare-over-time",
         f"Line chart: distance of {title} to hostile territory on each date of its timeline",
+    )
+
+
+def chart_protection(records: Sequence[Record]) -> str:
+    """What each option protects (``mapper.protection``, the records' ``key_sites_under_air_defence``,
+    ``key_sites_in_rings``, ``population_under_air_defence``): key sites under air defence and inside any ring
+    as grouped bars, and the people under air defence beside them (another unit, its own axis)."""
+    from matplotlib.figure import Figure
+
+    n = len(records)
+    fig = Figure(figsize=(9.6, 0.62 * n + 1.9), dpi=72)
+    fig.set_layout_engine("constrained")
+    sites, people = fig.subplots(1, 2, sharey=True, width_ratios=(3, 2))
+    y = [float(v) for v in range(n)][::-1]
+    h = 0.36
+    ad = [int(r["key_sites_under_air_defence"] or 0) for r in records]
+    ring = [int(r["key_sites_in_rings"] or 0) for r in records]
+    pop = [int(r["population_under_air_defence"] or 0) for r in records]
+    sites.barh([v + h / 2 for v in y], ad, height=h, color="#6a1b9a", label="Under air defence")
+    sites.barh([v - h / 2 for v in y], ring, height=h, color="#80cbc4", label="Inside any ring")
+    for yy, a, b in zip(y, ad, ring, strict=True):
+        sites.text(a, yy + h / 2, f" {a}", va="center", fontsize=10)
+        sites.text(b, yy - h / 2, f" {b}", va="center", fontsize=10)
+    sites.set_yticks(y, _labels(records), fontsize=11)
+    sites.set_xlabel("Bundled key sites (of 42)", fontsize=11)
+    sites.set_xlim(0, max([*ad, *ring, 1]) * 1.2)
+    sites.set_title("What each option protects", loc="left", fontsize=13)
+    sites.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.4 / max(n, 1)),
+        ncol=2,
+        fontsize=10,
+        frameon=False,
+    )
+    people.barh(y, pop, height=0.5, color="#6a1b9a")
+    for yy, v in zip(y, pop, strict=True):
+        people.text(v, yy, f" {v:,}", va="center", fontsize=10)
+    people.set_xlabel("People under air defence", fontsize=11)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    people.xaxis.set_major_locator(MaxNLocator(3))
+    people.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e6:g} M" if v else "0"))
+    people.set_xlim(0, max([*pop, 1]) * 1.6)
+    people.tick_params(axis="x", labelsize=9)
+    for ax in (sites, people):
+        ax.spines[["top", "right"]].set_visible(False)
+    return _svg(
+        fig,
+        "mapper-compare-protection",
+        "Bar chart: key sites under air defence and inside any ring, and people under air defence, per option",
     )
