@@ -282,25 +282,11 @@ def situation_groups(m: folium.Map, prepared: Prepared) -> list[tuple[str, list[
     """The situation's legend groups: "Situation" (front line with its date and source, occupied area, the hostile
     ground the scenario names) and the distance bands under a heading saying what they measure
     (``features.band_basis``). Every layer is added to ``m`` here, bands under the line."""
-    from mapper.features import band_basis, hostile_ground
-    from mapper.textlayout import hostile_ground_name
+    from mapper.features import band_basis
 
     scenario = prepared.scenario
     front = scenario.front
-    ground_name = hostile_ground_name(scenario)
-    ground = hostile_ground(scenario)
-    hostile = group(ground_name or "Hostile territory")
-    if ground is not None:
-        GeoJsonData(
-            feature(ground, BASEMAP_TOLERANCE, name=safe_text(ground_name)),
-            {
-                "color": HOSTILE_COLOUR,
-                "weight": 0.5,
-                "fillColor": HOSTILE_COLOUR,
-                "fillOpacity": 0.25,
-            },
-            tooltip="name",
-        ).add_to(hostile)
+    hostile, hostile_entry = hostile_ground_group(scenario)
 
     occupied = group("Occupied area")
     if front.occupied is not None and not front.occupied.is_empty:
@@ -344,9 +330,28 @@ def situation_groups(m: folium.Map, prepared: Prepared) -> list[tuple[str, list[
         (f"Front line ({front.date})", line, FRONT_COLOUR, "line"),
         ("Occupied area", occupied, OCCUPIED_COLOUR, "fill"),
     ]
-    if ground is not None:
-        situation.append((ground_name, hostile, HOSTILE_COLOUR, "fill"))
+    if hostile_entry is not None:
+        situation.append(hostile_entry)
     return [("Situation", situation), (basis, band_items)]
+
+
+def hostile_ground_group(scenario: Any) -> tuple[folium.FeatureGroup, Layer | None]:
+    """The group of the hostile ground the scenario's threat names (Russia, Belarus ...), shaded grey, and its
+    legend entry (``None`` when the threat names no ground: the group stays empty)."""
+    from mapper.features import hostile_ground
+    from mapper.textlayout import hostile_ground_name
+
+    ground_name = hostile_ground_name(scenario)
+    ground = hostile_ground(scenario)
+    hostile = group(ground_name or "Hostile territory")
+    if ground is None:
+        return hostile, None
+    GeoJsonData(
+        feature(ground, BASEMAP_TOLERANCE, name=safe_text(ground_name)),
+        {"color": HOSTILE_COLOUR, "weight": 0.5, "fillColor": HOSTILE_COLOUR, "fillOpacity": 0.25},
+        tooltip="name",
+    ).add_to(hostile)
+    return hostile, (ground_name, hostile, HOSTILE_COLOUR, "fill")
 
 
 def situation_layers(m: folium.Map, prepared: Prepared) -> list[Layer]:

@@ -34,7 +34,6 @@ from mapper.pipeline import Prepared
 from mapper.render import layers
 from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
 from mapper.render.layers import (
-    BASEMAP_TOLERANCE,
     OVERLAY_TOLERANCE,
     GeoJsonData,
     Layer,
@@ -44,7 +43,6 @@ from mapper.render.layers import (
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.style import (
     FRONT_COLOUR,
-    HOSTILE_COLOUR,
     HYPOTHETICAL_COLOUR,
     OCCUPIED_COLOUR,
     band_colour,
@@ -161,24 +159,10 @@ class TimeMap:
     def situation_groups(self) -> list[tuple[str, list[Layer]]]:
         """The legend groups "Situation" and the bands (as ``layers.situation_groups``), each layer swapped by
         step; a hypothetical line has its own legend entry."""
-        from mapper.features import band_basis, hostile_ground
-        from mapper.textlayout import hostile_ground_name
+        from mapper.features import band_basis
 
         scenario = self.prepared.scenario
-        ground_name = hostile_ground_name(scenario)
-        ground = hostile_ground(scenario)
-        hostile = group(ground_name or "Hostile territory")
-        if ground is not None:
-            GeoJsonData(
-                feature(ground, BASEMAP_TOLERANCE, name=safe_text(ground_name)),
-                {
-                    "color": HOSTILE_COLOUR,
-                    "weight": 0.5,
-                    "fillColor": HOSTILE_COLOUR,
-                    "fillOpacity": 0.25,
-                },
-                tooltip="name",
-            ).add_to(hostile)
+        hostile, hostile_entry = layers.hostile_ground_group(scenario)
         fronts = [sp.scenario.front for _, sp in self.steps]
         occupied = group("Occupied area")
         self.swap(occupied, [(_front_key(f), _occupied_drawer(f)) for f in fronts])
@@ -213,8 +197,8 @@ class TimeMap:
         if has_hypo:
             situation.append((_hypothetical_legend(fronts), hypo, HYPOTHETICAL_COLOUR, "dashed"))
         situation.append(("Occupied area", occupied, OCCUPIED_COLOUR, "fill"))
-        if ground is not None:
-            situation.append((ground_name, hostile, HOSTILE_COLOUR, "fill"))
+        if hostile_entry is not None:
+            situation.append(hostile_entry)
         return [("Situation", situation), (basis, band_items)]
 
     # ---------------------------------------------------------------------------------------------------------
