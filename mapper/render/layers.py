@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
-import numpy as np
-import shapely
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
@@ -22,13 +20,12 @@ from mapper.analysis import SiteMetrics
 from mapper.features import OptionFeatures
 from mapper.pipeline import Prepared
 from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
+from mapper.render.featuretext import DECIMALS, feature, features
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
 from mapper.style import FRONT_COLOUR, HOSTILE_COLOUR, OCCUPIED_COLOUR, band_colour
 from mapper.textlayout import countries_words, coverage_words, front_km, hostile_km, zone_words
 
-# Display precision: 4 decimals is ~10 m, far below a screen pixel at the zooms this map is for.
-DECIMALS = 4
 BASEMAP_TOLERANCE = 0.01  # degrees, ~1 km: outline simplification for the basemap at theatre scale
 OVERLAY_TOLERANCE = 0.002
 
@@ -76,38 +73,6 @@ class GeoJsonData(VerbatimMacroElement):
         self.tooltip = safe_json(tooltip) if tooltip else ""
         self.popup = safe_json(popup) if popup else ""
         self.interactive = "true" if (tooltip or popup) else "false"
-
-
-def _round_coords(coords: np.ndarray) -> np.ndarray:
-    return np.round(coords, DECIMALS)
-
-
-def features(
-    geoms: Sequence[BaseGeometry | None], props: Sequence[dict[str, Any]], tolerance: float = 0.0
-) -> list[str]:
-    """GeoJSON Feature texts for display: simplified (topology-preserving), rounded, empty ones dropped.
-
-    Vectorised over all geometries at once (shapely), because the basemap alone has hundreds of features.
-    """
-    arr = np.array(list(geoms), dtype=object)
-    if not len(arr):
-        return []
-    keep = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-    arr = arr[keep]
-    props = [p for p, k in zip(props, keep, strict=True) if k]
-    if tolerance:
-        arr = shapely.simplify(arr, tolerance, preserve_topology=True)
-    arr = shapely.transform(arr, _round_coords)
-    texts = shapely.to_geojson(arr)
-    return [
-        '{"type":"Feature","geometry":' + g + ',"properties":' + safe_json(p) + "}"
-        for g, p in zip(texts, props, strict=True)
-    ]
-
-
-def feature(geom: BaseGeometry | None, tolerance: float = 0.0, **props: Any) -> list[str]:
-    """One feature (a list of zero or one feature texts, to concatenate)."""
-    return features([geom], [props], tolerance)
 
 
 def group(name: str, show: bool = True) -> folium.FeatureGroup:
