@@ -241,8 +241,9 @@ def test_a_hostile_force_name_stays_inert_in_a_key_site_popup(
     assert odesa["covers"] == [f"{option}: {force} (air defence)"]
     # opened for real: the popup's DOM shows the text literally, runs nothing, evaluates no template
     page.evaluate(
-        "(k) => window.mapper.layers[k].eachLayer((l) => { "
-        "if (l.getTooltip().getContent() === 'Port of Odesa') { l.openPopup(); } })",
+        # a block body: the group eachLayer returns would be serialised back to Python (the whole map, 12 s)
+        "(k) => { window.mapper.layers[k].eachLayer((l) => { "
+        "if (l.getTooltip().getContent() === 'Port of Odesa') { l.openPopup(); } }); }",
         _layer_key(),
     )
     text = page.locator(".leaflet-popup-content").inner_text()
