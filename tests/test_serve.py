@@ -770,3 +770,201 @@ def test_a_one_line_list_is_not_spliced_but_refused() -> None:
         apply(text, Edit("delete", "options[0].forces[0]"))
     with pytest.raises(EditError, match="one line"):
         apply(text, Edit("add", "options[0]", 50.0, 30.0, fields=(("name", "C"),)))
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Points of lines and areas inserted and removed (issue #17)
+
+
+ROUTE = "options[0].lines[1].through"  # dnipro_line.yaml: [Rzeszow, Lviv, Kyiv, Poltava, Dnipro]
+ROUTE_LINE = "        through: [Rzeszow, Lviv, Kyiv, Poltava, Dnipro]"
+NEW = "{lat: 49.50000, lon: 30.25000}"
+
+#: a scenario whose area is a block list (with comments) and whose line is a flow list over two lines
+AREA_TEXT = """\
+# an area drawn point by point
+format: 1
+id: s
+title: S
+date: 2025-03-27
+options:
+  - id: a
+    name: A   # the only option
+    colour: '#123456'
+    areas:
+      - name: Box
+        polygon:
+          # corners, clockwise
+          - {lat: 50.0, lon: 30.0}   # north-west
+          - {lat: 50.0, lon: 31.0}
+          - Poltava
+          - {lat: 49.0, lon: 30.0}
+        description: A box.
+    lines:
+      - {name: L, kind: supply_route, through: [Rzeszow,   # start
+                                                Lviv, Kyiv]}
+"""
+
+
+def _loads(text: str) -> Any:
+    from mapper.loader import load_scenario_text
+
+    return load_scenario_text(text, name="x.yaml", base_dir=REPO / "scenarios")
+
+
+@pytest.mark.parametrize(
+    "index, line",
+    [
+        (0, f"        through: [{NEW}, Rzeszow, Lviv, Kyiv, Poltava, Dnipro]"),
+        (2, f"        through: [Rzeszow, Lviv, {NEW}, Kyiv, Poltava, Dnipro]"),
+        (5, f"        through: [Rzeszow, Lviv, Kyiv, Poltava, Dnipro, {NEW}]"),
+    ],
+)
+def test_a_point_is_inserted_into_a_flow_list(index: int, line: str) -> None:
+    from mapper.serve.edit import Edit, apply
+
+    text = _example()
+    out = apply(text, Edit("insert", f"{ROUTE}[{index}]", 49.5, 30.25))
+    assert changed_lines(text, out) == [f"-{ROUTE_LINE}", f"+{line}"]
+    assert comments(out) == comments(text)
+    route = _loads(out).options[0].lines[1]
+    assert (
+        "49.5000 N, 30.2500 E" in route.how and route.how.count(",") == 6
+    )  # six places, one a position
+
+
+@pytest.mark.parametrize("index, before", [(0, 14), (2, 16), (4, 18)])
+def test_a_point_is_inserted_into_a_block_list(index: int, before: int) -> None:
+    from mapper.serve.edit import Edit, apply
+
+    out = apply(AREA_TEXT, Edit("insert", f"options[0].areas[0].polygon[{index}]", 49.5, 30.25))
+    assert changed_lines(AREA_TEXT, out) == [f"+          - {NEW}"]
+    assert out.splitlines()[before - 1] == f"          - {NEW}"  # the new line is line `before`
+    assert comments(out) == comments(AREA_TEXT)
+    assert _loads(out).options[0].areas[0].how == "polygon of 5 points"
+
+
+def test_a_point_is_inserted_at_the_end_of_a_list_that_ends_the_file() -> None:
+    from mapper.serve.edit import Edit, apply
+
+    text = AREA_TEXT.replace("    lines:\n", "    lines: []\n").split("      - {name: L")[0]
+    text = text.replace("    lines: []\n", "").rstrip("\n")  # the polygon's description last...
+    text = text.replace("        description: A box.", "").rstrip(
+        "\n"
+    )  # ...then its last point, no newline
+    out = apply(text, Edit("insert", "options[0].areas[0].polygon[4]", 49.5, 30.25))
+    assert out == text + f"\n          - {NEW}\n"
+
+
+def test_points_are_removed_from_flow_and_block_lists() -> None:
+    from mapper.serve.edit import Edit, apply
+
+    text = _example()
+    for index, rest in ((0, "Lviv, Kyiv, Poltava, Dnipro"), (2, "Rzeszow, Lviv, Poltava, Dnipro")):
+        out = apply(text, Edit("delete", f"{ROUTE}[{index}]"))
+        assert changed_lines(text, out) == [f"-{ROUTE_LINE}", f"+        through: [{rest}]"]
+    out = apply(text, Edit("delete", f"{ROUTE}[4]"))
+    assert changed_lines(text, out)[1] == "+        through: [Rzeszow, Lviv, Kyiv, Poltava]"
+    # a block list: the point's line goes (with its comment), the comment above the list stays
+    out = apply(AREA_TEXT, Edit("delete", "options[0].areas[0].polygon[0]"))
+    assert changed_lines(AREA_TEXT, out) == ["-          - {lat: 50.0, lon: 30.0}   # north-west"]
+    assert (
+        "# corners, clockwise" in out
+        and _loads(out).options[0].areas[0].how == "polygon of 3 points"
+    )
+    # a flow list over two lines: the comment on the first line stays
+    line = "options[0].lines[0].through"
+    out = apply(AREA_TEXT, Edit("delete", f"{line}[2]"))
+    assert changed_lines(AREA_TEXT, out) == [
+        "-                                                Lviv, Kyiv]}",
+        "+                                                Lviv]}",
+    ]
+    out = apply(AREA_TEXT, Edit("delete", f"{line}[1]"))
+    assert changed_lines(AREA_TEXT, out) == [
+        "-                                                Lviv, Kyiv]}",
+        "+                                                Kyiv]}",
+    ]
+    assert comments(out) == comments(AREA_TEXT)
+
+
+def test_a_line_keeps_two_points_and_an_area_three() -> None:
+    from mapper.serve.edit import Edit, EditError, apply
+
+    text = apply(AREA_TEXT, Edit("delete", "options[0].areas[0].polygon[3]"))
+    with pytest.raises(EditError, match="an area needs at least 3 points and this one has 3"):
+        apply(text, Edit("delete", "options[0].areas[0].polygon[1]"))
+    text = apply(text, Edit("delete", "options[0].lines[0].through[0]"))
+    with pytest.raises(EditError, match="a line needs at least 2 points and this one has 2"):
+        apply(text, Edit("delete", "options[0].lines[0].through[1]"))
+
+
+@pytest.mark.parametrize(
+    "keypath, message",
+    [
+        ("options[0].forces[1]", "a point is inserted only into"),
+        ("options[0].lines[1].through[6]", "no such place"),
+        (
+            "options[0].lines[0].through[0]",
+            "no such key",
+        ),  # the Dnipro line is drawn along: a river
+    ],
+)
+def test_an_insert_that_names_no_list_of_points_is_refused(keypath: str, message: str) -> None:
+    from mapper.serve.edit import Edit, EditError, apply
+
+    with pytest.raises(EditError, match=message):
+        apply(_example(), Edit("insert", keypath, 50.0, 30.0))
+
+
+def test_a_point_is_inserted_and_removed_over_http_and_undo_restores_the_file(
+    client: Client, served: Running
+) -> None:
+    path = served.folder / "dnipro_line.yaml"
+    original = path.read_bytes()
+    vertices = client.get_json("/api/sites/dnipro_line.yaml")["vertices"]
+    (kyiv,) = [v for v in vertices if v["keypath"] == f"{ROUTE}[2]"]
+    assert (kyiv["list"], kyiv["index"], kyiv["count"]) == (ROUTE, 2, 5)
+    status, body = client.edit(
+        "dnipro_line.yaml", op="insert", keypath=f"{ROUTE}[2]", lat=49.5, lon=30.25
+    )
+    assert status == 200, body
+    inserted = path.read_bytes()
+    assert changed_lines(original.decode(), inserted.decode()) == [
+        f"-{ROUTE_LINE}",
+        f"+        through: [Rzeszow, Lviv, {NEW}, Kyiv, Poltava, Dnipro]",
+    ]
+    assert comments(inserted.decode()) == comments(original.decode())
+    status, body = client.edit("dnipro_line.yaml", op="delete", keypath=f"{ROUTE}[2]")
+    assert status == 200, body
+    assert path.read_bytes() == original
+    for expected in (inserted, original):  # undo, twice: back through both edits, byte for byte
+        status, body = client.write("undo", "dnipro_line.yaml", {"base": body["hash"]})
+        assert status == 200 and path.read_bytes() == expected
+    client.hash = body["hash"]
+    for index in (4, 3, 2):  # down to two points...
+        status, body = client.edit("dnipro_line.yaml", op="delete", keypath=f"{ROUTE}[{index}]")
+        assert status == 200, body
+    before = path.read_bytes()
+    status, body = client.edit("dnipro_line.yaml", op="delete", keypath=f"{ROUTE}[1]")
+    assert status == 422 and "a line needs at least 2 points" in body["error"]  # ...and no fewer
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"keypath": "options[0].forces[1]", "lat": 50, "lon": 30}, "where the point goes"),
+        ({"keypath": f"{ROUTE}[1001]", "lat": 50, "lon": 30}, "at most 1000"),
+        ({"keypath": f"{ROUTE}[1]", "lat": 91, "lon": 30}, "lat: expected -90 to 90"),
+        ({"keypath": f"{ROUTE}[1]", "lat": 50}, "lon: expected a number"),
+        ({"keypath": f"{ROUTE}[1]; x", "lat": 50, "lon": 30}, "where the point goes"),
+    ],
+)
+def test_an_insert_request_of_the_wrong_shape_is_refused(
+    client: Client, served: Running, body: dict[str, Any], message: str
+) -> None:
+    def act() -> None:
+        status, answer = client.edit("dnipro_line.yaml", op="insert", **body)
+        assert status == 400 and message in answer["error"], answer
+
+    _unchanged(served, act)

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 NAME = "dnipro_line.yaml"
 READY = "(v) => document.documentElement.getAttribute('data-mapper-serve-ready') === String(v)"
 ANY_READY = "() => window.mapperServe && window.mapperServe.ready"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots to look at (not committed)
 
 
 class ServedPage(OfflinePage):
@@ -158,8 +159,8 @@ def _edit_mode(p: Any) -> None:
     p.wait_for_function("window.mapperServe.editing === true")
 
 
-def _drag(p: Any, keypath: str, dx: int, dy: int) -> None:
-    handle = p.locator(f".mapper-serve-handle[data-keypath='{keypath}']")
+def _drag(p: Any, keypath: str, dx: int, dy: int, attr: str = "data-keypath") -> None:
+    handle = p.locator(f".mapper-serve-handle[{attr}='{keypath}']")
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     p.mouse.move(x, y)
@@ -204,6 +205,9 @@ def test_a_point_of_a_line_is_dragged(page: ServedPage, served: Running) -> None
     original = path.read_text()
     _edit_mode(p)
     _drag(p, "options[0].lines[1].through[1]", 30, 30)  # Lviv, on the main supply route
+    assert (
+        p.locator(".mapper-serve-form").count() == 0
+    )  # a drag is not a click: no "Remove point" form
     p.click(".mapper-serve-dialog [data-choice='coordinates']")
     after = wait_file(p, path, lambda t: t != original)
     (old, new) = changed_lines(original, after)
@@ -211,6 +215,48 @@ def test_a_point_of_a_line_is_dragged(page: ServedPage, served: Running) -> None
     assert new.startswith("+        through: [Rzeszow, {lat: ") and new.endswith(
         "}, Kyiv, Poltava, Dnipro]"
     )
+
+
+def test_a_point_is_inserted_by_dragging_a_midpoint_and_removed_with_the_form(
+    page: ServedPage, served: Running
+) -> None:
+    p = page.goto(f"/map/{NAME}")
+    path = served.folder / NAME
+    original = path.read_text()
+    route = "options[0].lines[1].through"  # [Rzeszow, Lviv, Kyiv, Poltava, Dnipro]
+    _edit_mode(p)
+    # a handle between every two points of the route (4), fainter and smaller than the points' own
+    mids = p.locator(f".mapper-serve-mid[data-insert^='{route}[']")
+    assert mids.count() == 4
+    mid, point = mids.first.bounding_box(), p.locator(f"[data-keypath='{route}[1]']").bounding_box()
+    assert mid["width"] < point["width"]
+    opacity = float(mids.first.evaluate("(e) => getComputedStyle(e).opacity"))
+    assert 0.4 < opacity < 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / "serve_midpoints.png"))
+    _drag(
+        p, f"{route}[2]", 20, -30, attr="data-insert"
+    )  # between Lviv and Kyiv, dragged north-east
+    after = wait_file(p, path, lambda t: t != original)
+    (old, new) = changed_lines(original, after)
+    assert old == "-        through: [Rzeszow, Lviv, Kyiv, Poltava, Dnipro]"
+    assert new.startswith("+        through: [Rzeszow, Lviv, {lat: ") and new.endswith(
+        "}, Kyiv, Poltava, Dnipro]"
+    )
+    lat = new.split("{lat: ")[1].split(",")[0]
+    assert len(lat.split(".")[1]) == 5
+    # the page follows with a handle on the new point; click it: "Remove point", confirmed
+    p.wait_for_function(
+        "() => window.mapperServe.ready && window.mapperServe.editing", timeout=20_000
+    )
+    p.wait_for_selector(f"[data-keypath='{route}[5]']")  # six points now
+    p.locator(f"[data-keypath='{route}[2]']").click()
+    form = p.locator(".mapper-serve-form")
+    assert "Main supply route (3)" in form.inner_text()
+    p.once("dialog", lambda d: d.accept())
+    form.locator(".mapper-serve-delete").click()
+    wait_file(p, path, lambda t: t == original)
+    assert path.read_text() == original
 
 
 def test_a_force_placed_by_name_asks_before_it_becomes_coordinates(

@@ -18,7 +18,17 @@ from typing import Any
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from mapper.errors import MapperError
-from mapper.serve.edit import FORCE_FIELDS, Edit, EditError, History, digest, entry, find
+from mapper.serve.edit import (
+    FORCE_FIELDS,
+    Edit,
+    EditError,
+    History,
+    digest,
+    entry,
+    find,
+    is_vertex,
+    parse_keypath,
+)
 from mapper.serve.folder import Entry, ServedFolder, error_lines, read_file
 from mapper.serve.security import Refused, scenario_path
 
@@ -183,7 +193,8 @@ def _site(root: Any, kind: str, option: str, s: Any) -> dict[str, Any]:
 
 def vertices(root: Any) -> list[dict[str, Any]]:
     """The points of every line written ``through:`` and every area written ``polygon:``, where they are (names
-    resolved by the gazetteer, as the loader does) and how they are written."""
+    resolved by the gazetteer, as the loader does), how they are written, and their list (its key path and
+    length: the page draws a handle between consecutive points to insert one there)."""
     out: list[dict[str, Any]] = []
     options = entry(root, "options")
     for i, opt in enumerate(
@@ -198,15 +209,19 @@ def vertices(root: Any) -> list[dict[str, Any]]:
                 if points is None or not isinstance(points[1], SequenceNode):
                     continue
                 owner = name[1].value if name and isinstance(name[1], ScalarNode) else ""
+                where_list = f"options[{i}].{kind}s[{j}].{key}"
+                count = len(points[1].value)
                 for k, point in enumerate(points[1].value):
                     where = _point(point)
                     if where is not None:
-                        keypath = f"options[{i}].{kind}s[{j}].{key}[{k}]"
                         out.append(
                             {
-                                "keypath": keypath,
+                                "keypath": f"{where_list}[{k}]",
                                 "site": kind,
                                 "name": f"{owner} ({k + 1})",
+                                "list": where_list,  # the page inserts points between these
+                                "index": k,
+                                "count": count,
                                 **where,
                             }
                         )
@@ -249,17 +264,37 @@ def _number(body: dict[str, Any], key: str, low: float, high: float) -> float:
     return float(value)
 
 
+def _insert_keypath(keypath: str) -> None:
+    """A new point goes at ``...through[k]`` or ``...polygon[k]``, ``k`` at most a list's most points."""
+    from mapper.scenario import MAX_ITEMS
+
+    try:
+        ok = is_vertex(keypath)
+        index = parse_keypath(keypath)[-1]
+    except EditError:
+        ok, index = False, 0
+    if not ok:
+        raise Refused(
+            400,
+            "keypath: expected where the point goes (…through[k] of a line, …polygon[k] of an area)",
+        )
+    if not isinstance(index, int) or index > MAX_ITEMS:
+        raise Refused(400, f"keypath: a point's index is at most {MAX_ITEMS}")
+
+
 def parse_edit(body: dict[str, Any]) -> Edit:
     """The ``Edit`` a request body asks for, refused (400) if its shape is wrong (values are the loader's)."""
     op, keypath = body.get("op"), body.get("keypath")
-    if op not in ("move", "set", "add", "delete"):
-        raise Refused(400, "op: expected move, set, add or delete")
+    if op not in ("move", "set", "add", "insert", "delete"):
+        raise Refused(400, "op: expected move, set, add, insert or delete")
     if not isinstance(keypath, str) or not keypath:
         raise Refused(
             400, "keypath: expected the key path of a site (or of an option, to add a force)"
         )
+    if op == "insert":
+        _insert_keypath(keypath)
     lat = lon = None
-    if op in ("move", "add"):
+    if op in ("move", "add", "insert"):
         lat, lon = _number(body, "lat", -90, 90), _number(body, "lon", -180, 180)
     fields = body.get("fields") or {}
     if not isinstance(fields, dict) or not all(isinstance(k, str) for k in fields):

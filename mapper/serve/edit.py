@@ -2,7 +2,8 @@
 
 An edit names a site by its key path (``options[0].forces[2]``, as the loader's ``Force.keypath``; or a point of a
 line or area, ``options[0].lines[1].through[3]``) and says what changes: a new position (``move``), new field
-values (``set``), a new force (``add``) or none at all (``delete``).
+values (``set``), a new force (``add``), a new point of a line or area before that index (``insert``; the index
+may be the list's length, to append) or none at all (``delete``: a force, a hub or a point).
 ``apply`` returns the candidate text; the caller validates it with the loader before anything is written.
 
 The file is read by the bounded safe reader (``mapper.yamlsafe``: its nodes carry the line and column of every
@@ -296,13 +297,92 @@ def _add_keys(t: Text, site: MappingNode, lines: list[str]) -> Splice:
 def _delete(t: Text, root: Node, keypath: str) -> list[Splice]:
     steps = parse_keypath(keypath)
     if not isinstance(steps[-1], int):
-        raise EditError("only a list item (a force or a hub) can be deleted")
+        raise EditError("only a list item (a force, a hub or a point) can be deleted")
     parent = find(root, keypath[: keypath.rindex("[")])
     item = find(root, keypath)
+    if is_vertex(keypath) and isinstance(parent, SequenceNode):
+        _check_points_left(str(steps[-2]), len(parent.value) - 1)
+        if parent.flow_style:
+            return [_remove_flow_item(t, parent, steps[-1])]
     if not isinstance(parent, SequenceNode) or parent.flow_style:
         raise EditError("this list is written on one line; delete the item in the file")
     first, last = _dash_line(t, item), content_end(item).line
     return [(t.line_start(first), t.line_end(last), "")]
+
+
+#: the fewest points a list may keep (the loader's ``min_items`` for a route and a polygon)
+MIN_POINTS = {"through": 2, "polygon": 3}
+
+
+def _check_points_left(key: str, left: int) -> None:
+    least = MIN_POINTS[key]
+    if left < least:
+        what = "a line" if key == "through" else "an area"
+        raise EditError(
+            f"{what} needs at least {least} points and this one has {left + 1}: the point was not removed "
+            f"(remove the whole {what.split()[-1]} in the file)"
+        )
+
+
+def _remove_flow_item(t: Text, seq: SequenceNode, k: int) -> Splice:
+    """The splice that removes item ``k`` of a flow list with one of its commas (``[a, b, c]`` → ``[a, c]``)."""
+    items = seq.value
+    start, end = t.offset(items[k].start_mark), t.offset(items[k].end_mark)
+    if k + 1 < len(items):  # the item and the comma after it (and the spaces up to the next item)
+        comma = t.text.find(",", end)
+        if comma < 0 or t.text[end:comma].strip():
+            raise EditError("this point is not followed by a plain comma; remove it in the file")
+        end = comma + 1
+        while end < len(t.text) and t.text[end] in " \t":
+            end += 1
+        line_start = t.text.rfind("\n", 0, start) + 1
+        line_end = t.text.find("\n", end)
+        if (
+            not t.text[line_start:start].strip()
+            and line_end >= 0
+            and not t.text[end:line_end].strip()
+        ):
+            start, end = line_start, line_end + 1  # the point was alone on its line: the line goes
+        return (start, end, "")
+    before = t.offset(items[k - 1].end_mark)  # the last item: the comma before it goes with it
+    comma = t.text.find(",", before)
+    if comma < 0 or comma > start or t.text[before:comma].strip() or "#" in t.text[comma:start]:
+        raise EditError("this point is not preceded by a plain comma; remove it in the file")
+    return (comma, end, "")
+
+
+def _insert(t: Text, root: Node, keypath: str, lat: float, lon: float) -> list[Splice]:
+    """A new point ``{lat, lon}`` before item ``k`` of a line's or an area's list (``k`` = its length: at the
+    end), in the list's own layout: ``Lviv, {lat: .., lon: ..}, Kyiv`` in a flow list, a ``- ...`` line at the
+    items' indentation in a block list."""
+    if not is_vertex(keypath):
+        raise EditError("a point is inserted only into a line's 'through:' or an area's 'polygon:'")
+    k = parse_keypath(keypath)[-1]
+    assert isinstance(k, int)
+    seq = find(root, keypath[: keypath.rindex("[")])
+    if not isinstance(seq, SequenceNode) or not seq.value:
+        raise EditError("this list has no points to insert between; edit it in the file")
+    items = seq.value
+    if k > len(items):
+        raise EditError(f"{keypath}: no such place in the list (was it changed meanwhile?)")
+    new = position(lat, lon)
+    if seq.flow_style:
+        if k < len(items):
+            at = t.offset(items[k].start_mark)
+            return [(at, at, f"{new}, ")]
+        at = t.offset(items[-1].end_mark)
+        return [(at, at, f", {new}")]
+    item = items[min(k, len(items) - 1)]
+    line = _dash_line(t, item)
+    dash = t.text[t.line_start(line) :].index("-")
+    block = f"{' ' * dash}- {new}{t.newline}"
+    if k < len(items):
+        at = t.line_start(line)
+    else:
+        at = t.line_end(content_end(item).line)
+        if at == len(t.text) and not t.text.endswith("\n"):
+            block = t.newline + block
+    return [(at, at, block)]
 
 
 def _add(
@@ -350,8 +430,10 @@ def _add(
 class Edit:
     """One edit from the page (validated shape; what it does to the scenario is the loader's to judge)."""
 
-    op: str  # move | set | add | delete
-    keypath: str = ""  # the site (move, set, delete) or the option (add: ``options[1]``)
+    op: str  # move | set | add | insert | delete
+    keypath: str = (
+        ""  # the site (move, set, delete), the option (add: ``options[1]``) or where a point goes
+    )
     lat: float | None = None
     lon: float | None = None
     fields: tuple[tuple[str, Any], ...] = ()
@@ -367,38 +449,55 @@ def apply(text: str, edit: Edit, *, file: str = "<edit>") -> str:
         raise EditError(
             "the file's text changed on reading (a byte-order mark?); edit it in an editor"
         )
-    t = Text(text)
-    fields = dict(edit.fields)
-    if edit.op == "move":
-        assert edit.lat is not None and edit.lon is not None
-        node = find(doc.root, edit.keypath)
-        if is_vertex(edit.keypath):
-            splices = _move_point(t, node, edit.lat, edit.lon)
-        else:
-            splices = _move(t, node, edit.lat, edit.lon)
-    elif edit.op == "set":
-        allowed = HUB_FIELDS if edit.hub else FORCE_FIELDS
-        splices = _set(t, find(doc.root, edit.keypath), fields, allowed)
-    elif edit.op == "delete":
-        splices = _delete(t, doc.root, edit.keypath)
-    elif edit.op == "add":
-        assert edit.lat is not None and edit.lon is not None
-        splices = _add(t, doc.root, edit.keypath, fields, edit.lat, edit.lon)
-    else:
-        raise EditError(f"unknown edit {edit.op!r}")
+    splices = _splices(Text(text), doc.root, edit)
     out = text
     for start, end, new in sorted(splices, key=lambda s: s[0], reverse=True):
         out = out[:start] + new + out[end:]
-    _read_back(out, edit, file)
+    _read_back(out, edit, file, _points(doc.root, edit))
     return out
 
 
-def _read_back(text: str, edit: Edit, file: str) -> None:
+def _splices(t: Text, root: Node, edit: Edit) -> list[Splice]:
+    fields = dict(edit.fields)
+    if edit.op in ("move", "add", "insert"):
+        assert edit.lat is not None and edit.lon is not None
+    if edit.op == "move":
+        node = find(root, edit.keypath)
+        if is_vertex(edit.keypath):
+            return _move_point(t, node, edit.lat, edit.lon)  # type: ignore[arg-type]
+        return _move(t, node, edit.lat, edit.lon)  # type: ignore[arg-type]
+    if edit.op == "set":
+        allowed = HUB_FIELDS if edit.hub else FORCE_FIELDS
+        return _set(t, find(root, edit.keypath), fields, allowed)
+    if edit.op == "delete":
+        return _delete(t, root, edit.keypath)
+    if edit.op == "add":
+        return _add(t, root, edit.keypath, fields, edit.lat, edit.lon)  # type: ignore[arg-type]
+    if edit.op == "insert":
+        return _insert(t, root, edit.keypath, edit.lat, edit.lon)  # type: ignore[arg-type]
+    raise EditError(f"unknown edit {edit.op!r}")
+
+
+def _points(root: Node, edit: Edit) -> int | None:
+    """How many points the list an insert or a point's removal edits has (before the edit)."""
+    if edit.op not in ("insert", "delete") or not is_vertex(edit.keypath):
+        return None
+    seq = find(root, edit.keypath[: edit.keypath.rindex("[")])
+    return len(seq.value) if isinstance(seq, SequenceNode) else None
+
+
+def _read_back(text: str, edit: Edit, file: str, points: int | None = None) -> None:
     """Check that the candidate says what the edit asked (a guard on the splicing, before the loader's check)."""
     from mapper.yamlsafe import load_text
 
     root = load_text(text, file=file).root
-    if edit.op == "move":
+    ok = True
+    if points is not None:  # one point more (insert) or fewer (delete) in that list
+        seq = find(root, edit.keypath[: edit.keypath.rindex("[")])
+        ok = isinstance(seq, SequenceNode) and len(seq.value) == points + (
+            1 if edit.op == "insert" else -1
+        )
+    if ok and edit.op in ("move", "insert"):
         at = find(root, edit.keypath if is_vertex(edit.keypath) else f"{edit.keypath}.at")
         lat, lon = entry(at, "lat"), entry(at, "lon")
         ok = (
@@ -407,8 +506,8 @@ def _read_back(text: str, edit: Edit, file: str) -> None:
             and abs(float(lat[1].value) - edit.lat) < 1e-5  # type: ignore[operator]
             and abs(float(lon[1].value) - edit.lon) < 1e-5  # type: ignore[operator]
         )
-        if not ok:
-            raise EditError("the edit did not read back as written; the file was left as it was")
+    if not ok:
+        raise EditError("the edit did not read back as written; the file was left as it was")
 
 
 class History:

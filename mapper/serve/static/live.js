@@ -290,7 +290,9 @@
         if (!j.editable || j.hash !== api.hash) { notice(j.reason || "The file changed: reloading.", true); return; }
         sites = j.sites; options = j.options; kinds = j.kinds; echelons = j.echelons;
         handles = window.L.layerGroup().addTo(map);
-        // points of lines (through:) and areas (polygon:) first: a force at the same place is drawn above them
+        // points of lines (through:) and areas (polygon:) first, the handles between them (to insert a point)
+        // below them: a force at the same place is drawn above them all
+        midpoints(j.vertices || []).forEach(addMidpoint);
         (j.vertices || []).forEach(addHandle);
         sites.forEach(addHandle);
         bar.classList.add("mapper-serve-editing");
@@ -321,8 +323,72 @@
       if (e) e.setAttribute("data-keypath", site.keypath);
     });
     m.on("dragend", function () { moved(site, m); });
-    if (!vertex) m.on("click", function () { openForm(site, null); });
+    m.on("click", function () { if (vertex) pointForm(site); else openForm(site, null); });
     m.addTo(handles);
+  }
+
+  // Between every two consecutive points of a list (and from an area's last point back to its first) a
+  // fainter, smaller round handle: dragged (or clicked), it inserts a new point there, {lat, lon}.
+  function midpoints(vertices) {
+    var lists = {}, out = [];
+    vertices.forEach(function (v) {
+      if (!v.list) return;
+      (lists[v.list] = lists[v.list] || { site: v.site, count: v.count, at: {} }).at[v.index] = v;
+    });
+    Object.keys(lists).forEach(function (key) {
+      var l = lists[key], last = l.site === "area" && l.count >= 3 ? l.count : l.count - 1;
+      for (var k = 0; k < last; k++) {
+        var a = l.at[k], b = l.at[(k + 1) % l.count];
+        if (!a || !b || (a.lat === b.lat && a.lon === b.lon)) continue;
+        out.push({
+          keypath: key + "[" + (k + 1) + "]", site: l.site, lat: (a.lat + b.lat) / 2, lon: (a.lon + b.lon) / 2,
+          name: "Insert a point between " + a.name + " and " + b.name,
+        });
+      }
+    });
+    return out;
+  }
+  function addMidpoint(mid) {
+    var icon = window.L.divIcon({ className: "mapper-serve-handle mapper-serve-mid", iconSize: [10, 10] });
+    var m = window.L.marker([mid.lat, mid.lon], {
+      icon: icon, draggable: true, pane: "mapperServe", title: mid.name, keyboard: true, autoPan: true,
+    });
+    m.on("add", function () {
+      var e = m.getElement();
+      if (e) e.setAttribute("data-insert", mid.keypath);
+    });
+    var insert = function (p) {
+      api.edit({ op: "insert", keypath: mid.keypath, lat: round(p.lat), lon: round(p.lng) }).then(function (r) {
+        if (r.status !== 200) m.setLatLng([mid.lat, mid.lon]);
+      });
+    };
+    m.on("dragend", function () { insert(m.getLatLng()); });
+    m.on("click", function () { insert(m.getLatLng()); });
+    m.addTo(handles);
+  }
+
+  function pointForm(site) {
+    // a point of a line or an area: its name and "Remove point" (after a confirmation)
+    var old = document.querySelector(".mapper-serve-form");
+    if (old) old.remove();
+    var form = el("form", "mapper-serve-form");
+    form.appendChild(el("strong", null, (site.site === "line" ? "Point of the line " : "Point of the area ") + site.name));
+    if (site.place) form.appendChild(el("span", null, "At " + site.place + " (by name)"));
+    var del = el("button", "mapper-serve-delete", "Remove point");
+    del.type = "button";
+    del.onclick = function () {
+      if (window.confirm("Remove point " + site.name + " from the file?")) {
+        api.edit({ op: "delete", keypath: site.keypath }).then(function (r) { if (r.status === 200) form.remove(); });
+      }
+    };
+    var cancel = el("button", null, "Cancel");
+    cancel.type = "button";
+    cancel.onclick = function () { form.remove(); };
+    form.appendChild(del);
+    form.appendChild(cancel);
+    form.onsubmit = function (ev) { ev.preventDefault(); };
+    document.body.appendChild(form);
+    del.focus();
   }
 
   function moved(site, m) {
