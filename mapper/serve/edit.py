@@ -431,9 +431,8 @@ class Edit:
     """One edit from the page (validated shape; what it does to the scenario is the loader's to judge)."""
 
     op: str  # move | set | add | insert | delete
-    keypath: str = (
-        ""  # the site (move, set, delete), the option (add: ``options[1]``) or where a point goes
-    )
+    # the site (move, set, delete), the option (add: ``options[1]``) or where a point goes (insert)
+    keypath: str = ""
     lat: float | None = None
     lon: float | None = None
     fields: tuple[tuple[str, Any], ...] = ()
