@@ -25,7 +25,6 @@ from mapper.serve import Running, start
 pytestmark = pytest.mark.browser
 
 NAME = "dnipro_line.yaml"
-READY = "(v) => document.documentElement.getAttribute('data-mapper-serve-ready') === String(v)"
 ANY_READY = "() => window.mapperServe && window.mapperServe.ready"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots to look at (not committed)
 
@@ -35,10 +34,15 @@ class ServedPage(OfflinePage):
 
     def __init__(self, browser: Any, origin: str) -> None:
         self.origin = origin
+        self.hold: str | None = None  # POST requests to a URL with this in it wait in ``held``
+        self.held: list[Any] = []
         super().__init__(browser)
 
     def _route(self, route: Any) -> None:
-        if route.request.url.startswith(self.origin):
+        request = route.request
+        if self.hold and self.hold in request.url and request.method == "POST":
+            self.held.append(route)  # the test lets it go on (route.continue_()) when it chooses
+        elif request.url.startswith(self.origin):
             route.continue_()
         else:
             super()._route(route)
@@ -177,6 +181,7 @@ def test_a_dragged_force_is_written_back_and_ctrl_z_restores_the_file(
     path = served.folder / NAME
     original = path.read_bytes()
     _edit_mode(p)
+    v = version(page)
     _drag(p, "options[0].forces[4]", 60, -40)
     after = wait_file(p, path, lambda t: t.encode() != original)
     (old, new) = changed_lines(original.decode(), after)
@@ -190,12 +195,44 @@ def test_a_dragged_force_is_written_back_and_ctrl_z_restores_the_file(
     lat, lon = (float(x.split(":")[1]) for x in new.split("{")[1].split("}")[0].split(","))
     assert lat > 48.4647 and lon > 35.0462  # dragged up and right: north-east
     assert len(new.split("lat: ")[1].split(",")[0].split(".")[1]) == 5
+    # the page redrawn with the drag (the version after the one the drag was made on), then Ctrl+Z; pressed
+    # before the redraw or even before the drag's answer, it undoes the drag too (the next test)
     p.wait_for_function(
-        "() => window.mapperServe.ready && window.mapperServe.editing", timeout=20_000
+        "(v) => window.mapperServe.version > v && window.mapperServe.ready && window.mapperServe.editing",
+        arg=v,
+        timeout=20_000,
     )
-    p.wait_for_function(READY, arg=version(page))
     p.keyboard.press("Control+z")
     wait_file(p, path, lambda t: t.encode() == original)
+    assert path.read_bytes() == original
+
+
+def test_ctrl_z_pressed_before_the_drag_is_answered_undoes_the_drag(
+    page: ServedPage, served: Running
+) -> None:
+    """The race of a loaded machine, made certain: the drag's request is held until Ctrl+Z was pressed. The
+    undo waits for the drag's answer and goes with the hash it left (sent at once, it carried the hash from
+    before the drag: refused as a stale page, 409, and the page reloaded)."""
+    p = page.goto(f"/map/{NAME}")
+    path = served.folder / NAME
+    original = path.read_bytes()
+    statuses: list[tuple[str, int]] = []
+    p.on("response", lambda r: statuses.append((r.url.split("/api/")[-1], r.status)))
+    _edit_mode(p)
+    page.hold = "/api/edit/"
+    _drag(p, "options[0].forces[4]", 60, -40)
+    p.wait_for_function("() => window.mapperServe.writing === true")
+    p.keyboard.press("Control+z")
+    p.wait_for_timeout(200)
+    assert page.held and not [s for s in statuses if "undo" in s[0]]  # the undo waits for the drag
+    page.hold = None
+    page.held.pop().continue_()
+    wait_file(p, path, lambda t: t.encode() == original)
+    p.wait_for_function("() => !window.mapperServe.writing")
+    assert [s for s in statuses if s[0].startswith(("edit", "undo"))] == [
+        (f"edit/{NAME}", 200),
+        (f"undo/{NAME}", 200),
+    ]
     assert path.read_bytes() == original
 
 
@@ -257,6 +294,44 @@ def test_a_point_is_inserted_by_dragging_a_midpoint_and_removed_with_the_form(
     form.locator(".mapper-serve-delete").click()
     wait_file(p, path, lambda t: t == original)
     assert path.read_text() == original
+
+
+def test_a_double_click_on_a_midpoint_inserts_one_point_where_the_handle_is(
+    page: ServedPage, served: Running
+) -> None:
+    p = page.goto(f"/map/{NAME}")
+    path = served.folder / NAME
+    original = path.read_text()
+    route = "options[0].lines[1].through"
+    statuses: list[tuple[str, int]] = []
+    p.on("response", lambda r: statuses.append((r.url.split("/api/")[-1], r.status)))
+    _edit_mode(p)
+    p.evaluate("window.sameDocument = true")
+    v = version(page)
+    handle = p.locator(f".mapper-serve-mid[data-insert='{route}[2]']")  # between Lviv and Kyiv
+    where = p.evaluate(
+        f"fetch('/api/sites/{NAME}').then((r) => r.json())"
+        f".then((j) => j.insertions.find((m) => m.keypath === '{route}[2]'))"
+    )
+    handle.dblclick()
+    after = wait_file(p, path, lambda t: t != original)
+    p.wait_for_function(
+        "(v) => window.mapperServe.version > v && window.mapperServe.ready && window.mapperServe.editing",
+        arg=v,
+        timeout=20_000,
+    )
+    p.wait_for_timeout(300)  # a second insert would have been sent by now
+    assert path.read_text() == after
+    (_, new) = changed_lines(original, after)
+    assert new == (
+        f"+        through: [Rzeszow, Lviv, {{lat: {where['lat']:.5f}, lon: {where['lon']:.5f}}}, "
+        "Kyiv, Poltava, Dnipro]"
+    )  # one point, where the handle was drawn
+    assert [s for s in statuses if s[0].startswith("edit/")] == [(f"edit/{NAME}", 200)]
+    assert p.evaluate("window.sameDocument") is True  # no 409, no reload
+    assert (
+        p.locator(f"[data-keypath='{route}[5]']").count() == 1
+    )  # six points, each with its handle
 
 
 def test_a_force_placed_by_name_asks_before_it_becomes_coordinates(
@@ -345,3 +420,79 @@ def test_the_index_links_every_page(page: ServedPage) -> None:
         p.click(f"tr[data-file='{NAME}'] a[href='/analysis/{NAME}']")
     p.wait_for_function(ANY_READY)
     assert "Option A: the Dnipro line" in p.locator("pre").first.inner_text()
+
+
+@pytest.fixture
+def phased(chromium: Any, tmp_path: Path) -> Iterator[tuple[ServedPage, Path]]:
+    folder = tmp_path / "sc"
+    folder.mkdir()
+    shutil.copy(REPO / "scenarios" / "phased_deployment.yaml", folder / "phased_deployment.yaml")
+    running = start(folder, port=0)
+    p = ServedPage(chromium, running.url.rstrip("/"))
+    try:
+        yield p, folder / "phased_deployment.yaml"
+    finally:
+        problems = [m for m in p.log.problems() if not ("/events?" in m and "ERR_ABORTED" in m)]
+        problems = [m for m in problems if "422" not in m]  # the refused edit
+        p.close()
+        running.stop()
+        assert problems == []
+
+
+def test_the_form_shows_and_edits_when_a_force_is_present(phased: tuple[ServedPage, Path]) -> None:
+    page, path = phased
+    p = page.goto("/map/phased_deployment.yaml")
+    original = path.read_text()
+    _edit_mode(p)
+    keypath = (
+        "options[1].forces[1]"  # Yavoriv training centre, from: D+60 (the variant's: drawn on top)
+    )
+    p.locator(f".mapper-serve-handle[data-keypath='{keypath}']").click()
+    form = p.locator(".mapper-serve-form")
+    assert form.locator("[name=from]").input_value() == "D+60"
+    assert form.locator("[name=until]").input_value() == ""
+    assert form.locator("[name=phase]").input_value() == ""
+    choices = form.locator("[name=phase] option").all_inner_texts()
+    assert choices == [
+        "–",
+        "Phase 1: hubs and air policing",
+        "Phase 2: training missions in the west",
+        "Phase 3: Dnipro cities",
+    ]
+    # a phase sets its own days: from and until are emptied and disabled
+    form.locator("[name=phase]").select_option("Phase 2: training missions in the west")
+    assert (
+        form.locator("[name=from]").is_disabled()
+        and form.locator("[name=from]").input_value() == ""
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    form.screenshot(path=str(ARTIFACTS / "serve_form_phase.png"))
+    v = version(page)
+    form.locator("button[type=submit]").click()
+    after = wait_file(p, path, lambda t: t != original)
+    (old, new) = changed_lines(original, after)
+    assert "role: training, from: D+60, at: Yavoriv}" in old
+    assert "role: training, phase: 'Phase 2: training missions in the west', at: Yavoriv}" in new
+    # the map redrawn with the phase in place; back to days, with an until before from: refused with the
+    # loader's message, the file untouched
+    p.wait_for_function(
+        "(v) => window.mapperServe.version > v && window.mapperServe.ready && window.mapperServe.editing",
+        arg=v,
+        timeout=20_000,
+    )
+    p.wait_for_selector(f".mapper-serve-handle[data-keypath='{keypath}']")
+    p.locator(f".mapper-serve-handle[data-keypath='{keypath}']").click()
+    assert form.locator("[name=phase]").input_value() == "Phase 2: training missions in the west"
+    assert form.locator("[name=until]").is_disabled()
+    form.locator("[name=phase]").select_option("")
+    form.locator("[name=from]").fill("D+90")
+    form.locator("[name=until]").fill("D+80")
+    form.locator("button[type=submit]").click()
+    p.wait_for_selector(".mapper-serve-banner.mapper-serve-bad")
+    assert f"{keypath}.until" in p.locator(".mapper-serve-problems").inner_text()
+    assert path.read_text() == after
+    form.locator("[name=until]").fill("D+300")
+    form.locator("button[type=submit]").click()
+    final = wait_file(p, path, lambda t: t != after)
+    (_, new) = changed_lines(after, final)
+    assert "role: training, from: D+90, until: D+300, at: Yavoriv}" in new

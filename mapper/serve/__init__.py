@@ -105,7 +105,10 @@ def start(
     watcher.start()
     watcher.ready.wait(5)
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.5}, name="mapper-serve", daemon=True
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="mapper-serve",
+        daemon=True,
     )
     thread.start()
     shown = f"[{host}]" if ":" in host else host

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from mapper.errors import MapperError
 from mapper.serve.edit import (
     FORCE_FIELDS,
+    WINDOW_FIELDS,
     Edit,
     EditError,
     History,
@@ -82,11 +83,13 @@ class Api:
             {"keypath": f"options[{i}]", "id": o.id, "name": o.name}
             for i, o in enumerate(scenario.options)
         ]
+        out["phases"] = [p.name for p in (scenario.timeline.phases if scenario.timeline else ())]
         for opt in scenario.options:
             for kind, items in (("force", opt.forces), ("hub", opt.hubs)):
                 for s in items:
                     out["sites"].append(_site(root, kind, opt.id, s))
         out["vertices"] = vertices(root)
+        out["insertions"] = insertions(out["vertices"])
         return out
 
     def edit(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -188,7 +191,15 @@ def _site(root: Any, kind: str, option: str, s: Any) -> dict[str, Any]:
     }
     if kind == "force":
         site.update(troops=s.troops, kind=s.kind, echelon=s.echelon)
+    # when it is present, as written in the file (a phase's name, a day as D+N or a date)
+    node = find(root, s.keypath)
+    site.update({k: _text(node, k) for k in WINDOW_FIELDS})
     return site
+
+
+def _text(node: Any, key: str) -> str | None:
+    value = _scalar(node, key)
+    return None if value is None else str(value)
 
 
 def vertices(root: Any) -> list[dict[str, Any]]:
@@ -226,6 +237,61 @@ def vertices(root: Any) -> list[dict[str, Any]]:
                             }
                         )
     return out
+
+
+def insertions(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Where the page draws the handles that insert a point: halfway along the drawn segment between every two
+    consecutive points of a list (and, for an area, from its last point back to its first), with the key path
+    the new point goes to. A line is drawn along geodesics (the loader's ``geodesic_path``): its handle is the
+    geodesic midpoint. An area's edges are straight lines in longitude and latitude, which the map (Web
+    Mercator) draws straight: its handle is the edge's midpoint in that projection. A point inserted where the
+    handle is therefore leaves the drawn shape as it was."""
+    lists: dict[str, dict[int, dict[str, Any]]] = {}
+    for v in points:
+        lists.setdefault(v["list"], {})[v["index"]] = v
+    out: list[dict[str, Any]] = []
+    for key, at in lists.items():
+        first = next(iter(at.values()))
+        count, area = first["count"], first["site"] == "area"
+        for k in range(count if area and count >= 3 else count - 1):
+            a, b = at.get(k), at.get((k + 1) % count)
+            if a is None or b is None or (a["lat"], a["lon"]) == (b["lat"], b["lon"]):
+                continue  # a point without a handle (a name the gazetteer does not resolve), or no segment
+            lat, lon = (mercator_midpoint if area else geodesic_midpoint)(a, b)
+            out.append(
+                {
+                    "keypath": f"{key}[{k + 1}]",
+                    "site": first["site"],
+                    "lat": lat,
+                    "lon": lon,
+                    "name": f"Insert a point between {a['name']} and {b['name']}",
+                }
+            )
+    return out
+
+
+def geodesic_midpoint(a: dict[str, Any], b: dict[str, Any]) -> tuple[float, float]:
+    """The point halfway along the geodesic (WGS84) from ``a`` to ``b`` (each with ``lat`` and ``lon``)."""
+    from mapper.geodesy.base import GEOD
+
+    azimuth, _, dist = GEOD.inv(a["lon"], a["lat"], b["lon"], b["lat"])
+    lon, lat, _ = GEOD.fwd(a["lon"], a["lat"], azimuth, dist / 2)
+    return lat, lon
+
+
+#: Leaflet's Web Mercator stops at this latitude (``L.Projection.SphericalMercator.MAX_LATITUDE``)
+MAX_MERCATOR_LAT = 85.0511287798
+
+
+def mercator_midpoint(a: dict[str, Any], b: dict[str, Any]) -> tuple[float, float]:
+    """The midpoint of the straight line from ``a`` to ``b`` on a Web Mercator map (as Leaflet draws it)."""
+
+    def y(lat: float) -> float:
+        lat = max(-MAX_MERCATOR_LAT, min(MAX_MERCATOR_LAT, lat))
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    mid = (y(a["lat"]) + y(b["lat"])) / 2
+    return math.degrees(2 * math.atan(math.exp(mid)) - math.pi / 2), (a["lon"] + b["lon"]) / 2
 
 
 def _scalar(node: Any, key: str) -> Any:

@@ -35,17 +35,23 @@ from mapper.errors import MapperError
 __all__ = [
     "FORCE_FIELDS",
     "HUB_FIELDS",
+    "WINDOW_FIELDS",
     "EditError",
     "History",
     "apply",
     "digest",
+    "value_text",
     "yaml_scalar",
 ]
 
+#: when a force or hub is present: a phase, or a window (from/until); the loader refuses both together
+WINDOW_FIELDS = ("phase", "from", "until")
 #: the fields the page edits, in the order a new force is written
-FORCE_FIELDS = ("name", "nation", "troops", "kind", "echelon")
-HUB_FIELDS = ("name", "nation")
-OPTIONAL = ("kind", "echelon")  # an empty value removes the key
+FORCE_FIELDS = ("name", "nation", "troops", "kind", "echelon", *WINDOW_FIELDS)
+HUB_FIELDS = ("name", "nation", *WINDOW_FIELDS)
+OPTIONAL = ("kind", "echelon", *WINDOW_FIELDS)  # an empty value removes the key
+#: a day as a window takes it (a date, a month, D+N): written plain, as a user writes it (``from: D+60``)
+_DAY = re.compile(r"\d{4}-\d{2}(-\d{2})?|[Dd] ?[+-] ?\d{1,4}")
 DECIMALS = 5  # ~1 m: finer than any position a scenario states
 
 
@@ -242,6 +248,7 @@ def _set(t: Text, site: Node, fields: dict[str, Any], allowed: tuple[str, ...]) 
         raise EditError("this site is not a mapping")
     splices: list[Splice] = []
     added: list[str] = []
+    freed: list[tuple[ScalarNode, Node]] = []  # window keys this edit removes
     for name, value in fields.items():
         if name not in allowed:
             raise EditError(f"{name!r} is not a field the page edits (only {', '.join(allowed)})")
@@ -249,9 +256,9 @@ def _set(t: Text, site: Node, fields: dict[str, Any], allowed: tuple[str, ...]) 
         empty = value is None or value == ""
         if empty and name in OPTIONAL:
             if found is not None:
-                splices.append(_remove_key(t, site, *found))
+                freed.append(found)
             continue
-        text = yaml_scalar(_typed(name, value))
+        text = value_text(name, value)
         if found is None:
             added.append(f"{name}: {text}")
         elif not isinstance(found[1], ScalarNode):
@@ -259,9 +266,59 @@ def _set(t: Text, site: Node, fields: dict[str, Any], allowed: tuple[str, ...]) 
         else:
             v = found[1]
             splices.append((t.offset(v.start_mark), t.offset(v.end_mark), text))
+    splices += _swap_windows(t, site, freed, added)
+    splices += [_remove_key(t, site, *pair) for pair in freed]
     if added:
         splices.append(_add_keys(t, site, added))
     return splices
+
+
+def _swap_windows(
+    t: Text, site: MappingNode, freed: list[tuple[ScalarNode, Node]], added: list[str]
+) -> list[Splice]:
+    """A window key added goes where the window is written: in the place of a window key this edit removes
+    (``from: D+60`` → ``phase: ...`` on the same spot of the line), else just after the window key before it
+    (``from: D+0, until: D+200``), not at the mapping's end. ``freed`` and ``added`` lose what was placed."""
+    splices: list[Splice] = []
+    anchor = next(
+        (p for p in reversed(site.value) if p[0].value in WINDOW_FIELDS and p not in freed), None
+    )
+    for line in [a for a in added if a.split(":", 1)[0] in WINDOW_FIELDS]:
+        spot = next((p for p in freed if isinstance(p[1], ScalarNode)), None)
+        if spot is not None:
+            freed.remove(spot)
+            splices.append((t.offset(spot[0].start_mark), t.offset(spot[1].end_mark), line))
+            anchor = spot
+        elif anchor is not None and isinstance(anchor[1], ScalarNode):
+            after = _after(t, site, anchor, line)
+            if after is None:
+                continue
+            splices.append(after)
+        else:
+            continue
+        added.remove(line)
+    return splices
+
+
+def _after(t: Text, site: MappingNode, pair: tuple[ScalarNode, Node], line: str) -> Splice | None:
+    """The splice that writes ``line`` (``key: value``) just after the key ``pair``, or ``None`` where that
+    key shares its line with another in a block mapping."""
+    key, value = pair
+    if site.flow_style:
+        at = t.offset(value.end_mark)
+        return (at, at, f", {line}")
+    if t.text[t.line_start(key.start_mark.line) : t.offset(key.start_mark)].strip():
+        return None
+    at = t.line_end(value.end_mark.line)
+    return (at, at, f"{' ' * key.start_mark.column}{line}{t.newline}")
+
+
+def value_text(name: str, value: Any) -> str:
+    """A field's new value as it is written into the file: a window's day plain (``D+60``, ``2026-03-01``: a
+    YAML date, which the loader takes), anything else by ``yaml_scalar`` (quoted when YAML needs it)."""
+    if name in ("from", "until") and isinstance(value, str) and _DAY.fullmatch(value.strip()):
+        return value.strip()
+    return yaml_scalar(_typed(name, value))
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -276,12 +333,35 @@ def _typed(name: str, value: Any) -> Any:
 
 def _remove_key(t: Text, site: MappingNode, key: ScalarNode, value: Node) -> Splice:
     if site.flow_style:
-        raise EditError(f"{key.value} is in a one-line mapping; remove it in the file")
+        return _remove_flow_key(t, site, key)
     start, end = t.line_start(key.start_mark.line), t.line_end(content_end(value).line)
     if t.text[start : t.offset(key.start_mark)].strip() not in ("", "-"):
         raise EditError(f"{key.value} shares its line with another key; remove it in the file")
     if t.text[start : t.offset(key.start_mark)].strip() == "-":
         raise EditError(f"{key.value} is the first key of its item; clear it in the file")
+    return (start, end, "")
+
+
+def _remove_flow_key(t: Text, site: MappingNode, key: ScalarNode) -> Splice:
+    """The splice that removes ``key: value`` from a flow mapping with one comma: the one before it
+    (``{a: 1, b: 2}`` → ``{a: 1}``, so that a line ending in ``b: 2,`` ends in ``a: 1,``), or for the first key
+    the one after it. Refused when a comment lies in the way."""
+    pairs = site.value
+    j = next(i for i, (k, _) in enumerate(pairs) if k is key)
+    start, end = t.offset(key.start_mark), t.offset(pairs[j][1].end_mark)
+    if j > 0:
+        before = t.offset(pairs[j - 1][1].end_mark)
+        comma = t.text.find(",", before, start)
+        gap = t.text[before:start]
+        if comma < 0 or t.text[before:comma].strip() or "#" in gap:
+            raise EditError(f"{key.value} is not preceded by a plain comma; remove it in the file")
+        return (comma, end, "")
+    if len(pairs) > 1:
+        after = t.offset(pairs[1][0].start_mark)
+        comma = t.text.find(",", end, after)
+        if comma < 0 or t.text[end:comma].strip() or "#" in t.text[end:after]:
+            raise EditError(f"{key.value} is not followed by a plain comma; remove it in the file")
+        return (start, after, "")
     return (start, end, "")
 
 
@@ -392,9 +472,7 @@ def _add(
     if not isinstance(opt, MappingNode) or opt.flow_style:
         raise EditError("this option is not a block mapping; add the force in the file")
     values = [
-        f"{k}: {yaml_scalar(_typed(k, fields[k]))}"
-        for k in FORCE_FIELDS
-        if fields.get(k) not in (None, "")
+        f"{k}: {value_text(k, fields[k])}" for k in FORCE_FIELDS if fields.get(k) not in (None, "")
     ]
     values.append(f"at: {position(lat, lon)}")
     nl = t.newline

@@ -120,7 +120,7 @@
         map = theMap();
         if (!map) throw new Error("no map");
         cfg.version = next.version; cfg.errors = next.errors; cfg.editable = next.editable;
-        api.hash = next.hash;
+        if (written === null || next.hash === written) { api.hash = next.hash; written = null; }
         showProblems(cfg.errors);
         return new Promise(function (resolve) {
           whenFitted(function () {
@@ -189,8 +189,17 @@
   });
 
   // -- writes --------------------------------------------------------------------------------------------------
-  function post(what, body) {
+  // One write at a time, in the order they were asked for: each is sent when the one before it has answered,
+  // with the file's hash as that answer left it. So Ctrl+Z pressed right after a drag undoes that drag (sent
+  // earlier, it would carry the hash from before the drag and be refused as a stale page).
+  var queue = Promise.resolve(), reloading = false;
+  // the hash our last write left the file at, until a version of the page made from it is in place: a page
+  // fetched meanwhile (made before that write) does not take the page's hash back
+  var written = null;
+  function send(what, body) {
+    if (reloading) return Promise.resolve({ status: 409, body: { ok: false, reload: true } });
     body.base = api.hash;  // the page's copy of the file's content hash (api.hash: tests may change it)
+    api.writing = true;
     return fetch("/api/" + what + "/" + encodeURIComponent(cfg.file), {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Mapper-Token": cfg.token },
@@ -200,9 +209,10 @@
       return r.json().then(function (j) { return { status: r.status, body: j }; });
     }).then(function (res) {
       if (res.status === 200) {
-        api.hash = res.body.hash;
+        api.hash = written = res.body.hash;
         notice(what === "undo" ? "Undone: the previous version is back in the file." : "Saved to the file.", false);
       } else if (res.status === 409 && res.body.reload) {
+        reloading = true;
         notice(res.body.error, true);
         setTimeout(reload, 1500);
       } else {
@@ -211,6 +221,13 @@
       return res;
     });
   }
+  function post(what, body) {
+    var run = function () { return send(what, body); };
+    var res = queue.then(run, run);
+    queue = res.then(idle, idle);
+    return res;
+  }
+  function idle() { api.writing = false; }
   api.edit = function (body) { return post("edit", body); };
   api.undo = function () { return post("undo", {}); };
   api.move = function (keypath, lat, lon) {
@@ -228,7 +245,7 @@
   });
 
   // -- editing on the map ----------------------------------------------------------------------------------
-  var handles = null, sites = [], options = [], kinds = [], echelons = [], adding = false, bar = null;
+  var handles = null, sites = [], options = [], kinds = [], echelons = [], phases = [], adding = false, bar = null;
 
   function ask(text, choices) {
     // a small dialog with a button per choice; resolves with the chosen value
@@ -288,11 +305,11 @@
       .then(function (r) { return r.json(); })
       .then(function (j) {
         if (!j.editable || j.hash !== api.hash) { notice(j.reason || "The file changed: reloading.", true); return; }
-        sites = j.sites; options = j.options; kinds = j.kinds; echelons = j.echelons;
+        sites = j.sites; options = j.options; kinds = j.kinds; echelons = j.echelons; phases = j.phases || [];
         handles = window.L.layerGroup().addTo(map);
         // points of lines (through:) and areas (polygon:) first, the handles between them (to insert a point)
         // below them: a force at the same place is drawn above them all
-        midpoints(j.vertices || []).forEach(addMidpoint);
+        (j.insertions || []).forEach(addMidpoint);
         (j.vertices || []).forEach(addHandle);
         sites.forEach(addHandle);
         bar.classList.add("mapper-serve-editing");
@@ -328,26 +345,10 @@
   }
 
   // Between every two consecutive points of a list (and from an area's last point back to its first) a
-  // fainter, smaller round handle: dragged (or clicked), it inserts a new point there, {lat, lon}.
-  function midpoints(vertices) {
-    var lists = {}, out = [];
-    vertices.forEach(function (v) {
-      if (!v.list) return;
-      (lists[v.list] = lists[v.list] || { site: v.site, count: v.count, at: {} }).at[v.index] = v;
-    });
-    Object.keys(lists).forEach(function (key) {
-      var l = lists[key], last = l.site === "area" && l.count >= 3 ? l.count : l.count - 1;
-      for (var k = 0; k < last; k++) {
-        var a = l.at[k], b = l.at[(k + 1) % l.count];
-        if (!a || !b || (a.lat === b.lat && a.lon === b.lon)) continue;
-        out.push({
-          keypath: key + "[" + (k + 1) + "]", site: l.site, lat: (a.lat + b.lat) / 2, lon: (a.lon + b.lon) / 2,
-          name: "Insert a point between " + a.name + " and " + b.name,
-        });
-      }
-    });
-    return out;
-  }
+  // fainter, smaller round handle, halfway along the segment as the map draws it (the server says where:
+  // the geodesic midpoint of a line's segment, the Web Mercator midpoint of an area's edge): dragged (or
+  // clicked), it inserts a new point there, {lat, lon}. One insert per handle: a second click (a double click)
+  // while its insert is on the way, or after it was made (the page's handles are then redrawn), does nothing.
   function addMidpoint(mid) {
     var icon = window.L.divIcon({ className: "mapper-serve-handle mapper-serve-mid", iconSize: [10, 10] });
     var m = window.L.marker([mid.lat, mid.lon], {
@@ -357,9 +358,17 @@
       var e = m.getElement();
       if (e) e.setAttribute("data-insert", mid.keypath);
     });
+    var state = "ready";  // → "sending" → "done" (or back to "ready" if refused)
     var insert = function (p) {
+      if (state !== "ready") return;
+      state = "sending";
+      var e = m.getElement();
+      if (e) e.classList.add("mapper-serve-busy");
       api.edit({ op: "insert", keypath: mid.keypath, lat: round(p.lat), lon: round(p.lng) }).then(function (r) {
-        if (r.status !== 200) m.setLatLng([mid.lat, mid.lon]);
+        if (r.status === 200) { state = "done"; return; }
+        state = "ready";
+        if (e) e.classList.remove("mapper-serve-busy");
+        m.setLatLng([mid.lat, mid.lon]);
       });
     };
     m.on("dragend", function () { insert(m.getLatLng()); });
@@ -436,6 +445,7 @@
       inputs.kind = field(form, "Kind", "kind", site ? site.kind : "", kinds);
       inputs.echelon = field(form, "Echelon", "echelon", site ? site.echelon : "", echelons);
     }
+    windowFields(form, inputs, site);
     var opt = null;
     if (!site) opt = field(form, "Option", "option", options.length ? options[0].keypath : "", options.map(function (o) { return o.keypath; }));
     var save = el("button", null, "Save");
@@ -466,9 +476,38 @@
       var body = site
         ? { op: "set", keypath: site.keypath, fields: fields }
         : { op: "add", keypath: opt.value, lat: round(latlng.lat), lon: round(latlng.lng), fields: fields };
-      api.edit(body).then(function (r) { if (r.status === 200) form.remove(); });
+      if (save.disabled) return;  // one write per form: a double click on Save adds one force
+      save.disabled = true;
+      api.edit(body).then(function (r) { if (r.status === 200) form.remove(); else save.disabled = false; });
     };
     document.body.appendChild(form);
     inputs.name.focus();
+  }
+
+  // When the force or hub is present: a phase of the scenario's (the select, when it has phases), or from
+  // and/or until (D+N, a date, a month). A phase sets its own days: choosing one empties and disables from and
+  // until (the loader refuses both); written back in the item's place, checked by the loader like the rest.
+  function windowFields(form, inputs, site) {
+    var v = function (k) { return site ? site[k] : ""; };
+    var current = v("phase");
+    if (phases.length || current) {
+      var names = phases.slice();
+      if (current && names.indexOf(current) < 0) names.push(current);
+      inputs.phase = field(form, "Phase", "phase", current, names);
+    }
+    inputs.from = field(form, "From", "from", v("from"));
+    inputs.until = field(form, "Until", "until", v("until"));
+    form.appendChild(el("span", "mapper-serve-hint", "Present during a phase, or from a day until a day " +
+      "(not included): D+30, 2026-03-01 or 2026-03. All empty: always."));
+    var sync = function () {
+      var inPhase = !!(inputs.phase && inputs.phase.value);
+      [inputs.from, inputs.until].forEach(function (i) {
+        if (inPhase) i.value = "";
+        i.disabled = inPhase;
+        i.placeholder = inPhase ? "set by the phase" : "e.g. D+30";
+      });
+    };
+    if (inputs.phase) inputs.phase.onchange = sync;
+    sync();
   }
 })();
