@@ -1,8 +1,12 @@
 """``mapper serve`` over HTTP (no browser): the index and pages, the live state, edits written back into the YAML
 (only the edited lines change), the hash check, undo, and every security rule of docs/serve.md tried and refused.
 
-Each test starts a real server on a free 127.0.0.1 port (``mapper.serve.start``, threads in this process) over a
-copy of two example scenarios in a temporary folder, and stops it afterwards.
+A real server runs on a free 127.0.0.1 port (``mapper.serve.start``, threads in this process) over a copy of
+example scenarios in a temporary folder. A test that writes (or needs a folder of its own) starts its own server
+(``served``, ``client``: a copy of dnipro_line.yaml, or of the files its indirect parameter names) and stops it afterwards; the
+tests that only read or are refused share one server for the module (``shared``, ``reader``: both examples, plus a
+link to a file outside the folder, a text file and a sub-folder), and each of them is checked afterwards to have
+left every file of that folder (and the file outside) byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -26,17 +30,62 @@ from mapper.serve import Running, start
 EXAMPLES = ("dnipro_line.yaml", "key_cities.yaml")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Running]:
-    folder = tmp_path / "sc"
+def _folder(root: Path, names: tuple[str, ...]) -> Path:
+    folder = root / "sc"
     folder.mkdir()
-    for name in EXAMPLES:
+    for name in names:
         shutil.copy(REPO / "scenarios" / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Running]:
+    """A server of the test's own over a fresh copy of dnipro_line.yaml (or of the files named by an indirect
+    parameter)."""
+    names = getattr(request, "param", EXAMPLES[:1])
+    running = start(_folder(tmp_path, names), host="127.0.0.1", port=0)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def _shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    folder = _folder(tmp_path_factory.mktemp("shared"), EXAMPLES)
+    outside = (
+        folder.parent / "outside.yaml"
+    )  # a scenario outside the folder, and a link to it inside
+    outside.write_text((folder / "dnipro_line.yaml").read_text())
+    (folder / "link.yaml").symlink_to(outside)
+    (folder / "notes.txt").write_text("x")
+    (folder / "sub").mkdir()
     running = start(folder, host="127.0.0.1", port=0)
     try:
         yield running
     finally:
         running.stop()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under the folder and next to it: a file's bytes, a link's target, a folder's name."""
+    out: dict[str, bytes | str] = {}
+    for p in sorted(folder.parent.rglob("*")):
+        key = str(p.relative_to(folder.parent))
+        out[key] = (
+            f"-> {os.readlink(p)}" if p.is_symlink() else "dir" if p.is_dir() else p.read_bytes()
+        )
+    return out
+
+
+@pytest.fixture
+def shared(_shared_server: Running) -> Iterator[Running]:
+    """The module's one server, for a test that changes nothing: afterwards, every file is as it was."""
+    before = _snapshot(_shared_server.folder)
+    yield _shared_server
+    assert _snapshot(_shared_server.folder) == before, (
+        "a test of the shared server changed its folder"
+    )
 
 
 class Client:
@@ -101,6 +150,11 @@ def client(served: Running) -> Client:
     return Client(served)
 
 
+@pytest.fixture
+def reader(shared: Running) -> Client:
+    return Client(shared)
+
+
 def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -127,8 +181,8 @@ def comments(text: str) -> list[str]:
 # Pages
 
 
-def test_index_lists_every_scenario_with_its_pages(client: Client, served: Running) -> None:
-    status, headers, body = client.request("GET", "/")
+def test_index_lists_every_scenario_with_its_pages(reader: Client, shared: Running) -> None:
+    status, headers, body = reader.request("GET", "/")
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
     page = body.decode()
     for name in EXAMPLES:
@@ -139,9 +193,9 @@ def test_index_lists_every_scenario_with_its_pages(client: Client, served: Runni
 
 
 @pytest.mark.parametrize("kind", ["map", "analysis"])
-def test_each_scenario_has_its_pages(client: Client, kind: str) -> None:
+def test_each_scenario_has_its_pages(reader: Client, kind: str) -> None:
     for name in EXAMPLES:
-        status, headers, body = client.request("GET", f"/{kind}/{name}")
+        status, headers, body = reader.request("GET", f"/{kind}/{name}")
         assert status == 200 and headers["content-type"].startswith("text/html")
         page = body.decode()
         assert 'id="mapper-serve-config"' in page and '<script src="/static/live.js">' in page
@@ -151,27 +205,27 @@ def test_each_scenario_has_its_pages(client: Client, kind: str) -> None:
             assert "Option A: the Dnipro line" in page or "key" in page.lower()
 
 
-def test_the_comparison_pages(client: Client) -> None:
-    status, _, body = client.request("GET", "/compare/dnipro_line.yaml")
+def test_the_comparison_pages(reader: Client) -> None:
+    status, _, body = reader.request("GET", "/compare/dnipro_line.yaml")
     assert status == 200 and b"mapper-serve-config" in body and b"<table" in body
-    status, _, body = client.request("GET", "/compare")  # every scenario of the folder
+    status, _, body = reader.request("GET", "/compare")  # every scenario of the folder
     assert status == 200 and b"Option A: the Dnipro line" in body and b"mapper-serve-config" in body
-    assert client.request("GET", "/compare")[2] == body  # kept until a text changes
+    assert reader.request("GET", "/compare")[2] == body  # kept until a text changes
 
 
-def test_static_files_and_unknown_paths(client: Client) -> None:
-    status, headers, body = client.request("GET", "/static/live.js")
+def test_static_files_and_unknown_paths(reader: Client) -> None:
+    status, headers, body = reader.request("GET", "/static/live.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"X-Mapper-Token" in body
     for path in ("/static/../app.py", "/static/app.py", "/nothing", "/map/nothing.yaml"):
-        status, headers, _ = client.request("GET", path)
+        status, headers, _ = reader.request("GET", path)
         assert status == 404 and headers["content-type"] == "application/json; charset=utf-8"
 
 
-def test_the_sites_say_where_each_force_is_and_how_it_is_placed(client: Client) -> None:
+def test_the_sites_say_where_each_force_is_and_how_it_is_placed(reader: Client) -> None:
     from mapper.pipeline import prepare
 
-    sites = client.get_json("/api/sites/dnipro_line.yaml")
+    sites = reader.get_json("/api/sites/dnipro_line.yaml")
     assert sites["editable"] is True
     by_key = {s["keypath"]: s for s in sites["sites"]}
     scenario = prepare(REPO / "scenarios" / "dnipro_line.yaml").scenario
@@ -280,11 +334,11 @@ def test_fields_are_edited_in_place(client: Client, served: Running) -> None:
 
 
 def test_an_invalid_edit_is_refused_with_the_loaders_message_and_the_file_untouched(
-    client: Client, served: Running
+    reader: Client, shared: Running
 ) -> None:
-    path = served.folder / "dnipro_line.yaml"
+    path = shared.folder / "dnipro_line.yaml"
     before = path.read_bytes()
-    status, body = client.edit(
+    status, body = reader.edit(
         "dnipro_line.yaml", op="set", keypath="options[0].forces[1]", fields={"troops": "-5"}
     )
     assert status == 422
@@ -374,6 +428,7 @@ def test_undo_after_a_change_on_disk_is_refused(client: Client, served: Running)
 # Watching
 
 
+@pytest.mark.parametrize("served", [EXAMPLES], indirect=True)
 def test_a_file_saved_on_disk_is_rendered_again(client: Client, served: Running) -> None:
     path = served.folder / "key_cities.yaml"
     version = client.get_json("/api/state/key_cities.yaml")["version"]
@@ -385,6 +440,7 @@ def test_a_file_saved_on_disk_is_rendered_again(client: Client, served: Running)
     assert b"Renamed while served" in client.request("GET", "/map/key_cities.yaml")[2]
 
 
+@pytest.mark.parametrize("served", [EXAMPLES], indirect=True)
 def test_a_broken_file_shows_the_cli_messages_and_keeps_its_last_good_map(
     client: Client, served: Running
 ) -> None:
@@ -424,9 +480,12 @@ def test_a_file_the_scenario_names_is_watched_too(tmp_path: Path) -> None:
         c = Client(running)
         state = c.get_json("/api/state/s.yaml")
         assert state["ok"], state["errors"]
+        batches = running.watcher.batches
         (folder / "unrelated.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-        time.sleep(1.0)
-        assert c.get_json("/api/state/s.yaml")["version"] == state["version"]
+        wait_for(lambda: running.watcher.batches > batches)  # the change was seen and processed...
+        assert (
+            c.get_json("/api/state/s.yaml")["version"] == state["version"]
+        )  # ...and rendered nothing
         data = json.loads((folder / "my_line.geojson").read_text())
         data["features"][0]["properties"]["source"] = "Changed while served"
         (folder / "my_line.geojson").write_text(json.dumps(data))
@@ -468,44 +527,44 @@ def _unchanged(served: Running, action: Callable[[], None]) -> None:
 
 @pytest.mark.parametrize("token", [None, "", "wrong-token"])
 def test_a_write_without_this_runs_token_is_refused(
-    client: Client, served: Running, token: str | None
+    reader: Client, shared: Running, token: str | None
 ) -> None:
-    base = client.get_json("/api/state/dnipro_line.yaml")["hash"]
+    base = reader.get_json("/api/state/dnipro_line.yaml")["hash"]
 
     def act() -> None:
         headers = {} if token is None else {"X-Mapper-Token": token}
-        status, _, body = client.request(
+        status, _, body = reader.request(
             "POST", "/api/edit/dnipro_line.yaml", {**MOVE, "base": base}, headers
         )
         assert status == 403 and b"X-Mapper-Token" in body
 
-    _unchanged(served, act)
+    _unchanged(shared, act)
 
 
 @pytest.mark.parametrize(
     "host", ["evil.example:8000", "127.0.0.1", "127.0.0.1:1", "", "localhost.evil"]
 )
 def test_a_foreign_host_header_is_refused_for_reads_and_writes(
-    client: Client, served: Running, host: str
+    reader: Client, shared: Running, host: str
 ) -> None:
     for path in ("/", "/map/dnipro_line.yaml", "/api/sites/dnipro_line.yaml", "/events"):
-        status, _, body = client.request("GET", path, headers={"Host": host})
-        assert status == 421 and served.token.encode() not in body
+        status, _, body = reader.request("GET", path, headers={"Host": host})
+        assert status == 421 and shared.token.encode() not in body
 
     def act() -> None:
-        status, _, _ = client.request(
+        status, _, _ = reader.request(
             "POST",
             "/api/edit/dnipro_line.yaml",
             MOVE,
-            {"Host": host, "X-Mapper-Token": served.token},
+            {"Host": host, "X-Mapper-Token": shared.token},
         )
         assert status == 421
 
-    _unchanged(served, act)
+    _unchanged(shared, act)
 
 
-def test_localhost_is_the_same_server(client: Client) -> None:
-    status, _, _ = client.request("GET", "/", headers={"Host": f"localhost:{client.port}"})
+def test_localhost_is_the_same_server(reader: Client) -> None:
+    status, _, _ = reader.request("GET", "/", headers={"Host": f"localhost:{reader.port}"})
     assert status == 200
 
 
@@ -519,14 +578,14 @@ def test_localhost_is_the_same_server(client: Client) -> None:
     ],
 )
 def test_a_cross_origin_write_is_refused(
-    client: Client, served: Running, headers: dict[str, str]
+    reader: Client, shared: Running, headers: dict[str, str]
 ) -> None:
-    base = client.get_json("/api/state/dnipro_line.yaml")["hash"]
+    base = reader.get_json("/api/state/dnipro_line.yaml")["hash"]
     _unchanged(
-        served,
+        shared,
         lambda: (
             (
-                status := client.write(
+                status := reader.write(
                     "edit", "dnipro_line.yaml", {**MOVE, "base": base}, **headers
                 )[0]
             )
@@ -558,43 +617,41 @@ def test_a_same_origin_write_is_accepted(client: Client) -> None:
     ],
 )
 def test_only_scenario_files_of_the_folder_can_be_written(
-    client: Client, served: Running, name: str, status: int
+    reader: Client, shared: Running, name: str, status: int
 ) -> None:
-    outside = served.folder.parent / "outside.yaml"
-    outside.write_text((served.folder / "dnipro_line.yaml").read_text())
-    (served.folder / "link.yaml").symlink_to(outside)
-    (served.folder / "notes.txt").write_text("x")
-    served.folder.joinpath("sub").mkdir()
-    wait_for(lambda: b"<td>link.yaml</td>" in client.request("GET", "/")[2])  # listed by the folder
+    # the shared folder has link.yaml (a link to ../outside.yaml), notes.txt and sub/ (``_shared_server``)
+    outside = shared.folder.parent / "outside.yaml"
+    assert (shared.folder / "link.yaml").readlink() == outside and (shared.folder / "sub").is_dir()
+    assert b"<td>link.yaml</td>" in reader.request("GET", "/")[2]  # listed by the folder
     before = outside.read_bytes()
-    got, body = client.write("edit", name, {**MOVE, "base": "x" * 64})
+    got, body = reader.write("edit", name, {**MOVE, "base": "x" * 64})
     assert got == status, body
-    got, body = client.write("undo", name, {"base": "x" * 64})
+    got, body = reader.write("undo", name, {"base": "x" * 64})
     assert got == status, body
-    assert outside.read_bytes() == before and (served.folder / "link.yaml").is_symlink()
+    assert outside.read_bytes() == before and (shared.folder / "link.yaml").is_symlink()
 
 
-def test_an_oversized_body_is_refused_before_it_is_read(client: Client, served: Running) -> None:
+def test_an_oversized_body_is_refused_before_it_is_read(reader: Client, shared: Running) -> None:
     big = json.dumps({**MOVE, "pad": "x" * (64 * 1024)}).encode()
     _unchanged(
-        served,
+        shared,
         lambda: (
-            client.request(
+            reader.request(
                 "POST",
                 "/api/edit/dnipro_line.yaml",
                 raw=big,
-                headers={"X-Mapper-Token": served.token},
+                headers={"X-Mapper-Token": shared.token},
             )[0]
             == 413
             or pytest.fail("not 413")
         ),
     )
     # a length that is announced but never sent is refused at once too (the server does not wait for it)
-    status, _, _ = client.request(
+    status, _, _ = reader.request(
         "POST",
         "/api/edit/dnipro_line.yaml",
         raw=b"{}",
-        headers={"X-Mapper-Token": served.token, "Content-Length": str(10**9)},
+        headers={"X-Mapper-Token": shared.token, "Content-Length": str(10**9)},
     )
     assert status == 413
 
@@ -609,19 +666,22 @@ def test_an_oversized_body_is_refused_before_it_is_read(client: Client, served: 
     ],
 )
 def test_a_write_is_json(
-    client: Client, served: Running, raw: bytes, ctype: str, status: int
+    reader: Client, shared: Running, raw: bytes, ctype: str, status: int
 ) -> None:
-    got, _headers, _ = client.request(
-        "POST",
-        "/api/edit/dnipro_line.yaml",
-        raw=raw,
-        headers={"X-Mapper-Token": served.token, "Content-Type": ctype},
-    )
-    assert got == status
+    def act() -> None:
+        got, _headers, _ = reader.request(
+            "POST",
+            "/api/edit/dnipro_line.yaml",
+            raw=raw,
+            headers={"X-Mapper-Token": shared.token, "Content-Type": ctype},
+        )
+        assert got == status
+
+    _unchanged(shared, act)
 
 
-def test_no_cors_and_safe_headers_on_every_answer(client: Client) -> None:
-    status, headers, _ = client.request(
+def test_no_cors_and_safe_headers_on_every_answer(reader: Client) -> None:
+    status, headers, _ = reader.request(
         "OPTIONS",
         "/api/edit/dnipro_line.yaml",
         headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
@@ -634,33 +694,37 @@ def test_no_cors_and_safe_headers_on_every_answer(client: Client) -> None:
         ("GET", "/api/sites/dnipro_line.yaml"),
         ("GET", "/nothing"),
     ):
-        status, headers, _ = client.request(method, path, headers={"Origin": "http://evil.example"})
+        status, headers, _ = reader.request(method, path, headers={"Origin": "http://evil.example"})
         assert not [k for k in headers if k.startswith("access-control-")]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["content-security-policy"] == "frame-ancestors 'none'"
 
 
-def test_no_answer_echoes_what_was_asked(client: Client, served: Running) -> None:
+def test_no_answer_echoes_what_was_asked(reader: Client, shared: Running) -> None:
     probe = "<script>alert(1)</script>"
     for path in (f"/map/{probe}.yaml", f"/api/sites/{probe}", f"/{probe}"):
-        status, headers, body = client.request("GET", path.replace(" ", "%20"))
+        status, headers, body = reader.request("GET", path.replace(" ", "%20"))
         assert status == 404 and b"<script>" not in body
         assert headers["content-type"] == "application/json; charset=utf-8"
-    status, body = client.edit(
-        "dnipro_line.yaml", op="set", keypath="options[0].forces[0]", fields={probe: 1}
-    )
-    assert status == 400 and "<script>" in body["error"]  # inside JSON text, never markup
-    assert client.request("POST", "/api/edit/x", {"op": probe})[1]["content-type"].startswith(
+
+    def act() -> None:
+        status, body = reader.edit(
+            "dnipro_line.yaml", op="set", keypath="options[0].forces[0]", fields={probe: 1}
+        )
+        assert status == 400 and "<script>" in body["error"]  # inside JSON text, never markup
+
+    _unchanged(shared, act)
+    assert reader.request("POST", "/api/edit/x", {"op": probe})[1]["content-type"].startswith(
         "application/json"
     )
 
 
-def test_the_page_token_is_random_per_run(tmp_path: Path, served: Running) -> None:
-    other = start(served.folder, port=0)
+def test_the_page_token_is_random_per_run(tmp_path: Path, shared: Running) -> None:
+    other = start(shared.folder / "dnipro_line.yaml", port=0)  # one file: one render
     try:
-        assert other.token != served.token and len(other.token) >= 40
+        assert other.token != shared.token and len(other.token) >= 40
         page = Client(other).request("GET", "/map/dnipro_line.yaml")[2].decode()
-        assert other.token in page and served.token not in page
+        assert other.token in page and shared.token not in page
     finally:
         other.stop()
 
@@ -961,10 +1025,84 @@ def test_a_point_is_inserted_and_removed_over_http_and_undo_restores_the_file(
     ],
 )
 def test_an_insert_request_of_the_wrong_shape_is_refused(
-    client: Client, served: Running, body: dict[str, Any], message: str
+    reader: Client, shared: Running, body: dict[str, Any], message: str
 ) -> None:
     def act() -> None:
-        status, answer = client.edit("dnipro_line.yaml", op="insert", **body)
+        status, answer = reader.edit("dnipro_line.yaml", op="insert", **body)
         assert status == 400 and message in answer["error"], answer
 
-    _unchanged(served, act)
+    _unchanged(shared, act)
+
+
+# -------------------------------------------------------------------------------------------------------------
+# Hubs added from the map (mapper.serve.newitem)
+
+NEW_HUB = [
+    "+      - name: Lublin depot",
+    "+        nation: PL",
+    "+        at: {lat: 51.25000, lon: 22.57000}",
+]
+
+
+def test_a_hub_is_appended_to_the_options_hubs_in_their_layout() -> None:
+    from mapper.serve.edit import Edit, apply
+
+    text = _example()
+    fields = (("name", "Lublin depot"), ("nation", "PL"))
+    out = apply(text, Edit("add", "options[0]", 51.25, 22.57, fields=fields, hub=True))
+    assert changed_lines(text, out) == NEW_HUB
+    assert comments(out) == comments(text)
+    hubs = _loads(out).options[0].hubs
+    assert (hubs[-1].name, hubs[-1].nation, hubs[-1].location.lat) == ("Lublin depot", "PL", 51.25)
+    assert hubs[-1].keypath == f"options[0].hubs[{len(hubs) - 1}]"
+
+
+def test_hubs_is_created_for_an_option_that_has_none() -> None:
+    from mapper.serve.edit import Edit, apply
+
+    out = apply(
+        AREA_TEXT, Edit("add", "options[0]", 50.5, 30.5, fields=(("name", "Depot"),), hub=True)
+    )
+    assert changed_lines(AREA_TEXT, out) == [
+        "+    hubs:",
+        "+      - name: Depot",
+        "+        at: {lat: 50.50000, lon: 30.50000}",
+    ]
+    assert out.endswith(
+        "Lviv, Kyiv]}\n    hubs:\n      - name: Depot\n        at: {lat: 50.50000, lon: 30.50000}\n"
+    )
+    (hub,) = _loads(out).options[0].hubs
+    assert (hub.name, hub.location.lon) == ("Depot", 30.5)
+
+
+def test_a_hub_is_added_over_http_checked_by_the_loader_and_undone(
+    client: Client, served: Running
+) -> None:
+    path = served.folder / "dnipro_line.yaml"
+    original = path.read_bytes()
+    hub = {"op": "add", "site": "hub", "keypath": "options[0]", "lat": 51.25, "lon": 22.57}
+    status, body = client.edit(
+        "dnipro_line.yaml", **hub, fields={"name": "Lublin depot", "nation": "PL"}
+    )
+    assert status == 200, body
+    assert changed_lines(original.decode(), path.read_text()) == NEW_HUB
+    # once rendered, the new hub has a handle (it is the option's second hub)
+    wait_for(lambda: client.get_json("/api/state/dnipro_line.yaml")["hash"] == body["hash"])
+    sites = client.get_json("/api/sites/dnipro_line.yaml")
+    (new,) = [s for s in sites["sites"] if s["name"] == "Lublin depot"]
+    assert (new["site"], new["nation"], new["lat"]) == ("hub", "PL", 51.25)
+    added = path.read_bytes()
+    # refused, the file untouched: a hub has no troops (400), and needs a name (the loader's message, 422)
+    status, answer = client.edit("dnipro_line.yaml", **hub, fields={"name": "X", "troops": "5"})
+    assert status == 400 and "'troops' is not a field" in answer["error"]
+    status, answer = client.edit("dnipro_line.yaml", **hub, fields={"nation": "PL"})
+    assert status == 422 and any(
+        "options[0].hubs[2].name: missing required key 'name'" in line for line in answer["errors"]
+    ), answer
+    status, answer = client.edit(
+        "dnipro_line.yaml", **{**hub, "site": "zone"}, fields={"name": "X"}
+    )
+    assert status == 400 and "site: expected force or hub" in answer["error"]
+    assert path.read_bytes() == added
+    status, body = client.write("undo", "dnipro_line.yaml", {"base": client.hash})
+    assert status == 200 and path.read_bytes() == original

@@ -3,8 +3,9 @@ redrawn map), a broken file shows the CLI's messages above the last good map, a 
 written back (only its ``at:`` line changes, comments survive) and Ctrl+Z restores the file byte for byte, the
 placed-by-name question, the add/edit/delete form, and a stale page refused and reloaded.
 
-The server runs in this process on a free 127.0.0.1 port over a copy of one example; the browser may reach that
-origin and nothing else (every other request is blocked and recorded, as in tests/support/browser.py).
+The server runs in this process on a free 127.0.0.1 port over a copy of one example (a server of its own for
+each test that edits; one for the module for the tests that write nothing, which check that the file is as it
+was); the browser may reach that origin and nothing else (every other request is blocked and recorded, as in tests/support/browser.py).
 """
 
 from __future__ import annotations
@@ -53,12 +54,26 @@ class ServedPage(OfflinePage):
         return self.page
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Running]:
-    folder = tmp_path / "sc"
+def _serve_copy(root: Path) -> Running:
+    folder = root / "sc"
     folder.mkdir()
     shutil.copy(REPO / "scenarios" / NAME, folder / NAME)
-    running = start(folder, port=0)
+    return start(folder, port=0)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Running]:
+    """A server of the test's own over a fresh copy: for a test that edits (no test sees another's edits)."""
+    running = _serve_copy(tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def _shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    running = _serve_copy(tmp_path_factory.mktemp("shared"))
     try:
         yield running
     finally:
@@ -66,8 +81,16 @@ def served(tmp_path: Path) -> Iterator[Running]:
 
 
 @pytest.fixture
-def page(chromium: Any, served: Running) -> Iterator[ServedPage]:
-    p = ServedPage(chromium, served.url.rstrip("/"))
+def shared(_shared_server: Running) -> Iterator[Running]:
+    """The module's one server, for a test that writes nothing: afterwards, the file is byte for byte as it was."""
+    path = _shared_server.folder / NAME
+    before = path.read_bytes()
+    yield _shared_server
+    assert path.read_bytes() == before, "a test of the shared server changed its file"
+
+
+def _page(chromium: Any, running: Running) -> Iterator[ServedPage]:
+    p = ServedPage(chromium, running.url.rstrip("/"))
     try:
         yield p
     finally:
@@ -76,6 +99,16 @@ def page(chromium: Any, served: Running) -> Iterator[ServedPage]:
         problems = [m for m in problems if "409" not in m and "422" not in m]
         p.close()
         assert problems == []
+
+
+@pytest.fixture
+def page(chromium: Any, served: Running) -> Iterator[ServedPage]:
+    yield from _page(chromium, served)
+
+
+@pytest.fixture
+def shared_page(chromium: Any, shared: Running) -> Iterator[ServedPage]:
+    yield from _page(chromium, shared)
 
 
 def version(p: ServedPage) -> int:
@@ -396,10 +429,10 @@ def test_the_form_adds_edits_and_deletes_forces(page: ServedPage, served: Runnin
 
 
 def test_an_edit_from_a_stale_page_is_refused_and_the_page_reloads(
-    page: ServedPage, served: Running
+    shared_page: ServedPage, shared: Running
 ) -> None:
-    p = page.goto(f"/map/{NAME}")
-    path = served.folder / NAME
+    p = shared_page.goto(f"/map/{NAME}")
+    path = shared.folder / NAME
     original = path.read_bytes()
     p.evaluate(
         "window.mapperServe.hash = '0'.repeat(64)"
@@ -413,8 +446,8 @@ def test_an_edit_from_a_stale_page_is_refused_and_the_page_reloads(
     assert path.read_bytes() == original
 
 
-def test_the_index_links_every_page(page: ServedPage) -> None:
-    p = page.goto("/")
+def test_the_index_links_every_page(shared_page: ServedPage) -> None:
+    p = shared_page.goto("/")
     assert p.locator(f"tr[data-file='{NAME}'] a").count() == 3
     with p.expect_navigation():
         p.click(f"tr[data-file='{NAME}'] a[href='/analysis/{NAME}']")
@@ -496,3 +529,33 @@ def test_the_form_shows_and_edits_when_a_force_is_present(phased: tuple[ServedPa
     final = wait_file(p, path, lambda t: t != after)
     (_, new) = changed_lines(after, final)
     assert "role: training, from: D+90, until: D+300, at: Yavoriv}" in new
+
+
+def test_a_hub_is_added_by_clicking_the_map(page: ServedPage, served: Running) -> None:
+    from mapper.loader import load_scenario
+
+    p = page.goto(f"/map/{NAME}")
+    path = served.folder / NAME
+    original = path.read_text()
+    n = len(load_scenario(path).options[0].hubs)
+    _edit_mode(p)
+    p.click(".mapper-serve-add-hub")
+    assert "new hub goes" in p.locator(".mapper-serve-banner").inner_text()
+    box = p.locator(".leaflet-container").bounding_box()
+    p.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.35)
+    form = p.locator(".mapper-serve-form")
+    assert form.locator("strong").inner_text() == "New hub"
+    assert form.locator("[name=troops]").count() == 0 and form.locator("[name=kind]").count() == 0
+    form.locator("[name=name]").fill("Lublin depot")
+    form.locator("[name=nation]").fill("PL")
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / "serve_add_hub.png"))
+    form.locator("button[type=submit]").click()
+    after = wait_file(p, path, lambda t: "Lublin depot" in t)
+    lines = changed_lines(original, after)
+    assert lines[:2] == ["+      - name: Lublin depot", "+        nation: PL"] and len(lines) == 3
+    assert lines[2].startswith("+        at: {lat: ")
+    hubs = load_scenario(path).options[0].hubs
+    assert len(hubs) == n + 1 and (hubs[-1].name, hubs[-1].nation) == ("Lublin depot", "PL")
+    # the map is redrawn with a handle on the new hub (square, purple)
+    p.wait_for_selector(f".mapper-serve-hub[data-keypath='options[0].hubs[{n}]']", timeout=20_000)

@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from mapper.errors import MapperError
 from mapper.serve.edit import (
     FORCE_FIELDS,
+    HUB_FIELDS,
     WINDOW_FIELDS,
     Edit,
     EditError,
@@ -362,11 +363,15 @@ def parse_edit(body: dict[str, Any]) -> Edit:
     lat = lon = None
     if op in ("move", "add", "insert"):
         lat, lon = _number(body, "lat", -90, 90), _number(body, "lon", -180, 180)
+    site = body.get("site", "force")
+    if op == "add" and site not in ("force", "hub"):
+        raise Refused(400, "site: expected force or hub (what is added)")
+    hub = ".hubs[" in keypath or (op == "add" and site == "hub")
     fields = body.get("fields") or {}
     if not isinstance(fields, dict) or not all(isinstance(k, str) for k in fields):
         raise Refused(400, "fields: expected a mapping of field names to values")
     for k, v in fields.items():
-        if k not in FORCE_FIELDS:
+        if k not in (HUB_FIELDS if hub and op == "add" else FORCE_FIELDS):
             raise Refused(400, f"fields: {k[:40]!r} is not a field the page edits")
         if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float)):
             raise Refused(400, f"fields.{k}: expected text or a number")
@@ -376,5 +381,5 @@ def parse_edit(body: dict[str, Any]) -> Edit:
         lat=lat,
         lon=lon,
         fields=tuple(fields.items()),
-        hub=".hubs[" in keypath,
+        hub=hub,
     )

@@ -2,7 +2,7 @@
 
 An edit names a site by its key path (``options[0].forces[2]``, as the loader's ``Force.keypath``; or a point of a
 line or area, ``options[0].lines[1].through[3]``) and says what changes: a new position (``move``), new field
-values (``set``), a new force (``add``), a new point of a line or area before that index (``insert``; the index
+values (``set``), a new force or hub (``add``, ``serve.newitem``), a new point of a line or area before that index (``insert``; the index
 may be the list's length, to append) or none at all (``delete``: a force, a hub or a point).
 ``apply`` returns the candidate text; the caller validates it with the loader before anything is written.
 
@@ -465,45 +465,6 @@ def _insert(t: Text, root: Node, keypath: str, lat: float, lon: float) -> list[S
     return [(at, at, block)]
 
 
-def _add(
-    t: Text, root: Node, option: str, fields: dict[str, Any], lat: float, lon: float
-) -> list[Splice]:
-    opt = find(root, option)
-    if not isinstance(opt, MappingNode) or opt.flow_style:
-        raise EditError("this option is not a block mapping; add the force in the file")
-    values = [
-        f"{k}: {value_text(k, fields[k])}" for k in FORCE_FIELDS if fields.get(k) not in (None, "")
-    ]
-    values.append(f"at: {position(lat, lon)}")
-    nl = t.newline
-    found = entry(opt, "forces")
-    if found is not None and isinstance(found[1], SequenceNode) and found[1].value:
-        seq = found[1]
-        if seq.flow_style:
-            raise EditError(
-                "this option's forces are written on one line; add the force in the file"
-            )
-        last = seq.value[-1]
-        dash_line = _dash_line(t, last)
-        dash = t.text[t.line_start(dash_line) :].index("-")
-        keys = (
-            " " * last.start_mark.column if dash_line == last.start_mark.line else " " * (dash + 2)
-        )
-        block = f"{' ' * dash}- {values[0]}{nl}" + "".join(f"{keys}{v}{nl}" for v in values[1:])
-        at = t.line_end(content_end(last).line)
-        return [(at, at, block)]
-    if found is not None:
-        raise EditError(
-            "this option's 'forces:' has no list item to follow; add the first force in the file"
-        )
-    indent = _key_indent(t, opt)
-    block = f"{indent}forces:{nl}{indent}  - {values[0]}{nl}" + "".join(
-        f"{indent}    {v}{nl}" for v in values[1:]
-    )
-    at = t.line_end(content_end(opt).line)
-    return [(at, at, block)]
-
-
 @dataclass(frozen=True)
 class Edit:
     """One edit from the page (validated shape; what it does to the scenario is the loader's to judge)."""
@@ -548,8 +509,10 @@ def _splices(t: Text, root: Node, edit: Edit) -> list[Splice]:
         return _set(t, find(root, edit.keypath), fields, allowed)
     if edit.op == "delete":
         return _delete(t, root, edit.keypath)
-    if edit.op == "add":
-        return _add(t, root, edit.keypath, fields, edit.lat, edit.lon)  # type: ignore[arg-type]
+    if edit.op == "add":  # a force, or a hub (edit.hub): mapper.serve.newitem
+        from mapper.serve.newitem import add_item
+
+        return add_item(t, root, edit.keypath, fields, edit.lat, edit.lon, hub=edit.hub)  # type: ignore[arg-type]
     if edit.op == "insert":
         return _insert(t, root, edit.keypath, edit.lat, edit.lon)  # type: ignore[arg-type]
     raise EditError(f"unknown edit {edit.op!r}")

@@ -176,19 +176,26 @@ class ServedFolder:
         from mapper.render import render_html
         from mapper.yamlsafe import decode_text
 
+        text = ""
         try:
             text = decode_text(data, e.shown)
-            e.deps = self._deps(text, e.shown)
             scenario = load_scenario_text(text, name=e.shown, base_dir=".")
             prepared = prepare(scenario)
             html = render_html(prepared)
         except MapperError as exc:
-            return self._record(e, h, error_lines(exc), publish)
+            return self._deps_after(e, text, self._record(e, h, error_lines(exc), publish))
         e.prepared, e.html, e.good_hash, e.good_text = prepared, html, h, text
         e.title = prepared.scenario.title
         e.warnings = tuple(p.format() for p in prepared.scenario.warnings)
         e.cache = {}
-        return self._record(e, h, (), publish)
+        return self._deps_after(e, text, self._record(e, h, (), publish))
+
+    def _deps_after(self, e: Entry, text: str, changed: bool) -> bool:
+        # after the pages were told (they fetch the new map meanwhile): what the text names matters only for
+        # the next change (a second read of the YAML, ~5 ms, off the save-to-redraw path)
+        if text:  # (a text that could not be decoded keeps what the last one named)
+            e.deps = self._deps(text, e.shown)
+        return changed
 
     def _record(self, e: Entry, h: str, errors: tuple[str, ...], publish: bool) -> bool:
         e.text_hash, e.errors = h, errors

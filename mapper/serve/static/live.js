@@ -59,10 +59,7 @@
   var map = theMap();
   function saveView() {
     var s = store("sessionStorage");
-    if (map && s) {
-      var c = map.getCenter();
-      s.setItem(VIEW_KEY, JSON.stringify({ lat: c.lat, lng: c.lng, zoom: map.getZoom() }));
-    }
+    if (map && s) s.setItem(VIEW_KEY, JSON.stringify(currentView()));
   }
   function reload() { saveView(); window.location.reload(); }
 
@@ -72,17 +69,60 @@
   // the fallback (any failure, a different head, or every SOFT_LIMIT updates, to drop what old pages left).
   var SOFT_LIMIT = 25, softCount = 0;
   // The user's view is kept: the page's initial fit (mapper.fitView in controls.js, which tries zoom after zoom)
-  // is replaced, for the next map only, by setting that view, and marks the map fitted as it would.
-  function keepView(view) {
-    var M = window.mapper, fit = M && M.fitView;
+  // is replaced, for the next map only, by setting that view, and marks the map fitted as it would. For an
+  // update in place (atStart), the new map is made at that view (L.map, for its next call only) instead:
+  // setting the view afterwards projects and redraws every path and lays out the labels once more (40-90 ms
+  // for this map). When the page's scripts then change the map's size (docking moves it into a narrower box:
+  // invalidateSize), its map pane is placed where setting the view at the new size would put it (whole
+  // pixels, as Leaflet's own), so every layer is on screen exactly where setView would draw it; the fit
+  // checks that and sets the view only if it is not so (another zoom, a pan in between).
+  var keptView = null;
+  function origin(m, view) {
+    // the pixel origin that setView(view) gives the map at its current size
+    return m.project([view.lat, view.lng], view.zoom).subtract(m.getSize().divideBy(2)).round();
+  }
+  function atView(m, view) {
+    var P = window.L.DomUtil.getPosition(m.getPane("mapPane"));
+    return m.getZoom() === view.zoom && m.getPixelOrigin().subtract(P).equals(origin(m, view));
+  }
+  function keepView(view, atStart) {
+    var M = window.mapper, fit = M && M.fitView, L = window.L, make = L && L.map, made = null;
     if (!fit) return;
+    if (atStart && make) {
+      L.map = function (id, options) {
+        L.map = make;
+        made = make.call(this, id, L.extend({}, options, { center: [view.lat, view.lng], zoom: view.zoom }));
+        made.invalidateSize = function (o) {
+          // keep the centre (pan: the renderers follow, on moveend), then the last fraction of a pixel
+          var out = L.Map.prototype.invalidateSize.call(this, L.extend({}, o, { pan: true }));
+          var P = this.getPixelOrigin().subtract(origin(this, view));
+          if (this.getZoom() === view.zoom && P.distanceTo(L.DomUtil.getPosition(this.getPane("mapPane"))) <= 1.5) {
+            L.DomUtil.setPosition(this.getPane("mapPane"), P);
+          }
+          return out;
+        };
+        return made;
+      };
+    }
     M.fitView = function (m) {
       M.fitView = fit;
-      m.setView([view.lat, view.lng], view.zoom, { animate: false });
+      if (L && L.map !== make) L.map = make;  // not used (another page): put back
+      if (made) delete made.invalidateSize;
+      if (!(m === made && atView(m, view))) m.setView([view.lat, view.lng], view.zoom, { animate: false });
+      keptView = { lat: view.lat, lng: view.lng, zoom: view.zoom, map: m };
       M.view = { zoom: view.zoom, labelsClear: false, fitted: true, kept: true };
       m.getContainer().setAttribute("data-mapper-view", "fitted");
+      fitted();
       return M.view;
     };
+  }
+  function currentView() {
+    // the map's view, or the exact one it was given if it has not moved since (within a pixel)
+    if (keptView && keptView.map === map && atView(map, keptView)) {
+      return { lat: keptView.lat, lng: keptView.lng, zoom: keptView.zoom };
+    }
+    var c = map.getCenter();
+    return { lat: c.lat, lng: c.lng, zoom: map.getZoom() };
   }
   function headKey(d) {
     return Array.prototype.map.call(d.head.querySelectorAll("script, style, link"), function (e) {
@@ -91,19 +131,24 @@
   }
   function softUpdate() {
     if (cfg.page !== "map" || !map || ++softCount > SOFT_LIMIT) return Promise.reject(new Error("reload"));
+    var steps = api.steps = { start: performance.now() };
+    var mark = function (k) { steps[k] = performance.now(); };
     return fetch(window.location.pathname, { credentials: "omit", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("status " + r.status); return r.text(); })
       .then(function (html) {
+        mark("fetched");
         var doc = new DOMParser().parseFromString(html, "text/html");
+        mark("parsed");
         var conf = doc.getElementById("mapper-serve-config");
         if (!conf || headKey(doc) !== headKey(document)) throw new Error("another page");
         var next = JSON.parse(conf.textContent);
-        var c = map.getCenter(), view = { lat: c.lat, lng: c.lng, zoom: map.getZoom() };
-        var editing = !!handles;
+        var view = currentView();
+        var editing = !!handles, old = map;
         stopEditing(true);
         api.ready = false;
-        map.remove();
-        keepView(view);
+        // the old map leaves the page with its body now; it is removed (its layers and listeners unbound:
+        // 20-40 ms for this map) once the new one is drawn, not while the user waits for it
+        keepView(view, true);
         var nodes = Array.prototype.filter.call(doc.body.childNodes, function (n) {
           return !(n.tagName === "SCRIPT" && n.getAttribute("src"));  // this script stays as it is
         }).map(function (n) { return document.importNode(n, true); });
@@ -115,6 +160,7 @@
           s.textContent = old.textContent;
           old.replaceWith(s);  // runs now, in order
         });
+        mark("ran");
         document.body.insertBefore(banner, document.body.firstChild);
         if (bar) document.body.appendChild(bar);
         map = theMap();
@@ -124,9 +170,10 @@
         showProblems(cfg.errors);
         return new Promise(function (resolve) {
           whenFitted(function () {
+            mark("fitted");
             attachMap(editing);
             api.version = cfg.version;
-            drawn();
+            drawn(function () { old.remove(); });
             resolve();
           });
         });
@@ -159,22 +206,51 @@
   };
   window.addEventListener("beforeunload", function () { source.close(); });
 
-  function drawn() {
+  // Drawn: when the frame that shows the new map has been painted. A message posted from the frame's
+  // animation callback is handled right after that frame's rendering (style, layout, paint), without waiting
+  // for the next frame to begin (a second requestAnimationFrame: up to one more frame, 16 ms at 60 Hz).
+  function afterPaint(then) {
     requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        api.ready = true;
-        api.drawnAt = Date.now();
-        document.documentElement.setAttribute("data-mapper-serve-ready", String(cfg.version));
-      });
+      var ch = new MessageChannel();
+      ch.port1.onmessage = then;
+      ch.port2.postMessage(null);
     });
+  }
+  function drawn(after) {
+    afterPaint(function () {
+      api.ready = true;
+      api.drawnAt = Date.now();
+      if (api.steps) api.steps.drawn = performance.now();
+      document.documentElement.setAttribute("data-mapper-serve-ready", String(cfg.version));
+      if (after) setTimeout(after, 0);
+    });
+  }
+  // The map's initial view is set by the page's own fitView, a turn after its scripts (it marks the container
+  // data-mapper-view="fitted"), or by keepView's, which says so at once (fitted()); the attribute is watched
+  // for the page's own, with a bound of 1 s.
+  var waiting = [];
+  function fitted() {
+    var now = waiting;
+    waiting = [];
+    now.forEach(function (f) { f(); });
   }
   function whenFitted(then) {
     if (!map) { then(); return; }
-    var c = map.getContainer(), tries = 0;
-    (function wait() {
-      if (c.getAttribute("data-mapper-view") === "fitted" || tries++ > 100) then();
-      else setTimeout(wait, 10);
-    })();
+    var c = map.getContainer();
+    if (c.getAttribute("data-mapper-view") === "fitted") { then(); return; }
+    var done = false, watch = new MutationObserver(function () {
+      if (c.getAttribute("data-mapper-view") === "fitted") finish();
+    });
+    var bound = setTimeout(finish, 1000);
+    function finish() {
+      if (done) return;
+      done = true;
+      watch.disconnect();
+      clearTimeout(bound);
+      then();
+    }
+    waiting.push(finish);
+    watch.observe(c, { attributes: true, attributeFilter: ["data-mapper-view"] });
   }
   var session = store("sessionStorage"), saved = null;
   try { saved = session && JSON.parse(session.getItem(VIEW_KEY) || "null"); } catch (e) { saved = null; }
@@ -269,13 +345,19 @@
     var toggle = el("button", "mapper-serve-toggle", "Edit on map");
     toggle.type = "button";
     toggle.onclick = function () { if (handles) stopEditing(false); else startEditing(); };
-    var add = el("button", "mapper-serve-add", "Add force");
-    add.type = "button";
-    add.onclick = function () {
-      if (!handles) return;
-      adding = true;
-      notice("Click on the map where the new force goes.", false);
+    // "Add force" / "Add hub", then a click on the map: the form for the new item, at that point
+    var addButton = function (cls, label, what) {
+      var b = el("button", cls, label);
+      b.type = "button";
+      b.onclick = function () {
+        if (!handles) return;
+        adding = what;
+        notice("Click on the map where the new " + what + " goes.", false);
+      };
+      return b;
     };
+    var add = addButton("mapper-serve-add", "Add force", "force");
+    var addHub = addButton("mapper-serve-add-hub", "Add hub", "hub");
     var undo = el("button", "mapper-serve-undo", "Undo (Ctrl+Z)");
     undo.type = "button";
     undo.onclick = function () { api.undo(); };
@@ -284,7 +366,7 @@
       a.href = x[1] === "/" ? "/" : x[1] + encodeURIComponent(cfg.file);
       return a;
     });
-    links.concat([toggle, add, undo]).forEach(function (b) { bar.appendChild(b); });
+    links.concat([toggle, add, addHub, undo]).forEach(function (b) { bar.appendChild(b); });
     document.body.appendChild(bar);
   }
 
@@ -293,8 +375,9 @@
     map.createPane("mapperServe").style.zIndex = 700;
     map.on("click", function (ev) {
       if (!handles || !adding) return;
+      var what = adding;
       adding = false;
-      openForm(null, ev.latlng);
+      openForm(null, ev.latlng, what);
     });
     if (editing) startEditing();
   }
@@ -431,12 +514,13 @@
     return input;
   }
 
-  function openForm(site, latlng) {
+  function openForm(site, latlng, adds) {
+    // a force's or hub's form (site), or a new one's at latlng (adds: "force" or "hub")
     var old = document.querySelector(".mapper-serve-form");
     if (old) old.remove();
-    var hub = site && site.site === "hub";
+    var hub = site ? site.site === "hub" : adds === "hub";
     var form = el("form", "mapper-serve-form");
-    form.appendChild(el("strong", null, site ? (hub ? "Hub: " : "Force: ") + site.name : "New force"));
+    form.appendChild(el("strong", null, site ? (hub ? "Hub: " : "Force: ") + site.name : hub ? "New hub" : "New force"));
     var inputs = {};
     inputs.name = field(form, "Name", "name", site ? site.name : "");
     inputs.nation = field(form, "Nation", "nation", site ? site.nation : "");
@@ -475,7 +559,7 @@
       });
       var body = site
         ? { op: "set", keypath: site.keypath, fields: fields }
-        : { op: "add", keypath: opt.value, lat: round(latlng.lat), lon: round(latlng.lng), fields: fields };
+        : { op: "add", site: hub ? "hub" : "force", keypath: opt.value, lat: round(latlng.lat), lon: round(latlng.lng), fields: fields };
       if (save.disabled) return;  // one write per form: a double click on Save adds one force
       save.disabled = true;
       api.edit(body).then(function (r) { if (r.status === 200) form.remove(); else save.disabled = false; });
