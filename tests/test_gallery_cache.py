@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from support.broken import BROKEN_SCENARIO
 from support.cli import run_cli
+from support.tiers import representatives
 
 from mapper import gallery as gallery_mod
 from mapper.gallery import build_gallery
@@ -178,17 +179,24 @@ def test_a_failure_shows_the_folder_as_named_now(
     assert result.failed[0].errors[0].startswith(f"{alias / 'bad.yaml'}:10:47: ")
 
 
+TAMPERS = [
+    {"errors": [1]},
+    {"errors": []},
+    {"warnings": [{"x": 1}]},
+    {"cache_key": "0" * 64},
+    {"inputs": {"../../etc/passwd": gallery_entries.ABSENT}},
+    {"inputs": {"/etc/hostname": "0" * 64}},
+    {"inputs": {"x": 5}},
+]
+
+
+# make test: a bad message list and an input outside the folder; make test-sweeps: every tampered field
 @pytest.mark.parametrize(
     "tamper",
-    [
-        {"errors": [1]},
-        {"errors": []},
-        {"warnings": [{"x": 1}]},
-        {"cache_key": "0" * 64},
-        {"inputs": {"../../etc/passwd": gallery_entries.ABSENT}},
-        {"inputs": {"/etc/hostname": "0" * 64}},
-        {"inputs": {"x": 5}},
-    ],
+    representatives(
+        TAMPERS,
+        [{"errors": [1]}, {"inputs": {"../../etc/passwd": gallery_entries.ABSENT}}],
+    ),
 )
 def test_a_hand_edited_failure_is_loaded_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tamper: dict

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from support.hostile_text import ISSUE_STRINGS
+from support.tiers import representatives
 
 from mapper.features import band_basis
 from mapper.loader import load_scenario
@@ -53,7 +54,15 @@ def _expected_counts(scenario) -> dict[str, int]:
     return out
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+# make test: a plain and a timed example; make test-sweeps: every one
+@pytest.mark.parametrize(
+    "path",
+    representatives(
+        EXAMPLES,
+        [REPO / "scenarios" / "dnipro_line.yaml", REPO / "scenarios" / "phased_deployment.yaml"],
+        ids=lambda p: p.stem,
+    ),
+)
 def test_example_map_draws_every_layer(browser_page, tmp_path: Path, path: Path) -> None:
     out = render_map(path, tmp_path / f"{path.stem}.html")
     scenario = load_scenario(path)
@@ -128,7 +137,19 @@ def _hostile_scenario(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+# make test: Jinja, a script element, an event handler and an early end of script; make test-sweeps: all
+@pytest.mark.parametrize(
+    "text",
+    representatives(
+        HOSTILE,
+        [
+            "{{ 7*7 }}",
+            "<script>alert(1)</script>",
+            '<img src=x onerror="window.__pwned=1">',
+            "</script>",
+        ],
+    ),
+)
 def test_hostile_text_is_shown_literally_and_never_runs(
     browser_page, tmp_path: Path, text: str
 ) -> None:
