@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -420,8 +420,9 @@ def analyze_option(
         m = _measure(sites, ref)
         hub_index, hub_km = _nearest_hubs(option.forces, option.hubs)
         m = replace(m, hub_index=hub_index, hub_km=hub_km, accuracy_km=scenario.front.accuracy_km)
+        cols = _Columns.of(m)
         metrics = [
-            _site(scenario, option, site, i, i < nf, m, cover) for i, site in enumerate(sites)
+            _site(scenario, option, site, i, i < nf, cols, cover) for i, site in enumerate(sites)
         ]
     forces = tuple(metrics[:nf])
     hubs = tuple(metrics[nf:])
@@ -442,31 +443,62 @@ def analyze_option(
     )
 
 
+class _Columns(NamedTuple):
+    """``_Measures`` as lists of Python numbers (``tolist``: the same floats as ``float(array[i])``, without a
+    numpy scalar per value: 10,000 sites read eight each)."""
+
+    front_km: list[float]
+    front_lat: list[float]
+    front_lon: list[float]
+    hostile: list[float]
+    nearest: list[str]
+    nato: list[float]
+    occupied: list[bool]
+    hub_index: list[int]
+    hub_km: list[float]
+    accuracy_km: float | None
+
+    @classmethod
+    def of(cls, m: _Measures) -> _Columns:
+        return cls(
+            np.asarray(m.front.distance_km, dtype=float).tolist(),
+            np.asarray(m.front.nearest_lat, dtype=float).tolist(),
+            np.asarray(m.front.nearest_lon, dtype=float).tolist(),
+            np.asarray(m.hostile, dtype=float).tolist(),
+            list(m.nearest),
+            np.asarray(m.nato, dtype=float).tolist(),
+            np.asarray(m.occupied, dtype=bool).tolist(),
+            np.asarray(m.hub_index).astype(int).tolist(),
+            np.asarray(m.hub_km, dtype=float).tolist(),
+            m.accuracy_km,
+        )
+
+
 def _site(
     scenario: Scenario,
     option: Option,
     site: Force | Hub,
     i: int,
     is_force: bool,
-    m: _Measures,
+    m: _Columns,
     cover: Coverage,
 ) -> SiteMetrics:
     """The metrics of the ``i``-th site of an option (forces first, then hubs)."""
-    d_front, d_hostile = float(m.front.distance_km[i]), float(m.hostile[i])
+    d_front, d_hostile = m.front_km[i], m.hostile[i]
     accuracy = m.accuracy_km
     # the bands are distances from hostile territory, as the map draws them
     band_index, band = band_of(d_hostile, scenario.bands)
     nearest_hub = hub_km = hub = None
     if option.hubs and is_force:
-        hub = option.hubs[int(m.hub_index[i])]
-        nearest_hub, hub_km = hub.name, float(m.hub_km[i])
-    inside = bool(m.occupied[i])
+        hub = option.hubs[m.hub_index[i]]
+        nearest_hub, hub_km = hub.name, m.hub_km[i]
+    inside = m.occupied[i]
     violations: tuple[str, ...] = ("inside the occupied area",) if inside else ()
     exemptions: tuple[str, ...] = ()
     if is_force:
         hostile_acc = accuracy if m.nearest[i] in ("front line", "occupied area") else None
         measured = Measured(
-            d_front, accuracy, d_hostile, m.nearest[i], hostile_acc, float(m.nato[i]), inside
+            d_front, accuracy, d_hostile, m.nearest[i], hostile_acc, m.nato[i], inside
         )
         violations, exemptions = check_force(scenario.constraints, site.role, measured)
     return SiteMetrics(
@@ -479,10 +511,10 @@ def _site(
         troops=site.troops if isinstance(site, Force) else 0,
         role=site.role,
         distance_to_front_km=d_front,
-        nearest_front_lat=float(m.front.nearest_lat[i]),
-        nearest_front_lon=float(m.front.nearest_lon[i]),
+        nearest_front_lat=m.front_lat[i],
+        nearest_front_lon=m.front_lon[i],
         distance_to_hostile_territory_km=d_hostile,
-        distance_to_nato_border_km=float(m.nato[i]),
+        distance_to_nato_border_km=m.nato[i],
         band=band,
         band_index=band_index,
         in_occupied=inside,

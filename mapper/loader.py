@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mapper.duplicates import check_duplicates as _check_ids
 from mapper.errors import MapperError, PlaceError, Problem, ScenarioError
 from mapper.fields import INVALID, Context, join
 from mapper.scenario import (
@@ -31,7 +32,7 @@ from mapper.scenario import (
     check_document,
     over_limits,
 )
-from mapper.yamlsafe import Document, load_document, load_text
+from mapper.yamlsafe import Document, gc_paused, load_document, load_text
 
 # How far the `from`/`to` places of `along: {river: ...}` may lie from that river.
 MAX_RIVER_SNAP_KM = 30.0
@@ -75,6 +76,19 @@ def _load(
     *,
     shown: str | None = None,
 ) -> Scenario:
+    with (
+        gc_paused()
+    ):  # its passes over the node graph took half the time (cycles made are collected after)
+        return _checked_and_resolved(doc, path, front_line, front_line_layer, shown)
+
+
+def _checked_and_resolved(
+    doc: Document,
+    path: Path,
+    front_line: str | os.PathLike[str] | None,
+    front_line_layer: str | None,
+    shown: str | None,
+) -> Scenario:
     ctx = Context(file=doc.file, problems=list(doc.warnings))  # warnings: explicit tags ignored
     raw = check_document(doc.root, ctx)  # INVALID (reported) when the file is not a scenario at all
     if raw is INVALID:
@@ -113,36 +127,6 @@ def _outside_hint(key: str) -> str:
 def _in_order(problems: list[Problem]) -> list[Problem]:
     """Problems in file order (structure and resolution problems are found in two passes)."""
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
-
-
-def _check_ids(raw: dict[str, Any], ctx: Context) -> None:
-    options = raw.get("options")
-    if not isinstance(options, list):
-        return
-    seen: dict[str, int] = {}
-    for i, opt in enumerate(options):
-        if not isinstance(opt, dict) or not isinstance(opt.get("id"), str):
-            continue
-        if opt["id"] in seen:
-            ctx.error_at(
-                f"options[{i}].id",
-                f"duplicate option id {opt['id']!r} (also options[{seen[opt['id']]}].id)",
-            )
-        else:
-            seen[opt["id"]] = i
-        for kind in ("forces", "hubs", "lines", "areas", "zones"):
-            names: dict[str, int] = {}
-            for j, item in enumerate(opt.get(kind) or []):
-                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                    continue
-                if item["name"] in names:
-                    ctx.error_at(
-                        f"options[{i}].{kind}[{j}].name",
-                        f"duplicate name {item['name']!r} in this option's {kind} "
-                        f"(also {kind}[{names[item['name']]}])",
-                    )
-                else:
-                    names[item["name"]] = j
 
 
 def _valid(*values: Any) -> bool:
@@ -428,9 +412,13 @@ class _Resolver:
     def _ring_fits(self, loc: Location, raw: dict[str, Any], path: str) -> bool:
         """Whether the force's coverage ring stays clear of both poles (else reported): the format's limit keeps
         it so in the theatre; a point outside it (a warning) may be nearer a pole than ``range_km``."""
+        km = raw.get("range_km")
+        # the meridian arc to the pole is at least 110.57 km a degree (the least, at the equator): most rings need
+        # no geodesic (none of a force without one)
+        if not km or km <= (90.0 - abs(loc.lat)) * 110.5 - 1.0:
+            return True
         from mapper.geodesy import point_distance_km
 
-        km = raw.get("range_km")
         pole = "North" if loc.lat >= 0 else "South"
         pole_km = float(
             point_distance_km(

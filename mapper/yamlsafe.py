@@ -9,8 +9,8 @@ scenario: each is dropped while composing (the value is read as written, as if u
 so no tag ever reaches a constructor. Messages quote at most a short, escaped piece of the text (``shown``).
 
 Events come from libyaml's C scanner and parser when PyYAML has them (``_CBoundedLoader``, 7 to 9 times faster)
-and from PyYAML's pure-Python ones otherwise (``_BoundedLoader``); either way PyYAML's Python composer builds the
-nodes through the same hooks (``_Bounds``), so both give the same nodes, marks, warnings and messages
+and from PyYAML's pure-Python ones otherwise (``_BoundedLoader``); either way one composer builds the nodes
+(``_Bounds``: PyYAML's, as one loop over the events), so both give the same nodes, marks, warnings and messages
 (``tests/test_yamlsafe_c.py``). Texts the two parsers read differently (a tab, a byte-order mark after the start)
 always go to the pure-Python parser, which reads at most ``MAX_PURE_BYTES``.
 """
@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
+from yaml.composer import Composer, ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from mapper.errors import Problem, ScenarioError
+from mapper.yamlgraph import expanded_size
 
 # Documented limits (docs/reliability.md). They are far above any hand-written scenario.
 MAX_FILE_BYTES = 8 * 1024 * 1024  # 8 MiB: 10,000 forces take ~1.5 MB
@@ -74,13 +75,17 @@ def _tag_name(tag: str) -> str:
 
 
 class _Bounds:
-    """The composing hooks both loaders share: a nesting bound (before Python's recursion limit is near) and
-    explicit tags dropped, recording where they were. Mixed in before PyYAML's ``Composer``."""
+    """The composing both loaders share, in place of PyYAML's recursive ``Composer.compose_node``: one loop over
+    the events (no Python frame per node: 10,000 forces are some 200,000 nodes) that builds the same nodes,
+    refuses the same documents with the same messages, and adds a nesting bound, a node budget and explicit tags
+    dropped (recording where they were). Mixed in before PyYAML's ``Composer``, which still reads the stream and
+    the document around the root node."""
 
     peek_event: Any  # from the parser each loader mixes in
+    get_event: Any
+    anchors: dict[str, Node]
 
     def _init_bounds(self) -> None:
-        self._depth = 0
         self.tags: list[tuple[str, yaml.Mark]] = []
         self._resolved: dict[str, str] = {}
         self.nodes = 0  # nodes composed (aliases included)
@@ -90,50 +95,136 @@ class _Bounds:
         # scalar in a flow collection that is empty or holds an indicator ("a?b", "x:"), a tag
         self.lenient = False
 
-    # ``index`` is the key node for a mapping value, an int in a sequence: typed ``Any`` for both
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        self._depth += 1
-        try:
-            event = self.peek_event()
-            if self._depth > MAX_DEPTH:
-                raise _TooDeep(event.start_mark)
-            self.nodes += 1
-            if (
-                self.nodes > MAX_NODES
-            ):  # each node counts once at least in the expansion: stop it growing
-                raise _TooMany(event.start_mark, self.aliased)
+    def compose_document(self) -> Node:
+        self.get_event()  # DOCUMENT-START
+        node = self._compose_tree()
+        self.get_event()  # DOCUMENT-END
+        self.anchors = {}
+        return node
+
+    def _compose_tree(self) -> Node:
+        """The document's root node, composed as ``Composer.compose_node`` does, without recursing: ``stack``
+        holds the open collections, innermost last, each as [node, its end event's type, the key read and
+        waiting for its value (mappings), 1 if it is a flow collection]."""
+        peek, get = self.peek_event, self.get_event
+        stack: list[list[Any]] = []
+        while True:
+            event = peek()
             kind = type(event)
-            if kind is yaml.ScalarEvent:  # inline: this runs for every value of a 20,000-force file
-                style = event.style
-                if style == "":
-                    event.style = style = None  # libyaml says "" for a plain scalar, PyYAML None
-                elif style == '"':
-                    _check_quoted(event)
-                if self._flow and style is None and _FLOW_RISK.search(event.value or "?"):
-                    self.lenient = True
+            if kind is yaml.ScalarEvent:
+                node = self._scalar(event, len(stack) + 1)
             elif kind is yaml.AliasEvent:
-                self.aliased = True
-            if kind is not yaml.AliasEvent and event.tag is not None:
-                self._untag(event)
-            return super().compose_node(parent, index)  # type: ignore[misc]
-        finally:
-            self._depth -= 1
+                node = self._alias(event, len(stack) + 1)
+            else:
+                stack.append(self._open(event, len(stack) + 1))
+                node = None
+            while True:
+                if node is not None:  # a complete node: into the innermost open collection
+                    if not stack:
+                        return node
+                    top = stack[-1]
+                    if top[1] is yaml.SequenceEndEvent:
+                        top[0].value.append(node)
+                    elif top[2] is None:
+                        top[2] = node
+                        break  # the key's value comes next, whatever the event
+                    else:
+                        top[0].value.append((top[2], node))
+                        top[2] = None
+                top = stack[-1]
+                end = peek()
+                if type(end) is not top[1]:
+                    break
+                get()
+                node = top[0]
+                node.end_mark = end.end_mark
+                self._flow -= top[3]
+                stack.pop()
 
-    def compose_sequence_node(self, anchor: Any) -> SequenceNode:
-        flow = 1 if self.peek_event().flow_style else 0
-        self._flow += flow
-        try:
-            return super().compose_sequence_node(anchor)  # type: ignore[misc]
-        finally:
-            self._flow -= flow
+    def _count(self, event: Any, depth: int) -> None:
+        """One more node, starting with ``event`` at ``depth``: within the nesting and node bounds, else raised."""
+        if depth > MAX_DEPTH:
+            raise _TooDeep(event.start_mark)
+        self.nodes += 1
+        if (
+            self.nodes > MAX_NODES
+        ):  # each node counts once at least in the expansion: stop it growing
+            raise _TooMany(event.start_mark, self.aliased)
 
-    def compose_mapping_node(self, anchor: Any) -> MappingNode:
-        flow = 1 if self.peek_event().flow_style else 0
+    def _scalar(self, event: Any, depth: int) -> Node:
+        """The node of the scalar event next in the stream (taken): its style as PyYAML gives it, an explicit
+        tag dropped, its tag resolved from its text (cached)."""
+        if depth > MAX_DEPTH or self.nodes >= MAX_NODES:
+            self._count(event, depth)  # raises
+        else:
+            self.nodes += 1
+        style = event.style
+        if style == "":
+            event.style = style = None  # libyaml says "" for a plain scalar, PyYAML None
+        elif style == '"':
+            _check_quoted(event)
+        value = event.value
+        if self._flow and style is None and _FLOW_RISK.search(value or "?"):
+            self.lenient = True
+        if event.tag is not None:
+            self._untag(event)
+        anchor = event.anchor
+        if anchor is not None:
+            self._unique(anchor, event)
+        self.get_event()
+        tag = self._resolved.get(value) if event.implicit[0] else None
+        if tag is None:
+            tag = self.resolve(ScalarNode, value, event.implicit)
+        node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=style)
+        if anchor is not None:
+            self.anchors[anchor] = node
+        return node
+
+    def _alias(self, event: Any, depth: int) -> Node:
+        """The node an alias event (next in the stream, taken) names."""
+        self._count(event, depth)
+        self.aliased = True
+        self.get_event()
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            raise ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
+        return node
+
+    def _unique(self, anchor: str, event: Any) -> None:
+        if anchor in self.anchors:
+            raise ComposerError(
+                f"found duplicate anchor {anchor!r}; first occurrence",
+                self.anchors[anchor].start_mark,
+                "second occurrence",
+                event.start_mark,
+            )
+
+    def _open(self, event: Any, depth: int) -> list[Any]:
+        """The frame of the collection whose start event is next in the stream (taken)."""
+        self._count(event, depth)
+        if event.tag is not None:
+            self._untag(event)
+        if event.anchor is not None:
+            self._unique(event.anchor, event)
+        flow = 1 if event.flow_style else 0
         self._flow += flow
-        try:
-            return super().compose_mapping_node(anchor)  # type: ignore[misc]
-        finally:
-            self._flow -= flow
+        self.get_event()
+        node: Node
+        end: type[Any]
+        start: Any = event.start_mark
+        if type(event) is yaml.SequenceStartEvent:
+            tag = self.resolve(SequenceNode, None, event.implicit)
+            node = SequenceNode(tag, [], start, None, flow_style=event.flow_style)
+            end = yaml.SequenceEndEvent
+        else:
+            tag = self.resolve(MappingNode, None, event.implicit)
+            node = MappingNode(tag, [], start, None, flow_style=event.flow_style)
+            end = yaml.MappingEndEvent
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return [node, end, None, flow]
 
     def _untag(self, event: Any) -> None:
         """An explicit tag: read the value as if it had none."""
@@ -148,12 +239,24 @@ class _Bounds:
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         # a plain scalar's tag depends on its text alone (no path resolvers): keys and kinds repeat thousands of
         # times in a big scenario, and each resolution tries several regular expressions
+        # times in a big scenario, and each resolution tries several regular expressions; a decimal such as a
+        # latitude (each one new) is a float at the first of them
         if kind is ScalarNode and implicit[0]:
             tag = self._resolved.get(value)
             if tag is None:
-                tag = self._resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+                if _DECIMAL.fullmatch(value):
+                    tag = _FLOAT_TAG
+                else:
+                    tag = super().resolve(kind, value, implicit)  # type: ignore[misc]
+                self._resolved[value] = tag
             return tag
         return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_DECIMAL = re.compile(
+    r"[-+]?[0-9]+\.[0-9]+"
+)  # within YAML 1.1's float pattern, the first a digit tries
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -384,21 +487,30 @@ def _loader_for(text: str, file: str) -> Any:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    # The node graph holds no reference cycles until an alias closes one, and the cyclic collector's full passes
-    # over the growing graph took three quarters of the time of composing 10,000 forces: so it pauses
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused, then left as it was. The node graph holds no reference cycles until
+    an alias closes one, and the collector's passes over the growing graph took three quarters of the time of
+    composing 10,000 forces (and half of checking them, ``mapper.loader``). At the end what was made meanwhile
+    joins the oldest generation unscanned (``gc.freeze`` then ``gc.unfreeze``; skipped when someone else froze
+    objects): the first collection after would otherwise walk all of it (a third of a second for 10,000 forces).
+    A cycle among it is collected by the next full collection."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.enable()
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.enable()
+                gc.unfreeze()
+            else:
+                gc.enable()
 
 
 def _compose_root(loader: Any) -> Node | None:
     try:
-        with _gc_paused():
+        with gc_paused():
             root: Node | None = loader.get_single_node()
         return root
     except (
@@ -493,8 +605,8 @@ def compose(text: str, file: str) -> Document:
             )
         )
     # without aliases no node is shared: the graph is a tree of the nodes composed
-    with _gc_paused():
-        expanded = _expanded_size(root) if loader.aliased else loader.nodes
+    with gc_paused():
+        expanded = expanded_size(root, MAX_NODES) if loader.aliased else loader.nodes
     if expanded > MAX_NODES:
         raise ScenarioError(
             _problem(
@@ -511,48 +623,6 @@ def _too_many(aliased: bool) -> str:
         f"YAML aliases expand to over {MAX_NODES:,} values (an alias bomb?); "
         "write the values out or use fewer aliases"
     )
-
-
-def _expanded_size(root: Node) -> int:
-    """Number of nodes the document has once aliases are expanded, computed without expanding them.
-
-    A recursive alias (``&a [*a]``) expands without end and counts as over the limit.
-    """
-    memo: dict[int, int] = {}
-    on_path: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            on_path.discard(key)
-            total = 1
-            for child in _children(node):
-                total += memo[id(child)]
-                if total > MAX_NODES:
-                    break
-            memo[key] = min(total, MAX_NODES + 1)
-            continue
-        if key in memo:
-            continue
-        if key in on_path:
-            return MAX_NODES + 1
-        on_path.add(key)
-        stack.append((node, True))
-        for child in _children(node):
-            if id(child) in on_path:
-                return MAX_NODES + 1
-            if id(child) not in memo:
-                stack.append((child, False))
-    return memo[id(root)]
-
-
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, MappingNode):
-        return [n for pair in node.value for n in pair]
-    if isinstance(node, SequenceNode):
-        return list(node.value)
-    return []
 
 
 def load_document(path: Path, *, display: str | None = None) -> Document:
@@ -585,6 +655,7 @@ __all__ = [
     "SequenceNode",
     "compose",
     "decode_text",
+    "gc_paused",
     "load_document",
     "load_text",
     "read_text",
