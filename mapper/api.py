@@ -405,10 +405,12 @@ def render_files(
 
     Both targets (and the image's suffix) are checked before any work; returns the written paths."""
     from mapper.render import HTML_OUTPUT, check_tiles
-    from mapper.staticmap import check_image_target
 
     tiles = check_tiles(tiles)
     if image is not None:
+        # the static-map package only when an image is asked
+        from mapper.staticmap import check_image_target
+
         check_image_target(image, overwrite)
     if output is not None:
         HTML_OUTPUT.claim(output, "", overwrite=overwrite)

@@ -250,14 +250,22 @@ _SVG_GRAMMAR = re.compile(
 )
 
 
-def _cache_file() -> Path | None:
-    if os.environ.get("MAPPER_NO_CACHE"):
-        return None
+@functools.cache
+def _milsymbol_version() -> str | None:
+    # importlib.metadata scans the installed distributions each time (~1.5 ms): once per process
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        mv = version("milsymbol")
+        return version("milsymbol")
     except PackageNotFoundError:  # pragma: no cover - milsymbol is a dependency
+        return None
+
+
+def _cache_file() -> Path | None:
+    if os.environ.get("MAPPER_NO_CACHE"):
+        return None
+    mv = _milsymbol_version()
+    if mv is None:  # pragma: no cover - milsymbol is a dependency
         return None
     base = os.environ.get("MAPPER_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     try:

@@ -2,7 +2,9 @@
 
 Some work is the same for every scenario of the bundled data: the basemap's simplified GeoJSON, which places are
 labelled (and on which side) with the bundled line, the distance bands of the examples' threats, NATO's
-territory, the few entries of milsymbol's 30 MB symbol table that the maps draw. ``scripts/build_prepared.py``
+territory, the few entries of milsymbol's 30 MB symbol table that the maps draw, the ``Geod`` work of preparing
+the bundled polygons for distances (``polygons``), the countries, regions and places layers as read
+(``layer_*``). ``scripts/build_prepared.py``
 (``make prepared``) computes them into ``geodata/prepared/<product>.json``; at run time an entry is used only when
 
 * the file's ``version`` is ``PREPARED_VERSION`` (bumped whenever an algorithm behind a product changes) and its
@@ -17,7 +19,8 @@ territory, the few entries of milsymbol's 30 MB symbol table that the maps draw.
 
 Otherwise the owner computes the same value live (slower, identical) and a debug message says why.
 ``MAPPER_NO_PREPARED=1`` turns every product off (the tests compare outputs both ways). The owners (``geodata``,
-``placelabels``, ``features``, ``app6``, ``render.basemap``) call ``lookup``; this module imports none of them.
+``layerfiles``, ``placelabels``, ``features``, ``app6``, ``render.basemap``, ``geodesy.polygonproduct``) call
+``lookup``; this module imports none of them.
 """
 
 from __future__ import annotations

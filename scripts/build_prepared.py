@@ -11,6 +11,11 @@ what is written is exactly what that function computes live:
   with each example's (entries named by ``features.band_entry``: the line's and occupied area's WKB, the threat
   and the band edges);
 * ``geometry``: ``geodata.nato_territory()`` (entry ``nato``);
+* ``polygons``: ``geodesy.polygonproduct.encode`` of every polygon the examples measure distances to (recorded
+  while preparing them) and of every threat area of every bundled dated line (its occupied area, Russia,
+  Belarus, Transnistria) and NATO's territory (entries named by the sha256 of the polygon's WKB);
+* ``layer_countries``, ``layer_regions``, ``layer_places``: ``layerfiles.encode`` of each layer's table as the
+  live reader reads it (``geodata.table``; entry ``table``);
 * ``symbols``: milsymbol's table's answers to what it looks up while drawing every SIDC ``app6.sidc_for`` makes
   (one entry, named by the sha256 of the table file; ``app6._LazyNumberTable``).
 
@@ -36,7 +41,7 @@ os.environ["MAPPER_NO_CACHE"] = "1"
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from mapper import app6, features, geodata, placelabels, prepared  # noqa: E402
+from mapper import app6, features, geodata, layerfiles, placelabels, prepared  # noqa: E402
 from mapper.frontline import bundled_front_line, bundled_front_lines  # noqa: E402
 from mapper.loader import load_scenario  # noqa: E402
 from mapper.render.basemap import basemap_features  # noqa: E402
@@ -97,6 +102,38 @@ def band_products() -> dict[str, Any]:
     return bands
 
 
+def polygon_products() -> dict[str, Any]:
+    """The prepared polygons (``geodesy.polygonproduct``): those the examples' preparation measures distances to
+    (recorded), every threat area of every bundled dated line, and NATO's territory."""
+    import shapely
+
+    from mapper.frontline import threat_geometries
+    from mapper.geodesy import distance, polygonproduct
+    from mapper.pipeline import prepare
+    from mapper.scenario import THREATS
+
+    asked: dict[bytes, None] = {}
+    live = distance._prepare_polygon_cached
+
+    def recording(wkb: bytes) -> Any:
+        asked[wkb] = None
+        return live(wkb)
+
+    distance._prepare_polygon_cached = recording  # type: ignore[assignment]
+    try:
+        for path in sorted((REPO / "scenarios").glob("*.yaml")):
+            prepare(path)
+    finally:
+        distance._prepare_polygon_cached = live
+    for front in bundled_front_lines():
+        for geom in threat_geometries(
+            front, tuple(t for t in THREATS if t != "front_line")
+        ).values():
+            asked[shapely.to_wkb(geom)] = None
+    asked[shapely.to_wkb(geodata.nato_territory())] = None
+    return {prepared.digest(wkb): polygonproduct.encode(shapely.from_wkb(wkb)) for wkb in asked}
+
+
 def default_bands() -> tuple[Band, ...]:
     """The bands a scenario without ``bands_km`` has (``scenario.DEFAULT_BANDS``)."""
     edges = [km for km, _ in DEFAULT_BANDS]
@@ -120,6 +157,11 @@ def products() -> dict[str, dict[str, Any]]:
         "places": places,
         "bands": band_products(),
         "geometry": {"nato": prepared.geometry_text(geodata.nato_territory())},
+        "polygons": polygon_products(),
+        **{
+            layerfiles.product(layer): layerfiles.encode(geodata.table(layer))
+            for layer in layerfiles.PREPARED_LAYERS
+        },
         "symbols": symbol_answers(),
     }
 

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import shapely
 
-from mapper import app6, features, geodata, placelabels, prepared
-from mapper.frontline import bundled_front_line
+from mapper import app6, features, geodata, layerfiles, placelabels, prepared
+from mapper.frontline import bundled_front_line, bundled_front_lines, threat_geometries
+from mapper.geodesy import distance, polygonproduct
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -39,8 +40,8 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _clear_caches() -> None:
-    prepared._entries.cache_clear()
-    prepared._inputs_key.cache_clear()
+    geodata.clear_caches()  # the layers, and prepared._entries and _inputs_key
+    distance._prepare_polygon_cached.cache_clear()
     geodata.nato_territory.cache_clear()
     placelabels.cities.cache_clear()
     placelabels._labels_for.cache_clear()
@@ -146,6 +147,20 @@ def _tamper(copy: Path, name: str, change: Any) -> None:
     path.write_text(json.dumps(doc))
 
 
+def _nan_first(text: str) -> str:
+    import base64
+
+    import numpy as np
+
+    values = np.frombuffer(base64.b64decode(text), dtype="<f8").copy()
+    values[0] = np.nan
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _layer_decoder(layer: str) -> Any:
+    return lambda value: layerfiles.decode(layer, value)
+
+
 @pytest.mark.parametrize(
     ("name", "change"),
     [
@@ -174,6 +189,25 @@ def _tamper(copy: Path, name: str, change: Any) -> None:
         # milsymbol table answers: a key that is not a SIDC, a value that is not an entry
         ("symbols", lambda e: [v.__setitem__("x" * 20, None) for v in e.values()]),
         ("symbols", lambda e: [v.__setitem__(next(iter(v)), "<svg/>") for v in e.values()]),
+        # prepared polygons: parts that do not add up, geodesics of another length, a non-finite coordinate
+        ("polygons", lambda e: [v.__setitem__("sizes", [*v["sizes"], 5]) for v in e.values()]),
+        ("polygons", lambda e: [v.__setitem__("azi", v["azi"][:-12]) for v in e.values()]),
+        (
+            "polygons",
+            lambda e: [v.__setitem__("points", _nan_first(v["points"])) for v in e.values()],
+        ),
+        ("polygons", lambda e: [v.__setitem__("dense", "<svg/>") for v in e.values()]),
+        # prepared layers: a value of the wrong type, a column missing, a geometry of the wrong kind
+        ("layer_countries", lambda e: e["table"]["columns"]["nato"].__setitem__(0, "<b>yes</b>")),
+        ("layer_places", lambda e: e["table"]["columns"]["lat"].__setitem__(0, "48")),
+        ("layer_places", lambda e: e["table"]["columns"].pop("oblast")),
+        (
+            "layer_regions",
+            lambda e: e["table"]["geometry"].__setitem__(
+                0, prepared.geometry_text(shapely.Point(0, 0))
+            ),
+        ),
+        ("layer_regions", lambda e: e["table"]["geometry"].pop()),
     ],
 )
 def test_tampered_products_are_refused(
@@ -193,6 +227,11 @@ def test_tampered_products_are_refused(
         "geometry": [("nato", prepared.geometry_from_text)],
         "symbols": [(k, app6._decode_known) for k in _entry_names(copy, "symbols")],
         "bands": [(k, features._decode_bands) for k in _entry_names(copy, "bands")],
+        "polygons": [(k, polygonproduct.decode) for k in _entry_names(copy, "polygons")],
+        **{
+            layerfiles.product(layer): [("table", _layer_decoder(layer))]
+            for layer in layerfiles.PREPARED_LAYERS
+        },
     }
     results = [prepared.lookup(name, entry, decode) for entry, decode in decoders[name]]
     assert None in results  # the tampered entry is refused (and computed live by its owner)
@@ -229,3 +268,93 @@ def test_entries_are_named_by_their_inputs(fresh_caches: Any) -> None:
     assert prepared.lookup("places", own, placelabels._decode_labels) == placelabels.place_labels(
         line
     )
+
+
+def _bundled_polygons() -> list[Any]:
+    """The polygons ``polygons`` is built for: every threat area of every bundled line, and NATO's territory."""
+    from mapper.scenario import THREATS
+
+    areas = tuple(t for t in THREATS if t != "front_line")
+    found = [g for f in bundled_front_lines() for g in threat_geometries(f, areas).values()]
+    return [*found, geodata.nato_territory()]
+
+
+def test_prepared_polygons_are_the_live_preparation_bit_for_bit(fresh_caches: Any) -> None:
+    import dataclasses
+
+    for poly in _bundled_polygons():
+        found = polygonproduct.lookup(shapely.to_wkb(poly))
+        assert found is not None
+        dense, parts, geodesics = found
+        live_dense, live_parts, _ = distance._polygon_parts(poly)
+        assert shapely.to_wkb(dense) == shapely.to_wkb(live_dense)
+        assert [p.tobytes() for p in parts] == [p.tobytes() for p in live_parts]
+        ours, live = (
+            distance._prepared_from_parts(parts, geodesics),
+            distance._prepare_line(distance._boundary_lines(live_dense)),
+        )
+        for field in dataclasses.fields(live):
+            mine, theirs = getattr(ours, field.name), getattr(live, field.name)
+            assert mine.dtype == theirs.dtype and mine.shape == theirs.shape, field.name
+            assert mine.tobytes() == theirs.tobytes(), field.name
+
+
+def test_prepared_polygons_give_the_live_distances(
+    monkeypatch: pytest.MonkeyPatch, fresh_caches: Any
+) -> None:
+    from mapper import geodesy
+
+    lat, lon = [47.0, 48.5, 50.45, 52.0, 46.6], [37.5, 35.0, 30.52, 23.5, 29.6]
+    polys = _bundled_polygons()
+    on = [geodesy.distance_to_polygon_km(p, lat=lat, lon=lon) for p in polys]
+    monkeypatch.setenv("MAPPER_NO_PREPARED", "1")
+    distance._prepare_polygon_cached.cache_clear()
+    off = [geodesy.distance_to_polygon_km(p, lat=lat, lon=lon) for p in polys]
+    for a, b in zip(on, off, strict=True):
+        for name in ("distance_km", "nearest_lat", "nearest_lon"):
+            assert getattr(a, name).tobytes() == getattr(b, name).tobytes()
+
+
+def test_prepared_layers_are_the_live_tables(fresh_caches: Any) -> None:
+    for layer in layerfiles.PREPARED_LAYERS:
+        found = prepared.lookup(layerfiles.product(layer), "table", _layer_decoder(layer))
+        assert found is not None, layer
+        live = layerfiles._read_places() if layer == "places" else layerfiles._read_geojson(layer)
+        assert list(found.columns) == list(
+            live.columns
+        )  # the same order: rows() has the same fields
+        assert found.columns == live.columns
+        for name, values in live.columns.items():
+            assert [type(v) for v in found.columns[name]] == [type(v) for v in values], name
+        if live.geometry is None:
+            assert found.geometry is None
+            continue
+        assert found.geometry.dtype == live.geometry.dtype and len(found.geometry) == len(
+            live.geometry
+        )
+        assert shapely.to_wkb(found.geometry).tolist() == shapely.to_wkb(live.geometry).tolist()
+
+
+def test_the_gazetteer_of_a_table_is_the_gazetteer_of_its_rows() -> None:
+    t = geodata.table("places")
+    fast, rows = geodata.Gazetteer.of_table(t), geodata.Gazetteer(t.rows())
+    assert fast.places == rows.places
+    assert [tuple(map(type, vars(p).values())) for p in fast.places] == [
+        tuple(map(type, vars(p).values())) for p in rows.places
+    ]
+    assert fast._primary == rows._primary and fast._alt_names == rows._alt_names
+    assert fast._secondary == rows._secondary
+
+
+def test_a_missing_layer_product_reads_the_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_caches: Any,
+) -> None:
+    copy = _copy_geodata(tmp_path)
+    (copy / "prepared" / "layer_countries.json").unlink()
+    monkeypatch.setenv("MAPPER_GEODATA", str(copy))
+    with caplog.at_level("DEBUG", logger="mapper.prepared"):
+        assert geodata.country("Poland").iso3 == "POL"
+    assert any("layer_countries" in r.getMessage() for r in caplog.records)

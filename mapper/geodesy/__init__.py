@@ -1,6 +1,8 @@
 """Geodesic distances, paths, circles, buffers and distance bands on the WGS84 ellipsoid.
 
-A pure package: no I/O, no folium, no geopandas. Geometries are shapely objects in EPSG:4326 with coordinates in
+A pure package: no folium, no geopandas, and no I/O but one read: ``polygonproduct`` takes the ``Geod`` work of
+preparing the bundled polygons (occupied areas, Russia, Belarus, NATO) for ``distance_to_polygon_km`` from a prepared
+product (``mapper.prepared``) when current, bit for bit what it would compute. Geometries are shapely objects in EPSG:4326 with coordinates in
 shapely order ``(lon, lat)``; functions that take separate coordinate arrays name them ``lat=``/``lon=`` as
 keyword-only arguments, so nobody swaps them. Every distance is in kilometres, every area in km². A segment
 between two vertices of a line always means the geodesic between them (``shapes`` explains how and why).
@@ -8,7 +10,7 @@ between two vertices of a line always means the geodesic between them (``shapes`
 The package: ``base`` (the one ellipsoid ``GEOD``, the errors, input checks, geodesic densification of vertex
 arrays), ``distance`` (point ↔ line / polygon distances with the nearest point, and the method and measured
 accuracy behind them), ``shapes`` (densified lines, geodesic paths, circles, buffers, distance bands) and
-``measure`` (point-to-point distances, lengths, areas). This module re-exports their public names, so
+``measure`` (point-to-point distances, lengths, areas), ``polygonproduct`` (the prepared polygons). This module re-exports their public names, so
 ``from mapper import geodesy`` is all a caller needs.
 
 *Why not degrees or Web Mercator*: at Ukraine's latitudes a degree of longitude is only ~0.64 of a degree of

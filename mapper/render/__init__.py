@@ -35,10 +35,17 @@ CREDITS = (
 )
 
 
+def _load_folium() -> Any:
+    """folium, imported by ``foliumlib`` (without pandas) if it is not imported yet: the drawing functions call
+    this before importing the modules of ``render``, which import folium."""
+    from mapper.render.foliumlib import folium
+
+    return folium
+
+
 def new_map() -> Any:
     """An empty map of the theatre with no tiles: every map page starts from this."""
-    import folium
-
+    folium = _load_folium()
     return folium.Map(
         location=[48.6, 31.5],
         zoom_start=6,
@@ -52,6 +59,7 @@ def new_map() -> Any:
 def build_map(prepared: Prepared, *, tiles: str | None = None, at: dt.date | None = None) -> Any:
     """The folium map with every layer and control (not yet rendered); a timed scenario's opens on the step in
     force on ``at`` (default: its ``date``) unless the URL names another."""
+    _load_folium()
     from mapper.render import controls, layers, timed
     from mapper.render.assets import online_tiles
     from mapper.render.overlays import OWN_LAYERS, add_annotations, add_overlays

@@ -26,9 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import folium
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
-from folium.elements import JSCSSMixin
+
+from mapper.render.foliumlib import folium
 
 __all__ = [
     "ONLINE_TILES",
@@ -186,7 +186,7 @@ def make_offline(m: folium.Map) -> None:
             bad.append(
                 "folium.Icon needs Leaflet.awesome-markers from a CDN; use folium.DivIcon instead"
             )
-        if not isinstance(el, JSCSSMixin):
+        if not isinstance(el, folium.elements.JSCSSMixin):
             continue
         for attr in ("default_js", "default_css"):
             keep = []
