@@ -3,9 +3,13 @@
 The package, by role (docs/serve.md):
 
 * ``folder``: the served folder's scenarios, each one's last good map and current problems, what it depends on;
+* ``tree``: the scenario files of the folder and its sub-folders (a bounded walk, never through a link), the rule
+  for a name a request gives, and opening a file with no link at any level;
 * ``watch``: the folder watched (watchfiles) and the events the pages follow;
 * ``edit``: edits spliced into the YAML text (only the edited values change), new values emitted by ruamel.yaml,
   the undo history;
+* ``shapes``, ``shapeedit``: lines along a river, areas by regions or country and zones, as the page's forms see
+  them and as their edits are spliced into the text;
 * ``api``: the page's requests (state, sites, edit, undo): read → check the hash → splice → load → write;
 * ``security``: the token, the ``Host``/``Origin`` checks, the file-name rule, the body bound;
 * ``pages``: the index, the injected configuration, the error and analysis views; ``static/``: the page script;

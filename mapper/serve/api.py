@@ -33,6 +33,7 @@ from mapper.serve.edit import (
 )
 from mapper.serve.folder import Entry, ServedFolder, error_lines, read_file
 from mapper.serve.security import Refused, scenario_path
+from mapper.serve.shapes import SHAPE_FIELDS, shapes
 
 __all__ = ["Api"]
 
@@ -63,7 +64,8 @@ class Api:
 
     def sites(self, name: str) -> dict[str, Any]:
         """The forces and hubs the page may move and edit, and the points of lines and areas it may move, with
-        where they are and how they are placed (by name or by coordinates)."""
+        where they are and how they are placed (by name or by coordinates); and the shapes it edits in a form
+        (``shapes.shapes``: lines along a river, areas by regions or country, zones)."""
         from mapper.scenario import ECHELONS, UNIT_KINDS
         from mapper.yamlsafe import load_text
 
@@ -89,6 +91,7 @@ class Api:
             for kind, items in (("force", opt.forces), ("hub", opt.hubs)):
                 for s in items:
                     out["sites"].append(_site(root, kind, opt.id, s))
+        out["shapes"] = shapes(root, scenario)
         out["vertices"] = vertices(root)
         out["insertions"] = insertions(out["vertices"])
         return out
@@ -139,7 +142,7 @@ class Api:
         """The file's path and bytes, refused (409) if they are not what the page loaded."""
         path = scenario_path(self.folder.real, name, self.folder.names())
         try:
-            data = read_file(path)
+            data = read_file(self.folder.real, name)
         except OSError as exc:
             raise Refused(409, f"cannot read the file: {exc}") from None
         base = body.get("base")
@@ -349,11 +352,29 @@ def _insert_keypath(keypath: str) -> None:
         raise Refused(400, f"keypath: a point's index is at most {MAX_ITEMS}")
 
 
+def _shape_fields(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A shape's fields (``shapes.SHAPE_FIELDS``): text or a number, a list of names for ``regions``."""
+    if not fields:
+        raise Refused(400, "fields: nothing to change")
+    out: list[tuple[str, Any]] = []
+    for k, v in fields.items():
+        if k not in SHAPE_FIELDS:
+            raise Refused(400, f"fields: {k[:40]!r} is not a field the page edits")
+        if k == "regions" and isinstance(v, list):
+            if len(v) > 200 or not all(isinstance(x, str) for x in v):
+                raise Refused(400, "fields.regions: expected a list of at most 200 names")
+            v = tuple(v)
+        elif v is None or isinstance(v, bool) or not isinstance(v, str | int | float):
+            raise Refused(400, f"fields.{k}: expected text or a number")
+        out.append((k, v))
+    return tuple(out)
+
+
 def parse_edit(body: dict[str, Any]) -> Edit:
     """The ``Edit`` a request body asks for, refused (400) if its shape is wrong (values are the loader's)."""
     op, keypath = body.get("op"), body.get("keypath")
-    if op not in ("move", "set", "add", "insert", "delete"):
-        raise Refused(400, "op: expected move, set, add, insert or delete")
+    if op not in ("move", "set", "add", "insert", "delete", "shape"):
+        raise Refused(400, "op: expected move, set, add, insert, delete or shape")
     if not isinstance(keypath, str) or not keypath:
         raise Refused(
             400, "keypath: expected the key path of a site (or of an option, to add a force)"
@@ -370,6 +391,8 @@ def parse_edit(body: dict[str, Any]) -> Edit:
     fields = body.get("fields") or {}
     if not isinstance(fields, dict) or not all(isinstance(k, str) for k in fields):
         raise Refused(400, "fields: expected a mapping of field names to values")
+    if op == "shape":
+        return Edit(op=op, keypath=keypath, fields=_shape_fields(fields))
     for k, v in fields.items():
         if k not in (HUB_FIELDS if hub and op == "add" else FORCE_FIELDS):
             raise Refused(400, f"fields: {k[:40]!r} is not a field the page edits")

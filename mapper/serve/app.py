@@ -10,7 +10,8 @@ is one, no ``Sec-Fetch-Site: cross-site``, this run's token in ``X-Mapper-Token`
 
 Routes: ``/`` the index; ``/map/NAME``, ``/compare/NAME``, ``/analysis/NAME``; ``/compare`` (every scenario);
 ``/events`` (server-sent events); ``/api/state/NAME``, ``/api/sites/NAME``; ``POST /api/edit/NAME``,
-``POST /api/undo/NAME``; ``/static/live.js`` and ``/static/live.css``.
+``POST /api/undo/NAME``; ``/static/live.js``, ``/static/shapes.js`` and ``/static/live.css``. ``NAME`` is a scenario's path relative to
+the served folder (``options/west.yaml``, its ``/`` as is or as ``%2F``), decoded once (``security.decode_name``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from mapper.serve import pages
 from mapper.serve.api import Api
@@ -30,6 +31,7 @@ from mapper.serve.security import (
     TOKEN_HEADER,
     Refused,
     check_token,
+    decode_name,
     host_allowed,
     origin_allowed,
 )
@@ -41,7 +43,11 @@ log = logging.getLogger("mapper")
 
 #: a comment line on an idle event stream this often (seconds), so a dead connection is noticed and closed
 KEEPALIVE_S = 15.0
-_STATIC = {"live.js": "text/javascript; charset=utf-8", "live.css": "text/css; charset=utf-8"}
+_STATIC = {
+    "live.js": "text/javascript; charset=utf-8",
+    "shapes.js": "text/javascript; charset=utf-8",
+    "live.css": "text/css; charset=utf-8",
+}
 _HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Cache-Control", "no-store"),
@@ -190,14 +196,14 @@ class Handler(BaseHTTPRequestHandler):
         kind, _, name = path.lstrip("/").partition("/")
         if kind == "api":
             what, _, name = name.partition("/")
-            name = unquote(name)
+            name = decode_name(name)
             if what == "state":
                 return self._json(200, s.api.state(name))
             if what == "sites":
                 return self._json(200, s.api.sites(name))
             raise Refused(404, "no such endpoint")
         if kind in ("map", "compare", "analysis"):
-            return self._scenario_page(kind, unquote(name))
+            return self._scenario_page(kind, decode_name(name))
         raise Refused(404, "no such page")
 
     def _scenario_page(self, kind: str, name: str) -> None:
@@ -225,7 +231,9 @@ class Handler(BaseHTTPRequestHandler):
         api = self.server.api
         kind, _, name = path.lstrip("/").partition("/")
         what, _, name = name.partition("/")
-        name = unquote(name)
+        if kind != "api" or what not in ("edit", "undo"):
+            raise Refused(404, "no such endpoint")
+        name = decode_name(name)
         if kind == "api" and what == "edit":
             return self._json(200, api.edit(name, body))
         if kind == "api" and what == "undo":

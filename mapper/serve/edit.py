@@ -2,8 +2,10 @@
 
 An edit names a site by its key path (``options[0].forces[2]``, as the loader's ``Force.keypath``; or a point of a
 line or area, ``options[0].lines[1].through[3]``) and says what changes: a new position (``move``), new field
-values (``set``), a new force or hub (``add``, ``serve.newitem``), a new point of a line or area before that index (``insert``; the index
-may be the list's length, to append) or none at all (``delete``: a force, a hub or a point).
+values (``set``), a new force or hub (``add``, ``serve.newitem``), a new point of a line or area before that index
+(``insert``; the index may be the list's length, to append), the fields of a line along a river, an area by
+regions or country, or a zone (``shape``, ``serve.shapeedit``) or none at all (``delete``: a force, a hub, a point,
+a line, an area or a zone).
 ``apply`` returns the candidate text; the caller validates it with the loader before anything is written.
 
 The file is read by the bounded safe reader (``mapper.yamlsafe``: its nodes carry the line and column of every
@@ -377,7 +379,9 @@ def _add_keys(t: Text, site: MappingNode, lines: list[str]) -> Splice:
 def _delete(t: Text, root: Node, keypath: str) -> list[Splice]:
     steps = parse_keypath(keypath)
     if not isinstance(steps[-1], int):
-        raise EditError("only a list item (a force, a hub or a point) can be deleted")
+        raise EditError(
+            "only a list item (a force, a hub, a point, a line, an area, a zone) can be deleted"
+        )
     parent = find(root, keypath[: keypath.rindex("[")])
     item = find(root, keypath)
     if is_vertex(keypath) and isinstance(parent, SequenceNode):
@@ -469,7 +473,7 @@ def _insert(t: Text, root: Node, keypath: str, lat: float, lon: float) -> list[S
 class Edit:
     """One edit from the page (validated shape; what it does to the scenario is the loader's to judge)."""
 
-    op: str  # move | set | add | insert | delete
+    op: str  # move | set | add | insert | delete | shape
     # the site (move, set, delete), the option (add: ``options[1]``) or where a point goes (insert)
     keypath: str = ""
     lat: float | None = None
@@ -515,6 +519,10 @@ def _splices(t: Text, root: Node, edit: Edit) -> list[Splice]:
         return add_item(t, root, edit.keypath, fields, edit.lat, edit.lon, hub=edit.hub)  # type: ignore[arg-type]
     if edit.op == "insert":
         return _insert(t, root, edit.keypath, edit.lat, edit.lon)  # type: ignore[arg-type]
+    if edit.op == "shape":  # a line along a river, an area, a zone: mapper.serve.shapeedit
+        from mapper.serve.shapeedit import shape_splices
+
+        return shape_splices(t, root, edit.keypath, fields)
     raise EditError(f"unknown edit {edit.op!r}")
 
 
@@ -546,6 +554,10 @@ def _read_back(text: str, edit: Edit, file: str, points: int | None = None) -> N
             and abs(float(lat[1].value) - edit.lat) < 1e-5  # type: ignore[operator]
             and abs(float(lon[1].value) - edit.lon) < 1e-5  # type: ignore[operator]
         )
+    if ok and edit.op == "shape":
+        from mapper.serve.shapeedit import check
+
+        ok = check(root, edit.keypath, dict(edit.fields))
     if not ok:
         raise EditError("the edit did not read back as written; the file was left as it was")
 

@@ -7,9 +7,11 @@ messages exactly as the CLI prints them (``file:line:col: key.path: message``). 
 ``events`` (``watch.Events``), which the pages follow. The comparison and the analysis table of a scenario are
 rendered when first asked for and kept until its text changes.
 
-A scenario depends on its own file and on every file of the folder that its text names (a front line, an
-occupied area, an overlay: the loader only reads files inside the scenario's folder), found by looking at every
-string value of the document: a change to any of them renders the scenario again.
+The scenarios are the folder's and its sub-folders' (``tree.walk``: bounded, never through a link), each named by
+its path relative to the folder (``options/west.yaml``). A scenario depends on its own file and on every file of
+its own folder that its text names (a front line, an occupied area, an overlay: the loader only reads files
+inside the scenario's folder), found by looking at every string value of the document: a change to any of them
+renders the scenario again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from mapper.errors import MapperError
 from mapper.loader import SCENARIO_SUFFIXES
 from mapper.serve.edit import digest
+from mapper.serve.tree import BadName, Listing, open_file, walk
 from mapper.yamlsafe import MAX_FILE_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -71,9 +74,13 @@ def error_lines(exc: MapperError) -> tuple[str, ...]:
     return tuple(text.splitlines())
 
 
-def read_file(path: Path) -> bytes:
-    """A scenario file's bytes: a regular file (never through a link), at most the loader's limit."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+def read_file(root: Path, name: str) -> bytes:
+    """The bytes of the scenario file ``name`` (relative to ``root``): a regular file, reached without a link at
+    any level (``tree.open_file``), at most the loader's limit."""
+    try:
+        fd = open_file(root, name)
+    except BadName:
+        raise OSError("not a plain name inside the served folder") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -96,6 +103,9 @@ class ServedFolder:
         self.only = only
         self.events = events
         self.entries: dict[str, Entry] = {}
+        self.listing = (
+            Listing()
+        )  # the last walk: its linked folders (not followed) and the limits it hit
         self._lock = threading.RLock()
         self._all: tuple[tuple[str, ...], str] = (
             (),
@@ -104,18 +114,16 @@ class ServedFolder:
 
     # -- the files ---------------------------------------------------------------------------------------------
     def listed(self) -> list[str]:
-        """The scenario file names of the folder now (sorted), or the one file served."""
+        """The scenario files of the folder and its sub-folders now (relative names, ``tree.walk``: bounded,
+        never through a link), or the one file served."""
         if self.only is not None:
             return [self.only]
-        try:
-            names = os.listdir(self.real)
-        except OSError:
-            return []
-        return sorted(
-            n
-            for n in names
-            if Path(n).suffix.lower() in SCENARIO_SUFFIXES and not n.startswith(".")
-        )
+        listing = walk(self.real, SCENARIO_SUFFIXES)
+        if listing.notes != self.listing.notes:
+            for note in listing.notes:
+                log.warning("mapper serve: %s: %s", self.folder, note)
+        self.listing = listing
+        return listing.names
 
     def names(self) -> set[str]:
         return set(self.entries)
@@ -151,7 +159,7 @@ class ServedFolder:
             if e is None:
                 return False
             try:
-                data = read_file(self.real / name)
+                data = read_file(self.real, name)
             except OSError as exc:
                 return self._record(
                     e, digest(b"unreadable"), (f"{e.shown}: cannot read: {exc}",), publish
@@ -194,7 +202,7 @@ class ServedFolder:
         # after the pages were told (they fetch the new map meanwhile): what the text names matters only for
         # the next change (a second read of the YAML, ~5 ms, off the save-to-redraw path)
         if text:  # (a text that could not be decoded keeps what the last one named)
-            e.deps = self._deps(text, e.shown)
+            e.deps = self._deps(text, e.shown, (self.real / e.name).parent)
         return changed
 
     def _record(self, e: Entry, h: str, errors: tuple[str, ...], publish: bool) -> bool:
@@ -217,8 +225,9 @@ class ServedFolder:
             )
         return True
 
-    def _deps(self, text: str, shown: str) -> frozenset[Path]:
-        """Files of the folder the text names (any string value that is a relative path to a file there)."""
+    def _deps(self, text: str, shown: str, base: Path) -> frozenset[Path]:
+        """Files of the scenario's folder ``base`` the text names (any string value that is a relative path to a
+        file there: the loader reads named files from the scenario's own folder only)."""
         from yaml.nodes import ScalarNode
 
         from mapper.serve.edit import descendants
@@ -236,8 +245,8 @@ class ServedFolder:
             p = Path(value)
             if p.is_absolute() or not p.suffix:
                 continue
-            full = (self.real / p).resolve()
-            if full.is_relative_to(self.real) and full.is_file():
+            full = (base / p).resolve()
+            if full.is_relative_to(base) and full.is_relative_to(self.real) and full.is_file():
                 out.add(full)
         return frozenset(out)
 

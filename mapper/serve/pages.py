@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from mapper.render.safety import safe_json, safe_text
 from mapper.serve.folder import Entry, ServedFolder
+from mapper.serve.tree import sort_key
 
 __all__ = ["analysis_page", "config", "index_page", "inject", "map_page", "missing_map_page"]
 
@@ -43,6 +44,7 @@ def inject(html: str, config: dict[str, Any]) -> str:
     tail = (
         f'<script type="application/json" id="mapper-serve-config">{safe_json(config)}</script>'
         '<link rel="stylesheet" href="/static/live.css">'
+        '<script src="/static/shapes.js"></script>'
         '<script src="/static/live.js"></script>'
     )
     at = html.rfind("</body>")
@@ -66,7 +68,9 @@ def _href(kind: str, name: str) -> str:
 
 def index_page(folder: ServedFolder, token: str, events: int) -> str:
     rows = []
-    for name in sorted(folder.entries):
+    for name in sorted(
+        folder.entries, key=sort_key
+    ):  # the folder's own files, then each sub-folder's
         e = folder.entries[name]
         status = (
             "<span class='ok'>ok</span>"
@@ -82,10 +86,19 @@ def index_page(folder: ServedFolder, token: str, events: int) -> str:
             f"<tr data-file='{safe_text(name)}'><td>{safe_text(name)}</td><td>{safe_text(e.title)}</td>"
             f"<td>{status}</td><td>{links}</td></tr>"
         )
+    for link in folder.listing.links:  # a linked sub-folder: never followed
+        rows.append(
+            f"<tr data-link='{safe_text(link)}'><td>{safe_text(link)}/</td><td></td>"
+            "<td class='bad'>a link to a folder: not followed</td><td></td></tr>"
+        )
+    notes = "".join(
+        f"<p class='bad mapper-serve-limit'>{safe_text(n)}</p>" for n in folder.listing.notes
+    )
     body = (
         f"<h1>Scenarios in {safe_text(folder.folder)}</h1>"
-        "<p>Each map updates when its file (or a file it names) is saved. "
-        "<a href='/compare'>Compare every scenario</a>.</p>"
+        "<p>Each map updates when its file (or a file it names) is saved; files in sub-folders are listed "
+        "by their path. <a href='/compare'>Compare every scenario</a>.</p>"
+        f"{notes}"
         "<table><thead><tr><th>File</th><th>Title</th><th>Status</th><th>Pages</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )

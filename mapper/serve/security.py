@@ -5,9 +5,11 @@ A page of ours carries a per-run random token (``new_token``) in its configurati
 and a custom header also makes a cross-site request a CORS pre-flight that this server never grants. The ``Host``
 header must name the address the server is bound to (``host_allowed``): a DNS-rebinding page reaches us under its
 own name and is refused before it can read a page (and the token in it). ``Origin``, when a browser sends one, must
-be the server's own (``origin_allowed``). Files are named by their plain name in the served folder
-(``scenario_path``): no separators, no ``..``, no absolute path, no link, a regular file that exists and is one of
-the folder's scenarios. Request bodies are bounded (``MAX_BODY_BYTES``) before they are read.
+be the server's own (``origin_allowed``). Files are named by their path relative to the served
+folder (``scenario_path``): plain parts (no ``..``, no absolute path), no link at any level, a regular file that
+exists and is one of the folder's scenarios (as the bounded walk of ``tree`` lists them); a name in a URL is
+percent-decoded once, strictly (``decode_name``), before that rule. Request bodies are bounded
+(``MAX_BODY_BYTES``) before they are read.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ import secrets
 import stat
 from pathlib import Path
 
+from mapper.serve.tree import BadName, split_name
+
 __all__ = [
     "LOOPBACK",
     "MAX_BODY_BYTES",
     "TOKEN_HEADER",
     "Refused",
     "check_token",
+    "decode_name",
     "host_allowed",
     "is_loopback",
     "new_token",
@@ -88,32 +93,57 @@ def origin_allowed(header: str | None, host: str, port: int) -> bool:
     return origin in {f"http://{name}" for name in _names(host, port)}
 
 
-def scenario_path(folder: Path, name: str, allowed: set[str]) -> Path:
-    """The scenario file ``name`` of the served ``folder`` (resolved), refused (403/404) unless ``name`` is a
-    plain file name that the folder lists as a scenario and the file is a regular file, not a link."""
-    if (
-        not name
-        or "\x00" in name
-        or "/" in name
-        or "\\" in name
-        or name in (".", "..")
-        or os.path.isabs(name)
-    ):
+def decode_name(raw: str) -> str:
+    """A scenario's name as a URL path gives it (``options%2Fwest.yaml`` or ``options/west.yaml``), decoded once
+    (``%2e%2e`` is ``..``, refused like it; ``%252e`` stays ``%2e``, a name no file has), refused (400) if the
+    bytes are not UTF-8 and (403) unless it is a plain relative path (``tree.split_name``)."""
+    from urllib.parse import unquote
+
+    try:
+        name = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(400, "the file name in the address is not UTF-8") from None
+    try:
+        split_name(name)
+    except BadName:
         raise Refused(
-            403, "only the scenario files of the served folder, by their plain name, can be used"
-        )
+            403,
+            "only the scenario files of the served folder, by their path in it (as the index lists them), "
+            "can be used",
+        ) from None
+    return name
+
+
+def scenario_path(folder: Path, name: str, allowed: set[str]) -> Path:
+    """The scenario file ``name`` (relative to the served ``folder``: ``west.yaml``, ``options/west.yaml``),
+    resolved; refused (403/404) unless ``name`` is a plain relative path (``tree.split_name``: no ``..``, no
+    absolute path, no ``\\``) that the folder lists as a scenario, and neither the file nor any folder on its way
+    is a link, and the file is a regular file."""
+    try:
+        parts = split_name(name)
+    except BadName:
+        raise Refused(
+            403,
+            "only the scenario files of the served folder, by their path in it (as the index lists them), "
+            "can be used",
+        ) from None
     if name not in allowed:
         raise Refused(404, "not a scenario file of the served folder")
-    path = folder / name
-    try:
-        st = os.lstat(path)
-    except OSError:
-        raise Refused(404, "no such scenario file") from None
-    if stat.S_ISLNK(st.st_mode):
-        raise Refused(403, "this scenario file is a link: mapper serve never writes through a link")
+    path = folder
+    for part in parts:
+        path = path / part
+        try:
+            st = os.lstat(path)
+        except OSError:
+            raise Refused(404, "no such scenario file") from None
+        if stat.S_ISLNK(st.st_mode):
+            raise Refused(
+                403,
+                "this scenario file (or a folder on its way) is a link: mapper serve never follows one",
+            )
     if not stat.S_ISREG(st.st_mode):
         raise Refused(403, "not a regular file")
     real = path.resolve()
-    if real.parent != folder.resolve():
+    if real != folder.resolve().joinpath(*parts):
         raise Refused(403, "outside the served folder")
     return real

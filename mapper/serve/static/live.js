@@ -373,6 +373,8 @@
   function attachMap(editing) {
     // what the editor adds to each map (a new one after every in-place update)
     map.createPane("mapperServe").style.zIndex = 700;
+    map.createPane("mapperServeShapes").style.zIndex = 450;  // the outlines of shapes (shapes.js): over the
+    // drawn shapes (400), under the markers (600) and the handles
     map.on("click", function (ev) {
       if (!handles || !adding) return;
       var what = adding;
@@ -392,6 +394,7 @@
         handles = window.L.layerGroup().addTo(map);
         // points of lines (through:) and areas (polygon:) first, the handles between them (to insert a point)
         // below them: a force at the same place is drawn above them all
+        if (window.mapperServeShapes) window.mapperServeShapes.draw(j.shapes || [], shapeUi);
         (j.insertions || []).forEach(addMidpoint);
         (j.vertices || []).forEach(addHandle);
         sites.forEach(addHandle);
@@ -401,6 +404,15 @@
         api.editing = true;
       });
   }
+  // what shapes.js (the forms of lines along rivers, areas and zones) uses of this script
+  var shapeUi = {
+    el: el, field: function () { return field.apply(null, arguments); }, edit: api.edit,
+    group: function () { return handles; }, adding: function () { return !!adding; },
+    closeForms: function () {
+      var old = document.querySelector(".mapper-serve-form");
+      if (old) old.remove();
+    },
+  };
   function stopEditing(keep) {
     if (handles) { handles.remove(); handles = null; }
     Array.prototype.forEach.call(document.querySelectorAll(".mapper-serve-form, .mapper-serve-dialog"), function (e) {
