@@ -4,8 +4,9 @@ Some work is the same for every scenario of the bundled data: the basemap's simp
 labelled (and on which side) with the bundled line, the distance bands of the examples' threats, NATO's
 territory, the few entries of milsymbol's 30 MB symbol table that the maps draw, the ``Geod`` work of preparing
 the bundled polygons for distances (``polygons``), the countries, regions and places layers as read
-(``layer_*``). ``scripts/build_prepared.py``
-(``make prepared``) computes them into ``geodata/prepared/<product>.json``; at run time an entry is used only when
+(``layer_*``), the simplified GeoJSON text of the examples' large situation geometries (``feature_texts``).
+``scripts/build_prepared.py`` (``make prepared``) computes them into ``geodata/prepared/<product>.json``; at run
+time an entry is used only when
 
 * the file's ``version`` is ``PREPARED_VERSION`` (bumped whenever an algorithm behind a product changes) and its
   ``key`` is the sha256 of that version and of every file in ``geodata/`` the products
@@ -19,7 +20,8 @@ the bundled polygons for distances (``polygons``), the countries, regions and pl
 
 Otherwise the owner computes the same value live (slower, identical) and a debug message says why.
 ``MAPPER_NO_PREPARED=1`` turns every product off (the tests compare outputs both ways). The owners (``geodata``,
-``layerfiles``, ``placelabels``, ``features``, ``app6``, ``render.basemap``, ``geodesy.polygonproduct``) call
+``layerfiles``, ``placelabels``, ``features``, ``app6``, ``render.basemap``, ``render.featuretext``,
+``geodesy.polygonproduct``) call
 ``lookup``; this module imports none of them.
 """
 
@@ -30,7 +32,8 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -103,13 +106,15 @@ def inputs_key(directory: Path | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def _entries(path: str, key: str) -> dict[str, Any] | None:
+def _entries(path: str, key: str) -> Mapping[str, Any] | None:
     p = Path(path)
     try:
         if not p.is_file() or p.stat().st_size > _MAX_BYTES:
             log.debug("prepared product %s: missing or too big", p.name)
             return None
-        doc = json.loads(p.read_bytes())
+        data = p.read_bytes()
+        lazy = _by_lines(data)
+        doc = lazy[0] if lazy is not None else json.loads(data)
     except (OSError, ValueError) as exc:
         log.debug("prepared product %s: unreadable (%s)", p.name, exc)
         return None
@@ -124,7 +129,66 @@ def _entries(path: str, key: str) -> dict[str, Any] | None:
     if doc.get("key") != key:
         log.debug("prepared product %s: stale (made from other geodata)", p.name)
         return None
-    return doc["entries"]
+    return doc["entries"] if lazy is None else _LineEntries(data, lazy[1])
+
+
+# ``write_product`` writes a head line, one ``"name": value`` line per entry, and ``}}``: a lookup needs one
+# entry, so a file in exactly that layout is split into lines and only the entry asked for is decoded (bands.json
+# and polygons.json are megabytes of which a map reads one entry: ~15 ms of decoding saved). A file in any other
+# layout (edited by hand, written by another tool) is decoded whole, as JSON.
+_ENTRY_LINE = re.compile(rb'"([^"\\\x00-\x1f]*)": ')
+_HEAD_END = b', "entries": {'
+
+
+def _by_lines(data: bytes) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+    """``(head, {name: (start, end) of its value})`` for a file in ``write_product``'s layout, else ``None``."""
+    if not data.endswith(b"\n}}\n"):
+        return None
+    first = data.find(b"\n")
+    head_line = data[:first]
+    if not head_line.endswith(_HEAD_END):
+        return None
+    try:
+        head = json.loads(head_line + b"}}")
+    except ValueError:
+        return None
+    if not (isinstance(head, dict) and head.get("entries") == {}):
+        return None
+    spans: dict[str, tuple[int, int]] = {}
+    at, last = first + 1, len(data) - 3  # ``last``: where the ``}}`` line starts
+    while at < last:
+        end = data.find(b"\n", at)
+        m = _ENTRY_LINE.match(data, at, end)
+        final = end == last - 1  # the last entry has no comma after it, every other one has
+        if m is None or (data[end - 1 : end] == b",") == final:
+            return None
+        name = m.group(1).decode("ascii")
+        if name in spans:
+            return None
+        spans[name] = (m.end(), end if final else end - 1)
+        at = end + 1
+    return head, spans
+
+
+class _LineEntries(Mapping[str, Any]):
+    """A product's entries, each decoded from its own line when asked for (``_by_lines``)."""
+
+    def __init__(self, data: bytes, spans: dict[str, tuple[int, int]]) -> None:
+        self._data = data
+        self._spans = spans
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._spans
+
+    def __getitem__(self, name: str) -> Any:
+        start, end = self._spans[name]
+        return json.loads(self._data[start:end])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 def lookup(product: str, entry: str, decode: Callable[[Any], T]) -> T | None:

@@ -16,6 +16,9 @@ what is written is exactly what that function computes live:
   Belarus, Transnistria) and NATO's territory (entries named by the sha256 of the polygon's WKB);
 * ``layer_countries``, ``layer_regions``, ``layer_places``: ``layerfiles.encode`` of each layer's table as the
   live reader reads it (``geodata.table``; entry ``table``);
+* ``feature_texts``: ``render.featuretext``'s simplified GeoJSON text of every large situation geometry (bands,
+  hostile ground, big shapes) the maps of the examples in ``scenarios/`` draw (recorded while building them;
+  entries named by ``featuretext.text_entry``: the sha256 of the geometry's WKB and the tolerance);
 * ``symbols``: milsymbol's table's answers to what it looks up while drawing every SIDC ``app6.sidc_for`` makes
   (one entry, named by the sha256 of the table file; ``app6._LazyNumberTable``).
 
@@ -143,6 +146,32 @@ def default_bands() -> tuple[Band, ...]:
     )
 
 
+def feature_text_products() -> dict[str, str]:
+    """The simplified texts ``render.featuretext`` computes for the maps of every example (recorded)."""
+    import shapely
+
+    from mapper.pipeline import prepare
+    from mapper.render import build_map, featuretext
+
+    texts: dict[str, str] = {}
+    live = featuretext._computed
+
+    def recording(arr: Any, tolerance: float) -> str:
+        text = live(arr, tolerance)
+        texts[featuretext.text_entry(shapely.to_wkb(arr[0]), tolerance)] = text
+        return text
+
+    featuretext._TEXTS.clear()
+    featuretext._computed = recording
+    try:
+        for path in sorted((REPO / "scenarios").glob("*.yaml")):
+            build_map(prepare(path))
+    finally:
+        featuretext._computed = live
+        featuretext._TEXTS.clear()
+    return texts
+
+
 def products() -> dict[str, dict[str, Any]]:
     """Every product's entries, computed live."""
     import shapely
@@ -163,6 +192,7 @@ def products() -> dict[str, dict[str, Any]]:
             for layer in layerfiles.PREPARED_LAYERS
         },
         "symbols": symbol_answers(),
+        "feature_texts": feature_text_products(),
     }
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 
 import numpy as np
+import pytest
 import shapely
 from shapely.geometry import Polygon
 
@@ -52,3 +54,44 @@ def test_the_memo_stays_bounded() -> None:
     for i in range(featuretext._TEXTS_MAX + 5):
         featuretext.feature(_wiggly(i * 0.01, n=2_000), 0.002)
     assert len(featuretext._TEXTS) == featuretext._TEXTS_MAX
+
+
+def test_a_prepared_text_is_the_live_text_and_a_refused_one_is_computed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    geom = _wiggly(0.25)
+    arr = np.array([geom], dtype=object)
+    live = featuretext._simplified_texts(arr, 0.002)[0]
+    entry = featuretext.text_entry(shapely.to_wkb(geom), 0.002)
+    asked: list[str] = []
+    offer: list[object] = []
+
+    def lookup(product: str, name: str, decode: Any) -> Any:
+        asked.append(name)
+        try:
+            return decode(offer[-1])
+        except ValueError:
+            return None
+
+    monkeypatch.setattr("mapper.prepared.lookup", lookup)
+    for offered, expected in ((live, live), (live[:-1] + "</script>}", live), (7, live)):
+        offer.append(offered)
+        featuretext._TEXTS.clear()
+        assert featuretext._geometry_texts(arr, 0.002) == [expected]
+    assert asked == [entry] * 3
+    featuretext._TEXTS.clear()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type":"Polygon","coordinates":[[[1,2],[3,4]]]}</script>',
+        '{"type":"Polygon","coordinates":[alert(1)]}',
+        '{"type":"Feature","coordinates":[]}',
+        '{"type":"Polygon","coordinates":[],"x":"{{ 7*7 }}"}',
+    ],
+)
+def test_prepared_texts_are_checked(text: str) -> None:
+    with pytest.raises(ValueError):
+        featuretext._checked_text(text)
+    assert featuretext._checked_text('{"type":"MultiPolygon","coordinates":[[[[1.5,-2e-05]]]]}')

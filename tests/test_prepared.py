@@ -89,13 +89,17 @@ def test_examples_are_byte_identical_with_and_without_products(tmp_path: Path) -
 def test_examples_use_every_product(caplog: pytest.LogCaptureFixture, fresh_caches: Any) -> None:
     # no product is missing, stale or refused for the bundled examples: nothing is logged by mapper.prepared
     from mapper import pipeline
+    from mapper.render import build_map, featuretext
     from mapper.render.basemap import basemap_features
 
     basemap_features.cache_clear()
+    featuretext._TEXTS.clear()
     with caplog.at_level("DEBUG", logger="mapper.prepared"):
         for path in EXAMPLES:
             p = pipeline.prepare(path)
             assert p.features.bands
+            build_map(p)  # the large situation texts: product feature_texts
+        assert featuretext._TEXTS
         assert placelabels.place_labels(bundled_front_line().line)
         assert placelabels.place_labels(None)
         assert basemap_features()["ukraine"]
@@ -208,11 +212,27 @@ def _layer_decoder(layer: str) -> Any:
             ),
         ),
         ("layer_regions", lambda e: e["table"]["geometry"].pop()),
+        # simplified situation texts go into the page verbatim: markup, a call, a property that is not a geometry
+        (
+            "feature_texts",
+            lambda e: [e.__setitem__(k, v[:-1] + "</script>}") for k, v in list(e.items())],
+        ),
+        (
+            "feature_texts",
+            lambda e: [
+                e.__setitem__(k, v.replace("[", "[alert(1),", 1)) for k, v in list(e.items())
+            ],
+        ),
+        (
+            "feature_texts",
+            lambda e: [e.__setitem__(k, '{"type":"Feature","x":"{{ 7*7 }}"}') for k in list(e)],
+        ),
     ],
 )
 def test_tampered_products_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, change: Any, fresh_caches: Any
 ) -> None:
+    from mapper.render import featuretext
     from mapper.render.basemap import _checked_basemap
 
     copy = _copy_geodata(tmp_path)
@@ -228,6 +248,9 @@ def test_tampered_products_are_refused(
         "symbols": [(k, app6._decode_known) for k in _entry_names(copy, "symbols")],
         "bands": [(k, features._decode_bands) for k in _entry_names(copy, "bands")],
         "polygons": [(k, polygonproduct.decode) for k in _entry_names(copy, "polygons")],
+        "feature_texts": [
+            (k, featuretext._checked_text) for k in _entry_names(copy, "feature_texts")
+        ],
         **{
             layerfiles.product(layer): [("table", _layer_decoder(layer))]
             for layer in layerfiles.PREPARED_LAYERS
@@ -235,6 +258,48 @@ def test_tampered_products_are_refused(
     }
     results = [prepared.lookup(name, entry, decode) for entry, decode in decoders[name]]
     assert None in results  # the tampered entry is refused (and computed live by its owner)
+
+
+def test_the_line_reader_reads_what_json_reads() -> None:
+    # a product in write_product's layout is read one entry at a time: the same head and values as json.loads
+    for path in sorted((REPO / "geodata" / "prepared").glob("*.json")):
+        data = path.read_bytes()
+        lines = prepared._by_lines(data)
+        assert lines is not None, path.name
+        whole = json.loads(data)
+        head, spans = lines
+        assert {**head, "entries": whole["entries"]} == whole
+        entries = prepared._LineEntries(data, spans)
+        assert list(entries) == list(whole["entries"])
+        assert all(entries[k] == v for k, v in whole["entries"].items())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "mapper-prepared", "entries": {}}',  # one line (json.dumps): read whole
+        '{"a": 1, "entries": {\n"x": 1,\n}}\n',  # a comma after the last entry
+        '{"a": 1, "entries": {\n"x": 1\n"y": 2\n}}\n',  # none between two
+        '{"a": 1, "entries": {\n"x": 1,\n"x": 2\n}}\n',  # an entry twice
+        '{"a": 1, "entries": {\n"x\\"y": 1\n}}\n',  # an escaped name
+    ],
+)
+def test_other_layouts_are_read_whole(text: str) -> None:
+    assert prepared._by_lines(text.encode()) is None
+
+
+def test_a_malformed_line_refuses_only_its_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_caches: Any
+) -> None:
+    copy = _copy_geodata(tmp_path)
+    path = copy / "prepared" / "places.json"
+    lines = path.read_text().split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith('"labels:none"'))
+    lines[at] = '"labels:none": [[1, 2'  # the last entry: no comma after it
+    path.write_text("\n".join(lines))
+    monkeypatch.setenv("MAPPER_GEODATA", str(copy))
+    assert prepared.lookup("places", "labels:none", placelabels._decode_labels) is None
+    assert prepared.lookup("places", "cities:15000", placelabels._row_indexes(8589))
 
 
 def test_tampered_product_never_reaches_the_page(

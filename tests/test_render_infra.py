@@ -466,3 +466,42 @@ def test_symbol_cache_round_trip_and_poisoned_entries_are_ignored(tmp_path, monk
     assert app6.symbol_svg(sidc, 26) == drawn
     for fn in (app6._disk_cache, app6._drawn):
         fn.cache_clear()
+
+
+def test_our_templates_compile_on_first_use_once() -> None:
+    """``assets.LazyTemplate``: an element class's ``_template`` is compiled when first asked for, once, and is
+    the template a plain ``Template(source)`` would be (an instance's own ``_template`` still wins)."""
+    import subprocess
+    import sys
+
+    from folium.template import Template
+
+    from mapper.render import controls, keysitelayer, layers, overlays, timed
+    from mapper.render.assets import LazyTemplate
+
+    classes = [
+        value
+        for module in (controls, keysitelayer, layers, overlays, timed)
+        for value in vars(module).values()
+        if isinstance(value, type) and isinstance(vars(value).get("_template"), LazyTemplate)
+    ]
+    assert len(classes) >= 10
+    for cls in classes:
+        lazy = vars(cls)["_template"]
+        compiled = cls._template
+        assert isinstance(compiled, Template)
+        assert cls._template is compiled and lazy.__get__(None, cls) is compiled
+        assert compiled.module.__dict__.keys() == Template(lazy.source).module.__dict__.keys()
+    element = layers.GeoJsonData.__new__(layers.GeoJsonData)
+    element._template = Template("own")
+    assert element._template.render() == "own"
+    # importing the modules compiles none of them
+    probe = (
+        "from mapper.render import controls, keysitelayer, layers, overlays, timed\n"
+        "from mapper.render.assets import LazyTemplate\n"
+        "print(all(v._compiled is None for m in (controls, keysitelayer, layers, overlays, timed)"
+        " for c in vars(m).values() if isinstance(c, type)"
+        " for v in [vars(c).get('_template')] if isinstance(v, LazyTemplate)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"

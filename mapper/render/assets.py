@@ -32,6 +32,7 @@ from mapper.render.foliumlib import folium
 
 __all__ = [
     "ONLINE_TILES",
+    "LazyTemplate",
     "RawHTML",
     "check_offline_header",
     "external_urls",
@@ -57,6 +58,28 @@ class RawHTML(Element):
 
     def render(self, **kwargs) -> str:
         return self.text
+
+
+class LazyTemplate:
+    """A class's ``_template``, compiled by Jinja the first time an element of the class is rendered.
+
+    ``_template = Template(source)`` compiles when the module is imported; a process compiles about fifty
+    templates it never renders, most of ours among them (a map without timeline, overlays or key sites renders
+    none of theirs). As a class attribute this behaves as the ``Template`` it holds (an element's own
+    ``_template``, set on the instance, still wins): ``self._template`` and ``type(self)._template`` give the
+    same compiled template, once per process.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: Any = None
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if self._compiled is None:
+            from folium.template import Template
+
+            self._compiled = Template(self.source)
+        return self._compiled
 
 
 class VerbatimMacroElement(MacroElement):

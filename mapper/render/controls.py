@@ -18,9 +18,8 @@ from typing import Any
 
 import folium
 from branca.element import Figure
-from folium.template import Template
 
-from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
+from mapper.render.assets import LazyTemplate, RawHTML, VerbatimMacroElement, template_text
 from mapper.render.safety import safe_color, safe_json, safe_text
 
 __all__ = [
@@ -72,7 +71,7 @@ def _position(position: str) -> str:
 class _Control(VerbatimMacroElement):
     """Base: a Leaflet control built by ``js_constructor`` and added to the parent map once the page is ready."""
 
-    _template = Template(_SCRIPT)
+    _template = LazyTemplate(_SCRIPT)
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -329,7 +328,7 @@ class Dock(_Control):
     measure, full screen, scale, cursor position) into a toolbar above it, so no force is ever under a control,
     at any zoom. Add it after the controls and before ``FitView``."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         mapper.whenReady(function () { mapper.dock({{ this._parent.get_name() }}); });
@@ -348,7 +347,7 @@ class FitView(_Control):
     middle of the largest rectangle the controls leave free. The map's container then has
     ``data-mapper-view="fitted"``. Add it to the map after the controls."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         mapper.whenReady(function () {

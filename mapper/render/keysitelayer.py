@@ -16,10 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import folium
-from folium.template import Template
 
 from mapper.keysites import KeySite
-from mapper.render.assets import VerbatimMacroElement
+from mapper.render.assets import LazyTemplate, VerbatimMacroElement
 from mapper.render.layers import SiteIcon, SiteMarker, SitePopup, group
 from mapper.render.safety import safe_json, safe_text
 from mapper.textlayout import front_km, hostile_km
@@ -172,7 +171,7 @@ class StepPopups(VerbatimMacroElement):
     runs), assembled when it opens, so the page carries each distinct set of rows once rather than a whole
     popup per step; the markup is ``site_popup``'s. All values are ``safe_text`` HTML travelling as JSON."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
-from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
 from mapper import placelabels
 from mapper.analysis import SiteMetrics
 from mapper.features import OptionFeatures
 from mapper.pipeline import Prepared
-from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
+from mapper.render.assets import LazyTemplate, RawHTML, VerbatimMacroElement, template_text
 from mapper.render.featuretext import DECIMALS, feature, features
 from mapper.render.safety import safe_color, safe_json, safe_text
 from mapper.scenario import Option, Scenario
@@ -36,7 +35,7 @@ class GeoJsonData(VerbatimMacroElement):
     ``tooltip``/``popup`` name a feature property whose (already escaped) HTML is bound to each feature.
     """
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         L.geoJSON({{ this.data }}, {
@@ -138,7 +137,7 @@ class Declutter(VerbatimMacroElement):
     """Labels without collisions and co-located units grouped, on the parent map (``templates/declutter.js``, whose
     header says how); its JS and CSS go into the page head once, whatever the number of maps."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         mapperDeclutter({{ this._parent.get_name() }});
@@ -169,7 +168,7 @@ class PlaceLabels(VerbatimMacroElement):
     capitals, front-zone towns) are drawn above the others, bigger ones above smaller (``zIndexOffset`` by size
     class), so where front-zone names crowd (the Donbas at zoom 6) the bigger town's name is the one on top."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -640,7 +639,7 @@ class SitePopup(_SiteElement):
     built from ``safe_text`` parts and travels as JSON strings; unlike ``folium.Popup``/``folium.Tooltip`` nothing
     here is compiled or rendered as a template."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         {{ this._parent.get_name() }}.bindPopup({{ this.html }}, {maxWidth: 380});

@@ -20,10 +20,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import folium
-from folium.template import Template
 
 from mapper.overlays import Annotation, Overlay, OverlayFeature, OverlayStyle
-from mapper.render.assets import VerbatimMacroElement
+from mapper.render.assets import LazyTemplate, VerbatimMacroElement
 from mapper.render.layers import DECIMALS, Layer, features, group
 from mapper.render.safety import safe_color, safe_json, safe_text
 
@@ -47,7 +46,7 @@ class OverlayData(VerbatimMacroElement):
     """One overlay layer's features as ``L.geoJSON``: one style, points as circle markers or one shared icon,
     each feature's tooltip (``tip``) and popup (``popup``) bound from its (escaped) properties."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {
@@ -103,7 +102,7 @@ POINTS_PANE = "mapper-overlay-points"
 class PointsPane(VerbatimMacroElement):
     """Creates ``POINTS_PANE`` on the map, once, before any overlay is drawn."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         if (!{{ this._parent.get_name() }}.getPane("{{ this.pane }}")) {
@@ -258,7 +257,7 @@ class AnnotationData(VerbatimMacroElement):
     """Annotations: text labels as ``DivIcon``s (escaped text, centred on their point, a white halo) and arrows
     as a polyline with its head polygon, in their colours; arrows' text at their middle."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         (function () {

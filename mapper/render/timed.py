@@ -26,13 +26,12 @@ from typing import Any
 
 import folium
 from branca.element import Element
-from folium.template import Template
 
 from mapper.features import OptionFeatures
 from mapper.frontline import FrontLine
 from mapper.pipeline import Prepared
 from mapper.render import layers
-from mapper.render.assets import RawHTML, VerbatimMacroElement, template_text
+from mapper.render.assets import LazyTemplate, RawHTML, VerbatimMacroElement, template_text
 from mapper.render.layers import (
     OVERLAY_TOLERANCE,
     GeoJsonData,
@@ -446,7 +445,7 @@ class TimeSlider(VerbatimMacroElement):
     the markers' popups and keeps the step in the URL hash (``#t=<day>``). Labels are plain text (set with
     ``textContent``); popups are HTML built from ``safe_text`` parts; both travel through ``safe_json``."""
 
-    _template = Template(
+    _template = LazyTemplate(
         """
         {% macro script(this, kwargs) %}
         mapper.whenReady(function () {
