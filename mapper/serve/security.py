@@ -93,6 +93,12 @@ def origin_allowed(header: str | None, host: str, port: int) -> bool:
     return origin in {f"http://{name}" for name in _names(host, port)}
 
 
+NOT_A_SCENARIO_PATH = (
+    "only the scenario files of the served folder, by their path in it (as the index lists them), "
+    "can be used"
+)
+
+
 def decode_name(raw: str) -> str:
     """A scenario's name as a URL path gives it (``options%2Fwest.yaml`` or ``options/west.yaml``), decoded once
     (``%2e%2e`` is ``..``, refused like it; ``%252e`` stays ``%2e``, a name no file has), refused (400) if the
@@ -106,11 +112,7 @@ def decode_name(raw: str) -> str:
     try:
         split_name(name)
     except BadName:
-        raise Refused(
-            403,
-            "only the scenario files of the served folder, by their path in it (as the index lists them), "
-            "can be used",
-        ) from None
+        raise Refused(403, NOT_A_SCENARIO_PATH) from None
     return name
 
 
@@ -122,11 +124,7 @@ def scenario_path(folder: Path, name: str, allowed: set[str]) -> Path:
     try:
         parts = split_name(name)
     except BadName:
-        raise Refused(
-            403,
-            "only the scenario files of the served folder, by their path in it (as the index lists them), "
-            "can be used",
-        ) from None
+        raise Refused(403, NOT_A_SCENARIO_PATH) from None
     if name not in allowed:
         raise Refused(404, "not a scenario file of the served folder")
     path = folder
