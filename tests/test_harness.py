@@ -89,3 +89,23 @@ def test_the_fixture_runs_in_tmp_path(run_cli: RunCli, tmp_path: Path, monkeypat
 def test_a_hanging_process_times_out() -> None:
     with pytest.raises(subprocess.TimeoutExpired):
         run_command([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/support/ (its docstring): a test module importing another runs that module's
+    tests' fixtures and state twice and hides what is shared."""
+    import ast
+
+    tests = Path(__file__).resolve().parent
+    own = {p.stem for p in tests.glob("test_*.py")} | {"conftest"}
+    offenders = {}
+    for path in sorted(tests.glob("test_*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+        if names & own:
+            offenders[path.name] = sorted(names & own)
+    assert offenders == {}

@@ -11,8 +11,6 @@ left every file of that folder (and the file outside) byte for byte as it was.
 
 from __future__ import annotations
 
-import difflib
-import http.client
 import json
 import os
 import re
@@ -24,6 +22,7 @@ from typing import Any
 
 import pytest
 from support.cli import REPO, run_cli
+from support.serve import Client, changed_lines, comments, snapshot, wait_for
 
 from mapper.serve import Running, start
 
@@ -67,82 +66,14 @@ def _shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         running.stop()
 
 
-def _snapshot(folder: Path) -> dict[str, bytes | str]:
-    """Every entry under the folder and next to it: a file's bytes, a link's target, a folder's name."""
-    out: dict[str, bytes | str] = {}
-    for p in sorted(folder.parent.rglob("*")):
-        key = str(p.relative_to(folder.parent))
-        out[key] = (
-            f"-> {os.readlink(p)}" if p.is_symlink() else "dir" if p.is_dir() else p.read_bytes()
-        )
-    return out
-
-
 @pytest.fixture
 def shared(_shared_server: Running) -> Iterator[Running]:
     """The module's one server, for a test that changes nothing: afterwards, every file is as it was."""
-    before = _snapshot(_shared_server.folder)
+    before = snapshot(_shared_server.folder)
     yield _shared_server
-    assert _snapshot(_shared_server.folder) == before, (
+    assert snapshot(_shared_server.folder) == before, (
         "a test of the shared server changed its folder"
     )
-
-
-class Client:
-    """Raw HTTP to the server, so that every header (Host, Origin, the token) is what the test says."""
-
-    def __init__(self, running: Running) -> None:
-        self.running = running
-        self.port = running.server.port  # type: ignore[attr-defined]
-        self.host = f"127.0.0.1:{self.port}"
-        self.hash: str | None = (
-            None  # what the last write answered: the file as it is now (as a page keeps it)
-        )
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        raw: bytes | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = {"Host": self.host}
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        if data is not None:
-            h["Content-Type"] = "application/json"
-        h.update(headers or {})
-        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-        for k, v in h.items():
-            conn.putheader(k, v)
-        if data is not None and "Content-Length" not in h:
-            conn.putheader("Content-Length", str(len(data)))
-        conn.endheaders()
-        if data is not None:
-            conn.send(data)
-        resp = conn.getresponse()
-        out = resp.read()
-        conn.close()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, out
-
-    def get_json(self, path: str) -> dict[str, Any]:
-        status, headers, body = self.request("GET", path)
-        assert status == 200, body
-        assert headers["content-type"] == "application/json; charset=utf-8"
-        return json.loads(body)
-
-    def write(self, what: str, name: str, body: dict[str, Any], **headers: str) -> tuple[int, Any]:
-        h = {"X-Mapper-Token": self.running.token, **headers}
-        status, _, out = self.request("POST", f"/api/{what}/{name}", body, h)
-        answer = json.loads(out)
-        if status == 200:
-            self.hash = answer["hash"]
-        return status, answer
-
-    def edit(self, name: str, **body: Any) -> tuple[int, Any]:
-        base = body.pop("base", None) or self.hash or self.get_json(f"/api/state/{name}")["hash"]
-        return self.write("edit", name, {**body, "base": base})
 
 
 @pytest.fixture
@@ -153,28 +84,6 @@ def client(served: Running) -> Client:
 @pytest.fixture
 def reader(shared: Running) -> Client:
     return Client(shared)
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out")
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    return [
-        line
-        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-
-
-def comments(text: str) -> list[str]:
-    return [line[line.index("#") :] for line in text.splitlines() if "#" in line]
 
 
 # -------------------------------------------------------------------------------------------------------------

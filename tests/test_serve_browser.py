@@ -10,7 +10,6 @@ was); the browser may reach that origin and nothing else (every other request is
 
 from __future__ import annotations
 
-import difflib
 import shutil
 import time
 from collections.abc import Iterator
@@ -18,40 +17,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.browser import OfflinePage
 from support.cli import REPO
+from support.serve import (
+    ANY_READY,
+    ARTIFACTS,
+    ServedPage,
+    changed_lines,
+    edit_mode,
+    served_page,
+    version,
+    wait_file,
+)
 
 from mapper.serve import Running, start
 
 pytestmark = pytest.mark.browser
 
 NAME = "dnipro_line.yaml"
-ANY_READY = "() => window.mapperServe && window.mapperServe.ready"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots to look at (not committed)
-
-
-class ServedPage(OfflinePage):
-    """An offline page that may also talk to the server under test (and nothing else)."""
-
-    def __init__(self, browser: Any, origin: str) -> None:
-        self.origin = origin
-        self.hold: str | None = None  # POST requests to a URL with this in it wait in ``held``
-        self.held: list[Any] = []
-        super().__init__(browser)
-
-    def _route(self, route: Any) -> None:
-        request = route.request
-        if self.hold and self.hold in request.url and request.method == "POST":
-            self.held.append(route)  # the test lets it go on (route.continue_()) when it chooses
-        elif request.url.startswith(self.origin):
-            route.continue_()
-        else:
-            super()._route(route)
-
-    def goto(self, path: str) -> Any:
-        self.page.goto(self.origin + path)
-        self.page.wait_for_function(ANY_READY, timeout=20_000)
-        return self.page
 
 
 def _serve_copy(root: Path) -> Running:
@@ -89,50 +71,14 @@ def shared(_shared_server: Running) -> Iterator[Running]:
     assert path.read_bytes() == before, "a test of the shared server changed its file"
 
 
-def _page(chromium: Any, running: Running) -> Iterator[ServedPage]:
-    p = ServedPage(chromium, running.url.rstrip("/"))
-    try:
-        yield p
-    finally:
-        # a reload ends the page's event stream (aborted by the browser, as it should be)
-        problems = [m for m in p.log.problems() if not ("/events?" in m and "ERR_ABORTED" in m)]
-        problems = [m for m in problems if "409" not in m and "422" not in m]
-        p.close()
-        assert problems == []
-
-
 @pytest.fixture
 def page(chromium: Any, served: Running) -> Iterator[ServedPage]:
-    yield from _page(chromium, served)
+    yield from served_page(chromium, served)
 
 
 @pytest.fixture
 def shared_page(chromium: Any, shared: Running) -> Iterator[ServedPage]:
-    yield from _page(chromium, shared)
-
-
-def version(p: ServedPage) -> int:
-    return int(p.page.evaluate("window.mapperServe.version"))
-
-
-def changed_lines(before: str, after: str) -> list[str]:
-    return [
-        line
-        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
-
-
-def wait_file(p: Any, path: Path, check: Any, timeout: float = 10.0) -> str:
-    """Wait for the file to pass ``check``, in Playwright's own waits: its route handler (which lets the page's
-    requests through) runs only while the test is inside a Playwright call."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        text = path.read_text()
-        if check(text):
-            return text
-        p.wait_for_timeout(20)
-    raise AssertionError(f"{path} did not change as expected")
+    yield from served_page(chromium, shared)
 
 
 def test_saving_the_file_redraws_the_open_map(page: ServedPage, served: Running) -> None:
@@ -191,11 +137,6 @@ def test_a_broken_file_shows_its_messages_above_the_last_good_map(
     assert p.locator(".mapper-serve-banner").is_hidden()
 
 
-def _edit_mode(p: Any) -> None:
-    p.click(".mapper-serve-toggle")
-    p.wait_for_function("window.mapperServe.editing === true")
-
-
 def _drag(p: Any, keypath: str, dx: int, dy: int, attr: str = "data-keypath") -> None:
     handle = p.locator(f".mapper-serve-handle[{attr}='{keypath}']")
     box = handle.bounding_box()
@@ -213,7 +154,7 @@ def test_a_dragged_force_is_written_back_and_ctrl_z_restores_the_file(
     p = page.goto(f"/map/{NAME}")
     path = served.folder / NAME
     original = path.read_bytes()
-    _edit_mode(p)
+    edit_mode(p)
     v = version(page)
     _drag(p, "options[0].forces[4]", 60, -40)
     after = wait_file(p, path, lambda t: t.encode() != original)
@@ -251,7 +192,7 @@ def test_ctrl_z_pressed_before_the_drag_is_answered_undoes_the_drag(
     original = path.read_bytes()
     statuses: list[tuple[str, int]] = []
     p.on("response", lambda r: statuses.append((r.url.split("/api/")[-1], r.status)))
-    _edit_mode(p)
+    edit_mode(p)
     page.hold = "/api/edit/"
     _drag(p, "options[0].forces[4]", 60, -40)
     p.wait_for_function("() => window.mapperServe.writing === true")
@@ -273,7 +214,7 @@ def test_a_point_of_a_line_is_dragged(page: ServedPage, served: Running) -> None
     p = page.goto(f"/map/{NAME}")
     path = served.folder / NAME
     original = path.read_text()
-    _edit_mode(p)
+    edit_mode(p)
     _drag(p, "options[0].lines[1].through[1]", 30, 30)  # Lviv, on the main supply route
     assert (
         p.locator(".mapper-serve-form").count() == 0
@@ -294,7 +235,7 @@ def test_a_point_is_inserted_by_dragging_a_midpoint_and_removed_with_the_form(
     path = served.folder / NAME
     original = path.read_text()
     route = "options[0].lines[1].through"  # [Rzeszow, Lviv, Kyiv, Poltava, Dnipro]
-    _edit_mode(p)
+    edit_mode(p)
     # a handle between every two points of the route (4), fainter and smaller than the points' own
     mids = p.locator(f".mapper-serve-mid[data-insert^='{route}[']")
     assert mids.count() == 4
@@ -338,7 +279,7 @@ def test_a_double_click_on_a_midpoint_inserts_one_point_where_the_handle_is(
     route = "options[0].lines[1].through"
     statuses: list[tuple[str, int]] = []
     p.on("response", lambda r: statuses.append((r.url.split("/api/")[-1], r.status)))
-    _edit_mode(p)
+    edit_mode(p)
     p.evaluate("window.sameDocument = true")
     v = version(page)
     handle = p.locator(f".mapper-serve-mid[data-insert='{route}[2]']")  # between Lviv and Kyiv
@@ -373,7 +314,7 @@ def test_a_force_placed_by_name_asks_before_it_becomes_coordinates(
     p = page.goto(f"/map/{NAME}")
     path = served.folder / NAME
     original = path.read_text()
-    _edit_mode(p)
+    edit_mode(p)
     handle = p.locator(".mapper-serve-handle[data-keypath='options[0].forces[0]']")
     start_box = handle.bounding_box()
     _drag(p, "options[0].forces[0]", 50, 30)
@@ -395,7 +336,7 @@ def test_the_form_adds_edits_and_deletes_forces(page: ServedPage, served: Runnin
     path = served.folder / NAME
     original = path.read_text()
     n = len(load_scenario(path).options[0].forces)
-    _edit_mode(p)
+    edit_mode(p)
     p.click(".mapper-serve-add")
     box = p.locator(".leaflet-container").bounding_box()
     p.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
@@ -476,7 +417,7 @@ def test_the_form_shows_and_edits_when_a_force_is_present(phased: tuple[ServedPa
     page, path = phased
     p = page.goto("/map/phased_deployment.yaml")
     original = path.read_text()
-    _edit_mode(p)
+    edit_mode(p)
     keypath = (
         "options[1].forces[1]"  # Yavoriv training centre, from: D+60 (the variant's: drawn on top)
     )
@@ -538,7 +479,7 @@ def test_a_hub_is_added_by_clicking_the_map(page: ServedPage, served: Running) -
     path = served.folder / NAME
     original = path.read_text()
     n = len(load_scenario(path).options[0].hubs)
-    _edit_mode(p)
+    edit_mode(p)
     p.click(".mapper-serve-add-hub")
     assert "new hub goes" in p.locator(".mapper-serve-banner").inner_text()
     box = p.locator(".leaflet-container").bounding_box()

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from support.cli import REPO
-from test_serve_browser import (
+from support.serve import (
     ANY_READY,
     ARTIFACTS,
     ServedPage,
-    _edit_mode,
-    _page,
     changed_lines,
+    edit_mode,
+    served_page,
     version,
     wait_file,
 )
@@ -49,7 +49,7 @@ def served(tmp_path: Path) -> Iterator[Running]:
 
 @pytest.fixture
 def page(chromium: Any, served: Running) -> Iterator[ServedPage]:
-    yield from _page(chromium, served)
+    yield from served_page(chromium, served)
 
 
 def test_a_sub_folder_scenarios_map_is_redrawn_when_saved(
@@ -100,7 +100,7 @@ def test_a_line_along_a_river_and_a_zone_are_edited_from_their_form(
     p = page.goto(f"/map/{NAME}")
     path = served.folder / NAME
     original = path.read_text()
-    _edit_mode(p)
+    edit_mode(p)
     p.wait_for_selector(f"path[data-shape='{ALONG}']", state="attached")
     _click_shape(p, ALONG)
     form = p.locator(".mapper-serve-shape-form")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import REPO
-from test_serve import Client, _snapshot, changed_lines, wait_for
+from support.serve import Client, changed_lines, snapshot, wait_for
 
 from mapper.loader import SCENARIO_SUFFIXES
 from mapper.serve import Running, start
@@ -57,9 +57,9 @@ def _tree_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 @pytest.fixture
 def reader(_tree_server: Running) -> Iterator[Client]:
-    before = _snapshot(_tree_server.folder)
+    before = snapshot(_tree_server.folder)
     yield Client(_tree_server)
-    assert _snapshot(_tree_server.folder) == before, "a reading test changed the folder"
+    assert snapshot(_tree_server.folder) == before, "a reading test changed the folder"
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 import pyproj
 import pytest
 from support.cli import REPO
-from test_serve import Client
+from support.serve import Client
 
 from mapper.geodesy import distance_to_line_km
 from mapper.serve import Running, start

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from support.cli import REPO
-from test_serve import Client, changed_lines, comments
+from support.serve import Client, changed_lines, comments
 
 from mapper.serve import start
 from mapper.serve.edit import Edit, EditError, apply

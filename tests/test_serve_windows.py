@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from support.cli import REPO
-from test_serve import Client, changed_lines
+from support.serve import Client, changed_lines
 
 from mapper.serve import start
 from mapper.serve.edit import Edit, EditError, apply, value_text

@@ -7,6 +7,8 @@
   ``Geod`` and the raw CSV/GeoJSON files, never ``mapper.geodesy``), and scenario text factories.
 - ``support.strategies``: Hypothesis strategies for damaged and random scenario documents.
 - ``support.browser``: headless Chromium with the network cut off; ``support.hostile_text``: injection strings.
+- ``support.serve``: ``mapper serve`` under test, over raw HTTP (``Client``) and in Chromium (``ServedPage``).
+- ``support.tiers``: which variants of a parametrized test run in ``make test`` (the rest in ``make test-sweeps``).
 
 Test modules import from here, never from one another.
 """
