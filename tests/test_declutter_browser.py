@@ -190,6 +190,8 @@ def test_key_cities_co_located_units_stack_and_spread(
             assert lead in tip and other in tip
             stack.click()
             spread = page.locator(".mapper-unit-icon.mapper-spread")
+            # the spread is drawn on the click's next layout pass: wait for it (up to 5 s), then count
+            spread.nth(1).wait_for(state="attached", timeout=5_000)
             assert spread.count() == 2
             page.mouse.move(5, 450)  # off the stack: no tooltip in the picture
             _shot(page, f"declutter_key_cities_spread_{lead.split()[0].lower()}.png")
